@@ -1,0 +1,205 @@
+//! `ChangeBatcher`: turns a burst of file changes into one decision.
+//!
+//! Editors and formatters save several files at once, and each save reaches
+//! the plugin once per server environment. A batch is due after a trailing
+//! quiet period (`quiet_ms` without new changes) but never later than
+//! `max_wait_ms` after its first change, so a continuous stream of saves
+//! cannot postpone the refresh forever. The clock is injected (milliseconds
+//! as f64) so behaviour is deterministic under test.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::classify::ChangeClass;
+
+/// Most distinct files one batch tracks. Past it the batch is flagged as
+/// overflowed and the decision falls back to refreshing every tab.
+pub const MAX_PENDING_FILES: usize = 10_000;
+
+/// What is known about one changed file within the batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingFile {
+  /// Merged over environments and repeated edits (`ChangeClass::merge`).
+  pub class: ChangeClass,
+  /// A `watch` glob matched the file.
+  pub watched: bool,
+  /// env → ids of the file's modules the browser does not run there.
+  pub server_only_modules: BTreeMap<String, Vec<String>>,
+}
+
+impl PendingFile {
+  fn new() -> Self {
+    PendingFile {
+      class: ChangeClass::Unknown,
+      watched: false,
+      server_only_modules: BTreeMap::new(),
+    }
+  }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PendingBatch {
+  /// Keyed by normalized file: the same file twice in a burst is one entry.
+  pub files: BTreeMap<String, PendingFile>,
+  /// env → ids we invalidated ourselves during the batch.
+  pub invalidated: BTreeMap<String, BTreeSet<String>>,
+  pub overflowed: bool,
+}
+
+impl PendingBatch {
+  /// Entry for `file`, or `None` once the batch is full.
+  pub fn file_mut(&mut self, file: &str) -> Option<&mut PendingFile> {
+    if !self.files.contains_key(file) {
+      if self.files.len() >= MAX_PENDING_FILES {
+        self.overflowed = true;
+        return None;
+      }
+      self.files.insert(file.to_string(), PendingFile::new());
+    }
+    self.files.get_mut(file)
+  }
+
+  pub fn is_empty(&self) -> bool {
+    self.files.is_empty() && !self.overflowed
+  }
+}
+
+#[derive(Debug)]
+pub struct ChangeBatcher {
+  quiet_ms: f64,
+  max_wait_ms: f64,
+  first_ms: f64,
+  last_ms: f64,
+  batch: PendingBatch,
+}
+
+/// Non-finite or negative durations become 0 so deadlines stay finite.
+fn duration(ms: f64) -> f64 {
+  if ms.is_finite() && ms > 0.0 {
+    ms
+  } else {
+    0.0
+  }
+}
+
+impl ChangeBatcher {
+  pub fn new(quiet_ms: f64, max_wait_ms: f64) -> Self {
+    ChangeBatcher {
+      quiet_ms: duration(quiet_ms),
+      max_wait_ms: duration(max_wait_ms),
+      first_ms: 0.0,
+      last_ms: 0.0,
+      batch: PendingBatch::default(),
+    }
+  }
+
+  /// Records that a change arrived at `now_ms` and returns the batch to
+  /// add it to. A non-finite `now_ms` counts as "same time as the last".
+  pub fn record(&mut self, now_ms: f64) -> &mut PendingBatch {
+    let now = if now_ms.is_finite() { now_ms } else { self.last_ms };
+    if self.batch.is_empty() {
+      self.first_ms = now;
+      self.last_ms = now;
+    } else {
+      // A clock going backwards must not push the deadline back.
+      self.last_ms = self.last_ms.max(now);
+    }
+    &mut self.batch
+  }
+
+  pub fn pending_files(&self) -> usize {
+    self.batch.files.len()
+  }
+
+  /// When `flush` should be called next; `None` when nothing is pending.
+  pub fn next_deadline(&self) -> Option<f64> {
+    if self.batch.is_empty() {
+      return None;
+    }
+    Some((self.last_ms + self.quiet_ms).min(self.first_ms + self.max_wait_ms))
+  }
+
+  /// The pending batch if its deadline has passed at `now_ms`.
+  pub fn take_due(&mut self, now_ms: f64) -> Option<PendingBatch> {
+    let deadline = self.next_deadline()?;
+    if now_ms >= deadline {
+      Some(std::mem::take(&mut self.batch))
+    } else {
+      None
+    }
+  }
+
+  pub fn clear(&mut self) {
+    self.batch = PendingBatch::default();
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn touch(b: &mut ChangeBatcher, now: f64, file: &str) {
+    b.record(now).file_mut(file);
+  }
+
+  #[test]
+  fn nothing_pending_means_no_deadline_and_no_flush() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    assert_eq!(b.next_deadline(), None);
+    assert_eq!(b.take_due(1e9), None);
+  }
+
+  #[test]
+  fn batch_is_due_after_trailing_quiet_period() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    touch(&mut b, 100.0, "/a");
+    touch(&mut b, 120.0, "/b");
+    assert_eq!(b.next_deadline(), Some(150.0));
+    assert!(b.take_due(149.0).is_none());
+    let batch = b.take_due(150.0).unwrap();
+    assert_eq!(batch.files.len(), 2);
+    assert_eq!(b.next_deadline(), None);
+  }
+
+  #[test]
+  fn continuous_changes_are_flushed_at_max_wait() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    let mut t = 0.0;
+    while t < 1000.0 {
+      touch(&mut b, t, "/a");
+      t += 10.0;
+    }
+    assert_eq!(b.next_deadline(), Some(300.0));
+  }
+
+  #[test]
+  fn same_file_twice_in_a_burst_appears_once() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    touch(&mut b, 0.0, "/a");
+    touch(&mut b, 5.0, "/a");
+    assert_eq!(b.take_due(100.0).unwrap().files.len(), 1);
+  }
+
+  #[test]
+  fn clock_going_backwards_or_nan_does_not_break_deadlines() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    touch(&mut b, 100.0, "/a");
+    touch(&mut b, 50.0, "/b");
+    touch(&mut b, f64::NAN, "/c");
+    assert_eq!(b.next_deadline(), Some(130.0));
+    let mut odd = ChangeBatcher::new(f64::NAN, -1.0);
+    touch(&mut odd, 0.0, "/a");
+    assert_eq!(odd.next_deadline(), Some(0.0));
+    assert!(odd.take_due(f64::NAN).is_none());
+  }
+
+  #[test]
+  fn too_many_files_overflow_the_batch() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    for i in 0..=MAX_PENDING_FILES {
+      touch(&mut b, 0.0, &format!("/f{i}"));
+    }
+    let batch = b.take_due(1000.0).unwrap();
+    assert!(batch.overflowed);
+    assert_eq!(batch.files.len(), MAX_PENDING_FILES);
+  }
+}

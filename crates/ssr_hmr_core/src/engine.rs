@@ -1,0 +1,397 @@
+//! `Engine`: the single owner of all state; glue between the mirror, the
+//! classifier, invalidation, page targeting and the batcher.
+
+use serde::{Deserialize, Serialize};
+
+use crate::batcher::ChangeBatcher;
+use crate::classify::{classify_change, client_variants, ChangeClass};
+use crate::decision::{build_decision, Decision, Strategy};
+use crate::environment_graph::{GraphSnapshot, ModuleIx};
+use crate::invalidation::{InvalidationScratch, InvalidationSet};
+use crate::mirror::ModuleGraphMirror;
+use crate::module_key::{file_key, MAX_ID_BYTES};
+use crate::module_record::{Consumer, ModuleRecord};
+use crate::pages::{PageTargeting, TabId};
+
+/// Engine configuration. Caps bound memory whatever the browser or the app
+/// does; past a cap the oldest/least recently used entry is dropped, which
+/// at worst makes a tab count as "unknown" (always refreshed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EngineOptions {
+  /// Vite's `config.root`; decisions list files relative to it.
+  pub root: String,
+  /// Trailing quiet period of a batch (default 30 ms).
+  pub quiet_ms: f64,
+  /// Longest a batch waits after its first change (default 300 ms).
+  pub max_wait_ms: f64,
+  pub refresh: Strategy,
+  /// Open tabs tracked (default 1024); the oldest opened is evicted.
+  pub max_tabs: usize,
+  /// Pages with recorded roots (default 1024); least recently used evicted.
+  pub max_pages: usize,
+  /// Roots kept per page and environment (default 4096); extra are dropped.
+  pub max_roots_per_page: usize,
+}
+
+impl Default for EngineOptions {
+  fn default() -> Self {
+    EngineOptions {
+      root: String::new(),
+      quiet_ms: 30.0,
+      max_wait_ms: 300.0,
+      refresh: Strategy::Reload,
+      max_tabs: 1024,
+      max_pages: 1024,
+      max_roots_per_page: 4096,
+    }
+  }
+}
+
+/// Answer to one server environment's `hotUpdate` for one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerChange {
+  pub class: ChangeClass,
+  /// Ids to invalidate in this environment's runner (empty when Vite's
+  /// own update is kept).
+  pub invalidate: Vec<String>,
+  /// Let Vite's update through for this environment.
+  pub keep_vite_update: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineStats {
+  pub environments: usize,
+  pub modules: usize,
+  pub edges: usize,
+  pub tabs: usize,
+  pub pages: usize,
+  /// Distinct files waiting for the next decision.
+  pub pending: usize,
+}
+
+pub struct Engine {
+  options: EngineOptions,
+  mirror: ModuleGraphMirror,
+  pages: PageTargeting,
+  batcher: ChangeBatcher,
+  scratch: InvalidationScratch,
+}
+
+impl Engine {
+  pub fn new(options: EngineOptions) -> Self {
+    Engine {
+      mirror: ModuleGraphMirror::new(),
+      pages: PageTargeting::new(options.max_tabs, options.max_pages, options.max_roots_per_page),
+      batcher: ChangeBatcher::new(options.quiet_ms, options.max_wait_ms),
+      scratch: InvalidationScratch::default(),
+      options,
+    }
+  }
+
+  pub fn options(&self) -> &EngineOptions {
+    &self.options
+  }
+
+  pub fn mirror(&self) -> &ModuleGraphMirror {
+    &self.mirror
+  }
+
+  pub fn set_environment(&mut self, name: &str, consumer: Consumer) {
+    self.mirror.set_environment(name, consumer);
+  }
+
+  /// Unknown environments are created: `client` as a client, others as
+  /// servers (see `ModuleGraphMirror::update_module`).
+  pub fn update_module(&mut self, env: &str, module: ModuleRecord) {
+    self.mirror.update_module(env, &module);
+  }
+
+  pub fn delete_file(&mut self, file: &str) {
+    self.mirror.delete_file(file);
+  }
+
+  pub fn drop_environment(&mut self, env: &str) {
+    self.mirror.drop_environment(env);
+    self.pages.drop_environment(env);
+  }
+
+  /// Forgets graphs, pages and pending changes; open tabs stay registered
+  /// because their ids live in the browsers.
+  pub fn reset(&mut self) {
+    self.mirror.reset();
+    self.pages.reset_pages();
+    self.batcher.clear();
+  }
+
+  /// Classifies an edit for server environment `env`, computes what to
+  /// invalidate there, and queues the file for the next decision.
+  pub fn on_server_change(&mut self, env: &str, file: &str, now_ms: f64) -> ServerChange {
+    if file.len() > MAX_ID_BYTES {
+      return ServerChange {
+        class: ChangeClass::Unknown,
+        invalidate: Vec::new(),
+        keep_vite_update: true,
+      };
+    }
+    let key = file_key(file);
+    let class = classify_change(&self.mirror, env, &key);
+    let mut invalidate = Vec::new();
+    let mut keep_vite_update = true;
+    let mut server_only_ids = Vec::new();
+    if class == ChangeClass::ServerOnly {
+      if let Some(g) = self.mirror.environment(env) {
+        let changed: &[ModuleIx] = g.modules_of_file(&key);
+        let set = InvalidationSet::compute(g, changed, &mut self.scratch);
+        keep_vite_update = set.keep_vite_update;
+        invalidate = set.modules.iter().map(|&m| g.node(m).id.to_string()).collect();
+        // Only variants the browser lacks make pages stale.
+        let client = client_variants(&self.mirror, &key);
+        server_only_ids = changed
+          .iter()
+          .filter(|&&m| !client.contains(g.node(m).variant))
+          .map(|&m| g.node(m).id.to_string())
+          .collect();
+      }
+    }
+    let batch = self.batcher.record(now_ms);
+    if let Some(pending) = batch.file_mut(&key) {
+      pending.class = pending.class.merge(class);
+      if !server_only_ids.is_empty() {
+        let ids = pending.server_only_modules.entry(env.to_string()).or_default();
+        ids.extend(server_only_ids);
+        ids.sort_unstable();
+        ids.dedup();
+      }
+    }
+    if !invalidate.is_empty() {
+      batch.invalidated.entry(env.to_string()).or_default().extend(invalidate.iter().cloned());
+    }
+    ServerChange { class, invalidate, keep_vite_update }
+  }
+
+  /// A `watch` glob matched `file`: every tab is affected.
+  pub fn on_watched_change(&mut self, file: &str, now_ms: f64) {
+    if file.len() > MAX_ID_BYTES {
+      return;
+    }
+    let key = file_key(file);
+    if let Some(pending) = self.batcher.record(now_ms).file_mut(&key) {
+      pending.watched = true;
+    }
+  }
+
+  pub fn open_tab(&mut self, url: Option<&str>) -> TabId {
+    self.pages.open_tab(url)
+  }
+
+  pub fn navigate_tab(&mut self, tab: TabId, url: &str) {
+    self.pages.navigate_tab(tab, url);
+  }
+
+  pub fn close_tab(&mut self, tab: TabId) {
+    self.pages.close_tab(tab);
+  }
+
+  pub fn record_page_roots(&mut self, url: &str, env: &str, roots: Vec<String>) {
+    self.pages.record_page_roots(&self.mirror, url, env, &roots);
+  }
+
+  pub fn next_deadline(&self) -> Option<f64> {
+    self.batcher.next_deadline()
+  }
+
+  /// The decision for the pending batch, if it is due at `now_ms`.
+  pub fn flush(&mut self, now_ms: f64) -> Option<Decision> {
+    let batch = self.batcher.take_due(now_ms)?;
+    Some(build_decision(
+      batch,
+      &self.options.root,
+      self.options.refresh,
+      &self.mirror,
+      &mut self.pages,
+    ))
+  }
+
+  pub fn snapshot(&self, env: &str) -> Option<GraphSnapshot> {
+    self.mirror.snapshot(env)
+  }
+
+  pub fn stats(&self) -> EngineStats {
+    EngineStats {
+      environments: self.mirror.environment_count(),
+      modules: self.mirror.module_count(),
+      edges: self.mirror.edge_count(),
+      tabs: self.pages.tab_count(),
+      pages: self.pages.page_count(),
+      pending: self.batcher.pending_files(),
+    }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::decision::Action;
+  use crate::module_record::Import;
+
+  fn engine() -> Engine {
+    let mut e = Engine::new(EngineOptions { root: "/app".into(), ..Default::default() });
+    e.set_environment("client", Consumer::Client);
+    e.set_environment("ssr", Consumer::Server);
+    e
+  }
+
+  fn add(e: &mut Engine, env: &str, id: &str, imports: &[&str]) {
+    let imports = imports.iter().map(|i| Import::new(*i, false)).collect();
+    e.update_module(env, ModuleRecord::js(id, imports));
+  }
+
+  /// entry-server -> page -> loader -> db ; client: page, button.
+  fn app() -> Engine {
+    let mut e = engine();
+    add(&mut e, "ssr", "/app/entry-server.ts", &["/app/page.tsx"]);
+    add(&mut e, "ssr", "/app/page.tsx", &["/app/loader.ts", "/app/button.tsx"]);
+    add(&mut e, "ssr", "/app/loader.ts", &["/app/db.ts"]);
+    add(&mut e, "ssr", "/app/db.ts", &[]);
+    add(&mut e, "ssr", "/app/button.tsx", &[]);
+    add(&mut e, "client", "/app/page.tsx", &["/app/button.tsx"]);
+    add(&mut e, "client", "/app/button.tsx?v=1", &[]);
+    e
+  }
+
+  #[test]
+  fn server_only_edit_refreshes_the_tabs_rendering_it() {
+    let mut e = app();
+    e.record_page_roots("/", "ssr", vec!["/app/entry-server.ts".into(), "/app/page.tsx".into()]);
+    e.record_page_roots("/other", "ssr", vec!["/app/button.tsx".into()]);
+    let home = e.open_tab(Some("/"));
+    let other = e.open_tab(Some("/other"));
+    let change = e.on_server_change("ssr", "/app/db.ts", 1000.0);
+    assert_eq!(change.class, ChangeClass::ServerOnly);
+    assert!(!change.keep_vite_update, "entry-server has no importer: dead end");
+    assert_eq!(change.invalidate.len(), 4);
+    assert_eq!(e.next_deadline(), Some(1030.0));
+    assert_eq!(e.flush(1029.0), None);
+    let d = e.flush(1030.0).unwrap();
+    assert_eq!(d.action, Action::Reload);
+    assert!(!d.reload_all);
+    assert_eq!(d.files.server_only, ["db.ts"]);
+    assert_eq!(d.pages, ["/"]);
+    assert_eq!(d.tabs, [home]);
+    assert!(!d.tabs.contains(&other));
+    assert_eq!(d.invalidated["ssr"].len(), 4);
+    assert_eq!(d.explanations[0].chain, ["/app/db.ts", "/app/loader.ts", "/app/page.tsx"]);
+    assert_eq!(e.flush(2000.0), None, "batch consumed");
+  }
+
+  #[test]
+  fn shared_edit_passes_through_to_vite() {
+    let mut e = app();
+    e.open_tab(None);
+    let change = e.on_server_change("ssr", "/app/button.tsx", 0.0);
+    assert_eq!(change.class, ChangeClass::Shared);
+    assert!(change.keep_vite_update);
+    assert!(change.invalidate.is_empty());
+    let d = e.flush(100.0).unwrap();
+    assert_eq!(d.action, Action::Passthrough);
+    assert_eq!(d.files.shared, ["button.tsx"]);
+    assert!(d.tabs.is_empty());
+  }
+
+  #[test]
+  fn burst_of_edits_becomes_one_decision() {
+    let mut e = app();
+    e.set_environment("edge", Consumer::Server);
+    add(&mut e, "edge", "/app/db.ts", &[]);
+    e.on_server_change("ssr", "/app/db.ts", 0.0);
+    e.on_server_change("edge", "/app/db.ts", 0.0);
+    e.on_server_change("ssr", "/app/button.tsx", 10.0);
+    e.on_server_change("ssr", "/app/db.ts", 20.0);
+    assert_eq!(e.stats().pending, 2);
+    let d = e.flush(50.0).unwrap();
+    assert_eq!(d.files.server_only, ["db.ts"]);
+    assert_eq!(d.files.shared, ["button.tsx"]);
+    assert_eq!(d.invalidated.keys().collect::<Vec<_>>(), ["edge", "ssr"]);
+    assert_eq!(e.next_deadline(), None);
+  }
+
+  #[test]
+  fn watched_change_lists_every_tab_with_reload_all() {
+    let mut e = Engine::new(EngineOptions { refresh: Strategy::Event, ..Default::default() });
+    let a = e.open_tab(Some("/a"));
+    let b = e.open_tab(None);
+    e.on_watched_change("/content/post.md", 0.0);
+    let d = e.flush(1000.0).unwrap();
+    assert_eq!(d.action, Action::Event);
+    assert!(d.reload_all);
+    assert_eq!(d.tabs, [a, b]);
+    assert_eq!(d.files.watched, ["content/post.md"]);
+  }
+
+  #[test]
+  fn boundary_keeps_vite_update_and_still_refreshes_browser() {
+    let mut e = engine();
+    let mut page = ModuleRecord::js("/app/page.tsx", vec![Import::new("/app/db.ts", false)]);
+    page.accepted_deps = vec!["/app/db.ts".into()];
+    e.update_module("ssr", page);
+    add(&mut e, "ssr", "/app/db.ts", &[]);
+    let change = e.on_server_change("ssr", "/app/db.ts", 0.0);
+    assert_eq!(
+      change,
+      ServerChange { class: ChangeClass::ServerOnly, invalidate: vec![], keep_vite_update: true }
+    );
+    let t = e.open_tab(Some("/"));
+    let d = e.flush(100.0).unwrap();
+    assert_eq!(d.action, Action::Reload);
+    assert_eq!(d.tabs, [t]);
+    assert!(d.invalidated.is_empty());
+  }
+
+  #[test]
+  fn reset_and_drop_environment_forget_state() {
+    let mut e = app();
+    e.record_page_roots("/", "ssr", vec!["/app/page.tsx".into()]);
+    e.open_tab(Some("/"));
+    e.on_server_change("ssr", "/app/db.ts", 0.0);
+    e.drop_environment("ssr");
+    assert!(e.snapshot("ssr").is_none());
+    e.reset();
+    let s = e.stats();
+    assert_eq!((s.environments, s.modules, s.pages, s.pending, s.tabs), (0, 0, 0, 0, 1));
+    assert_eq!(e.flush(1e9), None);
+  }
+
+  #[test]
+  fn hostile_inputs_do_not_panic() {
+    let mut e = app();
+    let long = "x".repeat(MAX_ID_BYTES * 2);
+    for s in ["", "?", "\0", "#", "C:\\", long.as_str()] {
+      e.update_module(s, ModuleRecord::js(s, vec![Import::new(s, true)]));
+      e.on_server_change(s, s, f64::NAN);
+      e.on_server_change("ssr", s, f64::INFINITY);
+      e.on_watched_change(s, -1.0);
+      let t = e.open_tab(Some(s));
+      e.navigate_tab(t, s);
+      e.navigate_tab(999_999, s);
+      e.record_page_roots(s, s, vec![s.to_string()]);
+      e.record_page_roots(s, "ssr", vec![s.to_string()]);
+      e.delete_file(s);
+      e.drop_environment(s);
+      e.close_tab(t);
+      let _ = e.snapshot(s);
+    }
+    let _ = e.flush(f64::MAX);
+    let _ = e.stats();
+  }
+
+  #[test]
+  fn options_deserialize_with_defaults() {
+    let o: EngineOptions = serde_json::from_str(r#"{"root":"/r","refresh":"morph"}"#).unwrap();
+    assert_eq!(o.refresh, Strategy::Morph);
+    assert_eq!(o.max_tabs, 1024);
+    assert_eq!(o.quiet_ms, 30.0);
+  }
+}

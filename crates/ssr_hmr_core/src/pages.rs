@@ -1,0 +1,526 @@
+//! `PageTargeting`: open tabs, rendered pages and the server modules each
+//! page's render requested ("roots"), to find the tabs a server-only change
+//! makes stale.
+//!
+//! A page is affected when the static-import closure of its roots contains a
+//! changed module. Dynamic imports are not followed: the ones a render
+//! actually took were requested during that render and are roots themselves.
+//! Instead of computing every page's closure, we walk *up* from the changed
+//! modules over static importer edges (visiting only what can reach them)
+//! and look each reached module up in a root → pages index.
+//!
+//! Safety rule: a tab we know too little about (no url, or a page with no
+//! resolved roots) is always affected; a stale tab is worse than an extra
+//! refresh.
+//!
+//! Bounded state (see `EngineOptions`): at most `max_tabs` tabs (the oldest
+//! opened is evicted), `max_pages` pages (least recently recorded or visited
+//! is evicted), `max_roots_per_page` roots per page and environment (extra
+//! roots are dropped), and urls/roots longer than `MAX_ID_BYTES` are
+//! truncated/ignored.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::decision::Explanation;
+use crate::environment_graph::{EnvironmentGraph, ModuleIx};
+use crate::mirror::ModuleGraphMirror;
+use crate::module_key::{normalize_url, MAX_ID_BYTES};
+use crate::visited::VisitedSet;
+
+pub type TabId = u32;
+
+/// Most explanations put in one decision; they are for logs only.
+pub const MAX_EXPLANATIONS: usize = 64;
+
+struct Tab {
+  url: Option<Arc<str>>,
+  opened: u64,
+}
+
+#[derive(Default)]
+struct PageRoots {
+  resolved: Vec<ModuleIx>,
+  unresolved: Vec<String>,
+}
+
+struct Page {
+  last_used: u64,
+  roots: BTreeMap<String, PageRoots>,
+}
+
+impl Page {
+  fn has_resolved_roots(&self) -> bool {
+    self.roots.values().any(|r| !r.resolved.is_empty())
+  }
+}
+
+/// Changed server-only modules of one file in one environment.
+pub struct ChangedModules<'a> {
+  /// Root-relative file, for explanations.
+  pub file: &'a str,
+  pub env: &'a str,
+  pub modules: &'a [ModuleIx],
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AffectedPages {
+  pub pages: Vec<String>,
+  pub tabs: Vec<TabId>,
+  pub explanations: Vec<Explanation>,
+}
+
+pub struct PageTargeting {
+  max_tabs: usize,
+  max_pages: usize,
+  max_roots_per_page: usize,
+  next_tab: TabId,
+  tick: u64,
+  tabs: FxHashMap<TabId, Tab>,
+  pages: FxHashMap<Arc<str>, Page>,
+  /// env → root module → pages whose render requested it.
+  root_index: FxHashMap<String, FxHashMap<ModuleIx, Vec<Arc<str>>>>,
+  visited: VisitedSet,
+  /// BFS queue of (module, position of its parent in the queue).
+  queue: Vec<(ModuleIx, u32)>,
+}
+
+impl PageTargeting {
+  pub fn new(max_tabs: usize, max_pages: usize, max_roots_per_page: usize) -> Self {
+    PageTargeting {
+      max_tabs: max_tabs.max(1),
+      max_pages: max_pages.max(1),
+      max_roots_per_page,
+      next_tab: 1,
+      tick: 0,
+      tabs: FxHashMap::default(),
+      pages: FxHashMap::default(),
+      root_index: FxHashMap::default(),
+      visited: VisitedSet::new(),
+      queue: Vec::new(),
+    }
+  }
+
+  fn bump(&mut self) -> u64 {
+    self.tick += 1;
+    self.tick
+  }
+
+  fn page_key(&self, url: &str) -> Arc<str> {
+    let url = normalize_url(url);
+    match self.pages.get_key_value(url.as_str()) {
+      Some((k, _)) => k.clone(),
+      None => Arc::from(url),
+    }
+  }
+
+  fn touch_page(&mut self, key: &str) {
+    let tick = self.bump();
+    if let Some(p) = self.pages.get_mut(key) {
+      p.last_used = tick;
+    }
+  }
+
+  pub fn open_tab(&mut self, url: Option<&str>) -> TabId {
+    // Skip ids still in use after a (theoretical) u32 wrap-around; 0 is
+    // never handed out so callers can use it as "no tab".
+    while self.next_tab == 0 || self.tabs.contains_key(&self.next_tab) {
+      self.next_tab = self.next_tab.wrapping_add(1);
+    }
+    let id = self.next_tab;
+    self.next_tab = self.next_tab.wrapping_add(1);
+    let url = url.map(|u| self.page_key(u));
+    if let Some(u) = &url {
+      self.touch_page(&u.clone());
+    }
+    let opened = self.bump();
+    self.tabs.insert(id, Tab { url, opened });
+    while self.tabs.len() > self.max_tabs {
+      let oldest = self.tabs.iter().min_by_key(|(_, t)| t.opened).map(|(&id, _)| id);
+      match oldest {
+        Some(old) => self.tabs.remove(&old),
+        None => break,
+      };
+    }
+    id
+  }
+
+  /// Unknown tab ids are ignored (the tab may have been evicted).
+  pub fn navigate_tab(&mut self, tab: TabId, url: &str) {
+    if !self.tabs.contains_key(&tab) {
+      return;
+    }
+    let key = self.page_key(url);
+    self.touch_page(&key);
+    if let Some(t) = self.tabs.get_mut(&tab) {
+      t.url = Some(key);
+    }
+  }
+
+  pub fn close_tab(&mut self, tab: TabId) {
+    self.tabs.remove(&tab);
+  }
+
+  pub fn tab_count(&self) -> usize {
+    self.tabs.len()
+  }
+
+  pub fn page_count(&self) -> usize {
+    self.pages.len()
+  }
+
+  pub fn all_tabs(&self) -> Vec<TabId> {
+    let mut tabs: Vec<TabId> = self.tabs.keys().copied().collect();
+    tabs.sort_unstable();
+    tabs
+  }
+
+  /// Every page we know of: recorded pages and tab urls.
+  pub fn all_pages(&self) -> Vec<String> {
+    let mut pages: Vec<String> = self
+      .pages
+      .keys()
+      .chain(self.tabs.values().filter_map(|t| t.url.as_ref()))
+      .map(|u| u.to_string())
+      .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    pages
+  }
+
+  /// Replaces the roots `url`'s render requested in `env`.
+  pub fn record_page_roots(
+    &mut self,
+    mirror: &ModuleGraphMirror,
+    url: &str,
+    env: &str,
+    roots: &[String],
+  ) {
+    let key = self.page_key(url);
+    self.remove_page_env(&key, env);
+    let mut page_roots = PageRoots::default();
+    let graph = mirror.environment(env);
+    for root in roots.iter().take(self.max_roots_per_page) {
+      if root.len() > MAX_ID_BYTES {
+        continue;
+      }
+      let resolved = graph.is_some_and(|g| g.resolve_root(root, &mut page_roots.resolved));
+      if !resolved {
+        page_roots.unresolved.push(root.clone());
+      }
+    }
+    page_roots.resolved.sort_unstable();
+    page_roots.resolved.dedup();
+    page_roots.resolved.truncate(self.max_roots_per_page);
+    let index = self.root_index.entry(env.to_string()).or_default();
+    for &m in &page_roots.resolved {
+      index.entry(m).or_default().push(key.clone());
+    }
+    let tick = self.bump();
+    let page = self
+      .pages
+      .entry(key.clone())
+      .or_insert_with(|| Page { last_used: tick, roots: BTreeMap::new() });
+    page.last_used = tick;
+    page.roots.insert(env.to_string(), page_roots);
+    while self.pages.len() > self.max_pages {
+      let lru = self
+        .pages
+        .iter()
+        .filter(|(k, _)| **k != key)
+        .min_by_key(|(_, p)| p.last_used)
+        .map(|(k, _)| k.clone());
+      match lru {
+        Some(old) => self.remove_page(&old),
+        None => break,
+      }
+    }
+  }
+
+  fn remove_page_env(&mut self, key: &Arc<str>, env: &str) {
+    let Some(old) = self.pages.get_mut(key).and_then(|p| p.roots.remove(env)) else {
+      return;
+    };
+    if let Some(index) = self.root_index.get_mut(env) {
+      for m in old.resolved {
+        if let Some(list) = index.get_mut(&m) {
+          list.retain(|p| p != key);
+          if list.is_empty() {
+            index.remove(&m);
+          }
+        }
+      }
+    }
+  }
+
+  fn remove_page(&mut self, key: &Arc<str>) {
+    let envs: Vec<String> = match self.pages.get(key) {
+      Some(p) => p.roots.keys().cloned().collect(),
+      None => return,
+    };
+    for env in envs {
+      self.remove_page_env(key, &env);
+    }
+    self.pages.remove(key);
+  }
+
+  /// The environment's graph is gone: its module indexes mean nothing now.
+  pub fn drop_environment(&mut self, env: &str) {
+    self.root_index.remove(env);
+    for page in self.pages.values_mut() {
+      page.roots.remove(env);
+    }
+  }
+
+  /// Forgets pages and roots; tabs stay (their ids live in the browser).
+  pub fn reset_pages(&mut self) {
+    self.root_index.clear();
+    self.pages.clear();
+  }
+
+  /// Pages and tabs made stale by the given changed server modules.
+  pub fn affected(
+    &mut self,
+    mirror: &ModuleGraphMirror,
+    changes: &[ChangedModules],
+  ) -> AffectedPages {
+    let mut affected_pages: FxHashSet<Arc<str>> = FxHashSet::default();
+    let mut explanations = Vec::new();
+    for change in changes {
+      let (Some(g), Some(index)) =
+        (mirror.environment(change.env), self.root_index.get(change.env))
+      else {
+        continue;
+      };
+      walk_to_roots(
+        g,
+        change,
+        index,
+        &mut self.visited,
+        &mut self.queue,
+        &mut affected_pages,
+        &mut explanations,
+      );
+    }
+    let mut tabs: Vec<TabId> = self
+      .tabs
+      .iter()
+      .filter(|(_, t)| match &t.url {
+        None => true,
+        Some(url) => match self.pages.get(url) {
+          None => true,
+          Some(p) => !p.has_resolved_roots() || affected_pages.contains(url),
+        },
+      })
+      .map(|(&id, _)| id)
+      .collect();
+    tabs.sort_unstable();
+    let mut pages: Vec<String> = affected_pages.iter().map(|p| p.to_string()).collect();
+    pages.sort_unstable();
+    explanations
+      .sort_by(|a: &Explanation, b: &Explanation| (&a.file, &a.page).cmp(&(&b.file, &b.page)));
+    AffectedPages { pages, tabs, explanations }
+  }
+}
+
+/// Reverse BFS over static importer edges from one file's changed modules.
+/// BFS order means the first time a page's root is reached is through a
+/// shortest chain, which becomes that page's explanation for this file.
+fn walk_to_roots(
+  g: &EnvironmentGraph,
+  change: &ChangedModules,
+  index: &FxHashMap<ModuleIx, Vec<Arc<str>>>,
+  visited: &mut VisitedSet,
+  queue: &mut Vec<(ModuleIx, u32)>,
+  affected_pages: &mut FxHashSet<Arc<str>>,
+  explanations: &mut Vec<Explanation>,
+) {
+  visited.clear(g.index_bound());
+  queue.clear();
+  for &m in change.modules {
+    if visited.insert(m.index()) {
+      queue.push((m, u32::MAX));
+    }
+  }
+  let mut explained: FxHashSet<&Arc<str>> = FxHashSet::default();
+  let mut head = 0;
+  while head < queue.len() {
+    let (m, _) = queue[head];
+    if let Some(pages) = index.get(&m) {
+      for page in pages {
+        affected_pages.insert(page.clone());
+        if explanations.len() < MAX_EXPLANATIONS && explained.insert(page) {
+          explanations.push(Explanation {
+            file: change.file.to_string(),
+            page: page.to_string(),
+            chain: chain_to(g, queue, head),
+          });
+        }
+      }
+    }
+    for (importer, edge) in g.importers(m) {
+      if !edge.dynamic && visited.insert(importer.index()) {
+        queue.push((importer, head as u32));
+      }
+    }
+    head += 1;
+  }
+}
+
+/// Ids from the changed module to `queue[pos]`.
+fn chain_to(g: &EnvironmentGraph, queue: &[(ModuleIx, u32)], mut pos: usize) -> Vec<String> {
+  let mut chain = Vec::new();
+  loop {
+    let (m, parent) = queue[pos];
+    chain.push(g.node(m).id.to_string());
+    if parent == u32::MAX {
+      break;
+    }
+    pos = parent as usize;
+  }
+  chain.reverse();
+  chain
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::module_record::{Consumer, Import, ModuleRecord};
+
+  fn mirror(edges: &[(&str, &[(&str, bool)])]) -> ModuleGraphMirror {
+    let mut m = ModuleGraphMirror::new();
+    m.set_environment("ssr", Consumer::Server);
+    for (id, imports) in edges {
+      let imports = imports.iter().map(|(i, d)| Import::new(*i, *d)).collect();
+      m.update_module("ssr", &ModuleRecord::js(*id, imports));
+    }
+    m
+  }
+
+  fn affected(p: &mut PageTargeting, m: &ModuleGraphMirror, changed: &str) -> AffectedPages {
+    let ix = m.environment("ssr").unwrap().get_by_id(changed).unwrap();
+    p.affected(m, &[ChangedModules { file: changed, env: "ssr", modules: &[ix] }])
+  }
+
+  fn roots(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+  }
+
+  fn shop() -> ModuleGraphMirror {
+    mirror(&[
+      ("/home.tsx", &[("/layout.tsx", false)]),
+      ("/cart.tsx", &[("/layout.tsx", false), ("/db.ts", false)]),
+      ("/layout.tsx", &[("/lazy.ts", true)]),
+      ("/db.ts", &[]),
+      ("/lazy.ts", &[("/db.ts", false)]),
+    ])
+  }
+
+  #[test]
+  fn page_whose_static_closure_contains_the_change_is_affected() {
+    let m = shop();
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/home", "ssr", &roots(&["/home.tsx"]));
+    p.record_page_roots(&m, "/cart", "ssr", &roots(&["/cart.tsx"]));
+    let home = p.open_tab(Some("/home"));
+    let cart = p.open_tab(Some("http://localhost:5173/cart#summary"));
+    let a = affected(&mut p, &m, "/db.ts");
+    assert_eq!(a.pages, ["/cart"]);
+    assert_eq!(a.tabs, [cart]);
+    assert!(!a.tabs.contains(&home), "dynamic edge /layout -> /lazy is not followed");
+  }
+
+  #[test]
+  fn dynamic_import_taken_by_the_render_is_a_root_itself() {
+    let m = shop();
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/home", "ssr", &roots(&["/home.tsx", "/lazy.ts"]));
+    assert_eq!(affected(&mut p, &m, "/db.ts").pages, ["/home"]);
+  }
+
+  #[test]
+  fn explanation_is_the_shortest_importer_chain() {
+    let m = mirror(&[
+      ("/page.tsx", &[("/a.ts", false), ("/db.ts", false)]),
+      ("/a.ts", &[("/b.ts", false)]),
+      ("/b.ts", &[("/db.ts", false)]),
+      ("/db.ts", &[]),
+    ]);
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/", "ssr", &roots(&["/page.tsx"]));
+    let a = affected(&mut p, &m, "/db.ts");
+    assert_eq!(a.explanations.len(), 1);
+    assert_eq!(a.explanations[0].chain, ["/db.ts", "/page.tsx"]);
+    assert_eq!(a.explanations[0].page, "/");
+  }
+
+  #[test]
+  fn tab_without_url_or_without_recorded_roots_is_affected() {
+    let m = shop();
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/home", "ssr", &roots(&["/home.tsx"]));
+    p.record_page_roots(&m, "/ghost", "ssr", &roots(&["/not-a-module.ts"]));
+    let unknown = p.open_tab(None);
+    let unrecorded = p.open_tab(Some("/about"));
+    let ghost = p.open_tab(Some("/ghost"));
+    let home = p.open_tab(Some("/home"));
+    let a = affected(&mut p, &m, "/db.ts");
+    assert_eq!(a.tabs, [unknown, unrecorded, ghost]);
+    assert!(!a.tabs.contains(&home));
+  }
+
+  #[test]
+  fn recording_roots_again_replaces_them() {
+    let m = shop();
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/x", "ssr", &roots(&["/cart.tsx"]));
+    p.record_page_roots(&m, "/x", "ssr", &roots(&["/home.tsx"]));
+    assert!(affected(&mut p, &m, "/db.ts").pages.is_empty());
+  }
+
+  #[test]
+  fn oldest_tab_is_evicted_past_max_tabs() {
+    let mut p = PageTargeting::new(2, 8, 8);
+    let a = p.open_tab(None);
+    let b = p.open_tab(None);
+    let c = p.open_tab(None);
+    assert_eq!(p.all_tabs(), [b, c]);
+    assert!(!p.all_tabs().contains(&a));
+    p.navigate_tab(a, "/evicted-tab-is-ignored");
+    assert_eq!(p.tab_count(), 2);
+  }
+
+  #[test]
+  fn least_recently_used_page_is_evicted_past_max_pages() {
+    let m = shop();
+    let mut p = PageTargeting::new(8, 2, 8);
+    p.record_page_roots(&m, "/a", "ssr", &roots(&["/cart.tsx"]));
+    p.record_page_roots(&m, "/b", "ssr", &roots(&["/cart.tsx"]));
+    p.open_tab(Some("/a")); // touches /a
+    p.record_page_roots(&m, "/c", "ssr", &roots(&["/cart.tsx"]));
+    assert_eq!(p.page_count(), 2);
+    assert_eq!(affected(&mut p, &m, "/db.ts").pages, ["/a", "/c"]);
+  }
+
+  #[test]
+  fn roots_past_max_roots_per_page_are_dropped() {
+    let m = shop();
+    let mut p = PageTargeting::new(8, 8, 1);
+    p.record_page_roots(&m, "/a", "ssr", &roots(&["/home.tsx", "/cart.tsx"]));
+    assert!(affected(&mut p, &m, "/db.ts").pages.is_empty());
+  }
+
+  #[test]
+  fn dropping_an_environment_forgets_its_roots() {
+    let m = shop();
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/cart", "ssr", &roots(&["/cart.tsx"]));
+    p.drop_environment("ssr");
+    let t = p.open_tab(Some("/cart"));
+    let a = affected(&mut p, &m, "/db.ts");
+    assert!(a.pages.is_empty());
+    assert_eq!(a.tabs, [t], "page without roots: affected to be safe");
+  }
+}
