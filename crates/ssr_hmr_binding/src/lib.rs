@@ -1,0 +1,234 @@
+//! napi-rs binding of `ssr_hmr_core`.
+//!
+//! This crate converts types and nothing else: every rule lives in the core, so it can be
+//! unit- and property-tested without Node. Calls are bulk-shaped (one per Vite hook, not one
+//! per module) because crossing the boundary costs far more than the work behind it, and large
+//! results cross as one JSON string, which is cheaper than building JS objects field by field.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use ssr_hmr_core::{
+  ChangeClass, Consumer, Engine, EngineOptions, Import, ModuleKind, ModuleRecord, Strategy,
+};
+
+#[napi(string_enum = "lowercase")]
+pub enum EnvironmentConsumer {
+  Client,
+  Server,
+}
+
+#[napi(string_enum = "lowercase")]
+pub enum RefreshStrategy {
+  Reload,
+  Morph,
+  Event,
+}
+
+#[napi(object)]
+pub struct CoreOptions {
+  /// Project root; paths in decisions are made relative to it.
+  pub root: String,
+  /// Trailing quiet period of a burst, in ms.
+  pub quiet_ms: f64,
+  /// Longest a burst may delay its decision, in ms.
+  pub max_wait_ms: f64,
+  pub refresh: RefreshStrategy,
+  pub max_tabs: Option<u32>,
+  pub max_pages: Option<u32>,
+  pub max_roots_per_page: Option<u32>,
+}
+
+#[napi(object)]
+pub struct ModuleImport {
+  pub id: String,
+  pub dynamic: bool,
+}
+
+/// One analyzed module, as Vite's `EnvironmentModuleNode` describes it after import analysis.
+#[napi(object)]
+pub struct AnalyzedModule {
+  pub id: String,
+  pub url: String,
+  pub file: Option<String>,
+  /// Vite's `mod.type`: `js`, `css` or `asset`.
+  #[napi(js_name = "type")]
+  pub kind: String,
+  pub self_accepting: bool,
+  pub accepted_deps: Vec<String>,
+  pub imports: Vec<ModuleImport>,
+}
+
+#[napi(object)]
+pub struct ServerChangeResult {
+  /// `client-only`, `shared`, `server-only` or `unknown`.
+  pub class: String,
+  /// Module ids to invalidate in Vite's graph and in the module runner.
+  pub invalidate: Vec<String>,
+  /// Vite's own HMR update reaches an accepting boundary: let it through.
+  pub keep_vite_update: bool,
+}
+
+#[napi]
+pub struct SsrHmrCore {
+  engine: Engine,
+  /// Test-only fault injection: the next change panics inside the native code.
+  panic_on_next_change: bool,
+}
+
+#[napi]
+impl SsrHmrCore {
+  #[napi(constructor)]
+  pub fn new(options: CoreOptions) -> Self {
+    let defaults = EngineOptions::default();
+    let engine = Engine::new(EngineOptions {
+      root: options.root,
+      quiet_ms: options.quiet_ms,
+      max_wait_ms: options.max_wait_ms,
+      refresh: match options.refresh {
+        RefreshStrategy::Reload => Strategy::Reload,
+        RefreshStrategy::Morph => Strategy::Morph,
+        RefreshStrategy::Event => Strategy::Event,
+      },
+      max_tabs: options.max_tabs.map_or(defaults.max_tabs, |n| n as usize),
+      max_pages: options.max_pages.map_or(defaults.max_pages, |n| n as usize),
+      max_roots_per_page: options
+        .max_roots_per_page
+        .map_or(defaults.max_roots_per_page, |n| n as usize),
+    });
+    Self { engine, panic_on_next_change: false }
+  }
+
+  #[napi(catch_unwind)]
+  pub fn set_environment(&mut self, name: String, consumer: EnvironmentConsumer) {
+    let consumer = match consumer {
+      EnvironmentConsumer::Client => Consumer::Client,
+      EnvironmentConsumer::Server => Consumer::Server,
+    };
+    self.engine.set_environment(&name, consumer);
+  }
+
+  #[napi(catch_unwind)]
+  pub fn update_module(&mut self, environment: String, module: AnalyzedModule) {
+    let kind = match module.kind.as_str() {
+      "css" => ModuleKind::Css,
+      "asset" => ModuleKind::Asset,
+      _ => ModuleKind::Js,
+    };
+    self.engine.update_module(
+      &environment,
+      ModuleRecord {
+        id: module.id,
+        url: module.url,
+        file: module.file,
+        kind,
+        self_accepting: module.self_accepting,
+        accepted_deps: module.accepted_deps,
+        imports: module
+          .imports
+          .into_iter()
+          .map(|import| Import { id: import.id, dynamic: import.dynamic })
+          .collect(),
+      },
+    );
+  }
+
+  #[napi(catch_unwind)]
+  pub fn delete_file(&mut self, file: String) {
+    self.engine.delete_file(&file);
+  }
+
+  #[napi(catch_unwind)]
+  pub fn drop_environment(&mut self, name: String) {
+    self.engine.drop_environment(&name);
+  }
+
+  #[napi(catch_unwind)]
+  pub fn reset(&mut self) {
+    self.engine.reset();
+  }
+
+  #[napi(catch_unwind)]
+  pub fn on_server_change(
+    &mut self,
+    environment: String,
+    file: String,
+    now_ms: f64,
+  ) -> ServerChangeResult {
+    if std::mem::take(&mut self.panic_on_next_change) {
+      panic!("fault injected by a test");
+    }
+    let change = self.engine.on_server_change(&environment, &file, now_ms);
+    ServerChangeResult {
+      class: change_class_name(change.class).to_owned(),
+      invalidate: change.invalidate,
+      keep_vite_update: change.keep_vite_update,
+    }
+  }
+
+  #[napi(catch_unwind)]
+  pub fn on_watched_change(&mut self, file: String, now_ms: f64) {
+    self.engine.on_watched_change(&file, now_ms);
+  }
+
+  #[napi(catch_unwind)]
+  pub fn open_tab(&mut self, url: Option<String>) -> u32 {
+    self.engine.open_tab(url.as_deref())
+  }
+
+  #[napi(catch_unwind)]
+  pub fn navigate_tab(&mut self, tab: u32, url: String) {
+    self.engine.navigate_tab(tab, &url);
+  }
+
+  #[napi(catch_unwind)]
+  pub fn close_tab(&mut self, tab: u32) {
+    self.engine.close_tab(tab);
+  }
+
+  #[napi(catch_unwind)]
+  pub fn record_page_roots(&mut self, url: String, environment: String, roots: Vec<String>) {
+    self.engine.record_page_roots(&url, &environment, roots);
+  }
+
+  /// When the shim should call `flush`, as a clock value in ms; `null` when nothing waits.
+  #[napi(catch_unwind)]
+  pub fn next_deadline(&self) -> Option<f64> {
+    self.engine.next_deadline()
+  }
+
+  /// The batch's decision as a JSON string, or `null` when nothing is due yet.
+  #[napi(catch_unwind)]
+  pub fn flush(&mut self, now_ms: f64) -> Result<Option<String>> {
+    self.engine.flush(now_ms).map(|decision| to_json(&decision)).transpose()
+  }
+
+  /// One environment's mirrored graph as a JSON string, `null` for an unknown environment.
+  #[napi(catch_unwind)]
+  pub fn snapshot(&self, environment: String) -> Result<Option<String>> {
+    self.engine.snapshot(&environment).map(|snapshot| to_json(&snapshot)).transpose()
+  }
+
+  #[napi(catch_unwind)]
+  pub fn stats(&self) -> Result<String> {
+    to_json(&self.engine.stats())
+  }
+
+  /// Test-only: make the next `onServerChange` panic, to prove the shim survives it.
+  #[napi(js_name = "__injectPanicOnNextChange")]
+  pub fn inject_panic_on_next_change(&mut self) {
+    self.panic_on_next_change = true;
+  }
+}
+
+fn change_class_name(class: ChangeClass) -> &'static str {
+  match class {
+    ChangeClass::ClientOnly => "client-only",
+    ChangeClass::Shared => "shared",
+    ChangeClass::ServerOnly => "server-only",
+    ChangeClass::Unknown => "unknown",
+  }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+  serde_json::to_string(value).map_err(|error| Error::from_reason(error.to_string()))
+}
