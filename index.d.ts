@@ -1,0 +1,69 @@
+import type { DevEnvironment, Plugin } from 'vite'
+
+/** How an affected tab refreshes. Overridable per page with `<meta name="ssr-hmr" content="…">`. */
+export type RefreshStrategy = 'reload' | 'morph' | 'event'
+
+export interface SsrHmrOptions {
+  /**
+   * Which environments this plugin decides for.
+   * @default every environment whose `consumer` is `'server'` (`ssr`, `rsc`, custom ones)
+   */
+  environments?: string[] | ((environment: DevEnvironment) => boolean)
+  /**
+   * What an affected tab does after a server-only edit:
+   * - `'reload'`: reload the page (tabs whose page does not depend on the edit are left alone);
+   * - `'morph'`: fetch the page again and morph the document, keeping scroll, focus and typed text;
+   * - `'event'`: only dispatch `ssr-hmr:update`, so a framework can re-fetch its own data.
+   * @default 'reload'
+   */
+  refresh?: RefreshStrategy
+  /**
+   * Globs (relative to the root) of files that server code reads at run time without importing
+   * them (content, templates, JSON read with `fs`). A change refreshes every page.
+   */
+  watch?: string | string[]
+  /** How a burst of edits (branch switch, save-all, codegen) becomes one refresh. */
+  batch?: {
+    /** Quiet time after the last edit before acting, in ms. @default 30 */
+    quietMs?: number
+    /** Longest an edit waits while the burst goes on, in ms. @default 300 */
+    maxWaitMs?: number
+  }
+}
+
+/** Root-relative paths of the files in one batch, by what they mean for the browser. */
+export interface ChangedFiles {
+  /** Only server environments have these: Vite alone would leave the page stale. */
+  serverOnly: string[]
+  /** Both sides have these: the browser got Vite's own HMR update. */
+  shared: string[]
+  clientOnly: string[]
+  /** Matched the `watch` option. */
+  watched: string[]
+}
+
+/** Data of the `ssr-hmr:update` event, sent to each affected tab. */
+export interface SsrHmrUpdatePayload {
+  /** The configured strategy; the page's `<meta name="ssr-hmr">` may override it. */
+  strategy: RefreshStrategy
+  files: ChangedFiles
+  /** URLs of the affected pages the server knows of. */
+  pages: string[]
+  /** Every tab is refreshed because which pages depend on the change is not known. */
+  reloadAll: boolean
+  /** Server time of the decision, `Date.now()`. */
+  timestamp: number
+}
+
+declare module 'vite/types/customEvent.d.ts' {
+  interface CustomEventMap {
+    'ssr-hmr:update': SsrHmrUpdatePayload
+    'ssr-hmr:page': { url: string }
+  }
+}
+
+/** Thrown by `ssrHmr()` for an unknown option or a wrong value. */
+export class SsrHmrOptionsError extends TypeError {}
+
+export declare function ssrHmr(options?: SsrHmrOptions): Plugin[]
+export default ssrHmr

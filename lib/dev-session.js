@@ -1,0 +1,262 @@
+// Everything the plugin holds for one dev server: the native core, the tabs, the flush timer.
+// A restart creates a new server and so a new session; the old one is disposed when its
+// environments close, so nothing leaks across restarts and nothing is global.
+
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { isRunnableDevEnvironment } from 'vite'
+import { colors, debug, formatList, plural } from './logger.js'
+import { TabRegistry } from './tab-registry.js'
+import { invalidateInServer } from './invalidate.js'
+
+export const UPDATE_EVENT = 'ssr-hmr:update'
+
+export class DevSession {
+  /** @type {import('vite').ViteDevServer} */ server
+  /** @type {import('./options.js').ResolvedOptions} */ options
+  tabs = new TabRegistry()
+  #core
+  #logger
+  #flushTimer = null
+  #flushing = Promise.resolve()
+  #reloadEveryTabPending = false
+  #batchWork = { ms: 0, since: 0 }
+  #disposed = false
+  #disposers = []
+
+  constructor(binding, options, server) {
+    this.server = server
+    this.options = options
+    this.#logger = server.config.logger
+    this.#core = new binding.SsrHmrCore({
+      root: server.config.root,
+      quietMs: options.batch.quietMs,
+      maxWaitMs: options.batch.maxWaitMs,
+      refresh: options.refresh,
+    })
+    for (const environment of Object.values(server.environments)) {
+      const consumer = this.consumerOf(environment)
+      if (consumer) this.#core.setEnvironment(environment.name, consumer)
+    }
+  }
+
+  /** `'server'` for the environments this plugin decides for, `'client'` for browsers. */
+  consumerOf(environment) {
+    if (this.options.isServerEnvironment(environment)) return 'server'
+    if (environment.config.consumer === 'client') return 'client'
+    return undefined
+  }
+
+  get core() {
+    return this.#core
+  }
+
+  /**
+   * Runs a call into the native core. A failure there must never take the dev server down:
+   * it is logged once with its cause and every tab is reloaded, the one action that is
+   * always safe; the next edit is handled normally.
+   */
+  guard(label, call) {
+    if (this.#disposed) return undefined
+    const started = performance.now()
+    try {
+      return call(this.#core)
+    } catch (error) {
+      this.#logger.warn(
+        colors.yellow(`[ssr-hmr] ${label} failed, reloading every tab instead: ${error?.message ?? error}`),
+        { timestamp: true, error },
+      )
+      this.#reloadEveryTabPending = true
+      this.#scheduleFlush()
+      return undefined
+    } finally {
+      this.#batchWork.ms += performance.now() - started
+    }
+  }
+
+  /** The hook result for one file changed in one server environment. */
+  handleServerChange(environment, file) {
+    const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
+    this.#scheduleFlush()
+    if (!change) return undefined
+    debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
+    if (change.class !== 'server-only' && change.class !== 'shared') return undefined
+    if (change.keepViteUpdate) return undefined
+    if (!isRunnableDevEnvironment(environment)) {
+      // Its runtime lives elsewhere (a worker, another process): it reloads itself on this.
+      environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
+      return []
+    }
+    invalidateInServer(this.server, environment, change.invalidate)
+    return []
+  }
+
+  handleWatchedChange(file) {
+    this.guard('recording a watched file', (core) => core.onWatchedChange(file, performance.now()))
+    this.#scheduleFlush()
+  }
+
+  #scheduleFlush() {
+    if (this.#disposed) return
+    if (this.#flushTimer) clearTimeout(this.#flushTimer)
+    const deadline = this.#reloadEveryTabPending ? performance.now() : this.guard('scheduling', (core) => core.nextDeadline())
+    if (deadline == null) return
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = null
+      this.#flushing = this.#flushing.then(() => this.#flush())
+    }, Math.max(0, deadline - performance.now()))
+    this.#flushTimer.unref?.()
+  }
+
+  async #flush() {
+    if (this.#disposed) return
+    if (this.#reloadEveryTabPending) {
+      this.#reloadEveryTabPending = false
+      this.server.ws.send({ type: 'full-reload', path: '*' })
+      this.#logger.info(colors.green('ssr-hmr ') + 'page reload (every tab, after an internal error)', { timestamp: true })
+    }
+    const json = this.guard('flushing', (core) => core.flush(performance.now()))
+    if (json === undefined) return
+    if (json === null) return this.#scheduleFlush()
+    const decision = JSON.parse(json)
+    const work = this.#batchWork
+    this.#batchWork = { ms: 0, since: performance.now() }
+    if (decision.action === 'passthrough') {
+      debug(`passthrough: ${JSON.stringify(decision.files)}`)
+      return this.#scheduleFlush()
+    }
+    if (await this.#showServerErrors(decision)) return this.#scheduleFlush()
+    this.#carryOut(decision, work.ms)
+    this.#scheduleFlush()
+  }
+
+  /**
+   * Transforms the changed server-only modules before any tab refreshes, so a syntax error
+   * shows Vite's overlay in the affected tabs instead of reloading them into a 500 page.
+   */
+  async #showServerErrors(decision) {
+    const root = this.server.config.root
+    for (const relativeFile of decision.files.serverOnly) {
+      const file = path.resolve(root, relativeFile)
+      if (!existsSync(file)) continue
+      for (const environment of Object.values(this.server.environments)) {
+        if (this.consumerOf(environment) !== 'server') continue
+        for (const mod of environment.moduleGraph.getModulesByFile(file) ?? []) {
+          try {
+            await environment.transformRequest(mod.url)
+          } catch (error) {
+            if (this.#disposed) return true
+            this.#logger.error(colors.yellow(`[ssr-hmr] ${relativeFile} failed to compile, showing the error overlay`), { timestamp: true, error })
+            this.#sendToTabs(decision, { type: 'error', err: serializeError(error, root) })
+            return true
+          }
+        }
+      }
+    }
+    return false
+  }
+
+  #carryOut(decision, workMs) {
+    const data = {
+      strategy: decision.action,
+      files: decision.files,
+      pages: decision.pages,
+      reloadAll: decision.reloadAll,
+      timestamp: Date.now(),
+    }
+    const sent = this.#sendToTabs(decision, { type: 'custom', event: UPDATE_EVENT, data })
+    const total = this.server.ws.clients.size
+    const changed = [...decision.files.serverOnly, ...decision.files.watched]
+    const invalidated = Object.values(decision.invalidated).reduce((sum, ids) => sum + ids.length, 0)
+    this.#logger.info(
+      `${colors.green(`ssr-hmr ${decision.action}`)} ${plural(sent, 'tab')} of ${total}` +
+        `${decision.pages.length ? ` (${formatList(decision.pages)})` : ''} ` +
+        colors.dim(`← ${formatList(changed)}, ${plural(invalidated, 'module')} invalidated, ${workMs.toFixed(2)} ms`),
+      { timestamp: true },
+    )
+    for (const { file, page, chain } of decision.explanations) {
+      debug(`${file} → ${page}: ${chain.map((id) => relative(this.server, id)).join(' ← ')}`)
+    }
+  }
+
+  /** Sends to the decision's tabs, and reloads any socket that never said which page it shows. */
+  #sendToTabs(decision, payload) {
+    const targets = new Set(decision.reloadAll ? this.server.ws.clients : [])
+    for (const tab of decision.tabs) {
+      const client = this.tabs.clientOf(tab)
+      if (client) targets.add(client)
+    }
+    let sent = 0
+    for (const client of this.server.ws.clients) {
+      if (this.tabs.tabOf(client) === undefined) {
+        client.send(payload.type === 'custom' ? { type: 'full-reload', path: '*' } : payload)
+        sent++
+      } else if (targets.has(client)) {
+        client.send(payload)
+        sent++
+      }
+    }
+    return sent
+  }
+
+  /** A tab told us which URL it shows. */
+  reportPage(client, url) {
+    const known = this.tabs.tabOf(client)
+    if (known !== undefined) {
+      this.guard('tracking a tab', (core) => core.navigateTab(known, url))
+      return
+    }
+    const tab = this.guard('tracking a tab', (core) => core.openTab(url))
+    if (tab === undefined) return
+    this.tabs.add(tab, client)
+    client.socket?.once?.('close', () => this.forgetTab(client))
+  }
+
+  forgetTab(client) {
+    const tab = this.tabs.remove(client)
+    if (tab !== undefined) this.guard('forgetting a tab', (core) => core.closeTab(tab))
+  }
+
+  recordPageRoots(url, environmentName, roots) {
+    this.guard('recording page modules', (core) => core.recordPageRoots(url, environmentName, roots))
+  }
+
+  /** Registers cleanup (listeners, wrappers) to run when the session ends. */
+  onDispose(cleanup) {
+    this.#disposers.push(cleanup)
+  }
+
+  dispose() {
+    if (this.#disposed) return
+    this.#disposed = true
+    for (const cleanup of this.#disposers.splice(0)) cleanup()
+    if (this.#flushTimer) clearTimeout(this.#flushTimer)
+    this.#flushTimer = null
+    this.tabs.clear()
+    this.#core.reset()
+  }
+
+  get disposed() {
+    return this.#disposed
+  }
+}
+
+function relative(server, file) {
+  const root = server.config.root
+  return file.startsWith(root + '/') ? file.slice(root.length + 1) : file
+}
+
+/** Vite's error overlay payload, with machine paths made root-relative. */
+function serializeError(error, root) {
+  const strip = (text) => (typeof text === 'string' ? text.split(root + '/').join('') : text)
+  return {
+    message: strip(error?.message ?? String(error)),
+    stack: strip(error?.stack ?? ''),
+    id: strip(error?.id),
+    frame: strip(error?.frame),
+    plugin: error?.plugin,
+    pluginCode: error?.pluginCode,
+    loc: error?.loc ? { ...error.loc, file: strip(error.loc.file) } : undefined,
+  }
+}

@@ -1,0 +1,33 @@
+// Invalidates modules in a server environment without a "program reload": Vite's graph (so
+// the next fetch transforms again) and the module runners' evaluated-module caches (so the
+// next import re-evaluates them). The core chose the ids: the changed modules and every
+// importer up the chain, so barrel files and dynamic import() chains don't serve stale exports.
+
+/**
+ * @param {import('vite').ViteDevServer} server
+ * @param {import('vite').DevEnvironment} environment
+ * @param {string[]} ids
+ */
+export function invalidateInServer(server, environment, ids) {
+  const graph = environment.moduleGraph
+  const seen = new Set()
+  const runners = moduleRunnersOf(server, environment)
+  for (const id of ids) {
+    const mod = graph.getModuleById(id)
+    if (mod) graph.invalidateModule(mod, seen)
+    for (const runner of runners) {
+      const evaluated = runner.evaluatedModules.getModuleById(id)
+      if (evaluated) runner.evaluatedModules.invalidateModule(evaluated)
+    }
+  }
+}
+
+/**
+ * The runners that may hold evaluated copies: the environment's own (read without the `runner`
+ * getter, which would create one) and, for `ssr`, the one behind `server.ssrLoadModule`.
+ */
+function moduleRunnersOf(server, environment) {
+  const runners = [environment._runner]
+  if (environment === server.environments.ssr) runners.push(server._ssrCompatModuleRunner)
+  return runners.filter((runner) => runner?.evaluatedModules)
+}
