@@ -1,0 +1,115 @@
+// A real Vite dev server for one fixture, as an SSR app runs it: middleware mode behind a
+// plain Node http server, with the HMR websocket on that server's own port (Vite's default
+// 24678 would collide between parallel test files and fail silently).
+
+import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync, unlinkSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url))
+
+/**
+ * Copies a fixture to a temporary folder outside the repository (edits never touch the
+ * committed fixture, and the watcher sees only the app) and serves it.
+ *
+ * @param {string} fixture folder name under __test__/fixtures
+ * @param {object} [options]
+ * @param {any} [options.vite] the vite module to use (`await import('vite')` by default)
+ * @param {any[]} [options.plugins]
+ * @param {'runner' | 'ssrLoadModule'} [options.mode] how the app renders
+ * @param {object} [options.config] extra inline config, merged shallowly
+ */
+export async function startDevServer(fixture, { vite, plugins = [], mode = 'runner', config = {} } = {}) {
+  vite ??= await import('vite')
+  const root = mkdtempSync(path.join(os.tmpdir(), `ssr-hmr-${fixture}-`))
+  cpSync(path.join(fixturesDir, fixture), root, { recursive: true })
+  const httpServer = createHttpServer()
+  const logs = []
+  const logger = vite.createLogger('info', { allowClearScreen: false })
+  for (const level of ['info', 'warn', 'error']) {
+    const original = logger[level].bind(logger)
+    logger[level] = (message, options) => {
+      logs.push({ level, message: stripAnsi(String(message)) })
+      if (process.env.SSR_HMR_TEST_LOGS) original(message, options)
+    }
+  }
+  const server = await vite.createServer({
+    root,
+    configFile: false,
+    appType: 'custom',
+    customLogger: logger,
+    plugins,
+    ...config,
+    server: {
+      middlewareMode: true,
+      hmr: { server: httpServer },
+      ...config.server,
+    },
+  })
+  httpServer.on('request', (req, res) => {
+    server.middlewares(req, res, () => renderPage(server, mode, req, res))
+  })
+  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+  const origin = `http://127.0.0.1:${httpServer.address().port}`
+
+  const file = (relative) => path.join(root, relative)
+  return {
+    root,
+    server,
+    origin,
+    logs,
+    file,
+    read: (relative) => readFileSync(file(relative), 'utf8'),
+    write: (relative, content) => writeFileSync(file(relative), content),
+    edit: (relative, edit) => writeFileSync(file(relative), edit(readFileSync(file(relative), 'utf8'))),
+    remove: (relative) => unlinkSync(file(relative)),
+    /**
+     * Loads client modules the way a browser does: the entry, then every import it leads to,
+     * so the client graph holds analyzed modules as it would with a real tab open.
+     */
+    async loadClient(url) {
+      const environment = server.environments.client
+      const seen = new Set()
+      const visit = async (moduleUrl) => {
+        if (seen.has(moduleUrl)) return
+        seen.add(moduleUrl)
+        await environment.transformRequest(moduleUrl)
+        const mod = await environment.moduleGraph.getModuleByUrl(moduleUrl)
+        for (const imported of mod?.importedModules ?? []) {
+          if (!imported.url.includes('/node_modules/') && !imported.url.startsWith('/@')) await visit(imported.url)
+        }
+      }
+      await visit(url)
+    },
+    /** GETs a page as a browser would and returns its HTML (or error text). */
+    async fetchPage(url) {
+      const response = await fetch(origin + url)
+      return { status: response.status, text: await response.text() }
+    },
+    async close() {
+      await server.close()
+      await new Promise((resolve) => httpServer.close(resolve))
+      httpServer.closeAllConnections?.()
+      rmSync(root, { recursive: true, force: true })
+    },
+  }
+}
+
+async function renderPage(server, mode, req, res) {
+  try {
+    const entry = '/src/entry-server.js'
+    const { render } =
+      mode === 'ssrLoadModule' ? await server.ssrLoadModule(entry) : await server.environments.ssr.runner.import(entry)
+    const page = await render(req.url)
+    const html = await server.transformIndexHtml(req.url, page.html)
+    res.writeHead(page.status ?? 200, { 'content-type': 'text/html' }).end(html)
+  } catch (error) {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error?.stack ?? error))
+  }
+}
+
+function stripAnsi(text) {
+  return text.replace(/\x1b\[[0-9;]*m/g, '')
+}

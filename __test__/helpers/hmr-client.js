@@ -1,0 +1,70 @@
+// A websocket client that connects to Vite's HMR endpoint exactly as the browser client does
+// (subprotocol `vite-hmr`, the `token` query, an `Origin` header) and records every payload.
+
+import WebSocket from 'ws'
+
+export async function connectHmrClient(devServer, { page } = {}) {
+  const { origin, server } = devServer
+  const token = server.config.webSocketToken
+  const url = `${origin.replace('http', 'ws')}/?token=${encodeURIComponent(token)}`
+  const socket = new WebSocket(url, 'vite-hmr', { headers: { Origin: origin } })
+  const payloads = []
+  const waiters = new Set()
+  socket.on('message', (raw) => {
+    const payload = JSON.parse(String(raw))
+    payloads.push(payload)
+    for (const waiter of waiters) waiter()
+  })
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve)
+    socket.once('error', reject)
+  })
+  const client = {
+    payloads,
+    /** Sends a custom event, as `import.meta.hot.send(event, data)` does. */
+    send(event, data) {
+      socket.send(JSON.stringify({ type: 'custom', event, data }))
+    },
+    /** Says which page this "tab" shows, as the plugin's browser runtime does. */
+    async showPage(url) {
+      client.send('ssr-hmr:page', { url })
+      // The message has no reply; give the server's loop a moment to handle it.
+      await sleep(50)
+    },
+    /** Payloads received from now on. */
+    mark() {
+      const start = payloads.length
+      return () => payloads.slice(start)
+    },
+    /** Resolves with the first payload (from `since`) that matches, or rejects after `timeout`. */
+    waitFor(predicate, { timeout = 5000, since = 0 } = {}) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = payloads.slice(since).find(predicate)
+          if (!found) return false
+          waiters.delete(check)
+          clearTimeout(timer)
+          resolve(found)
+          return true
+        }
+        const timer = setTimeout(() => {
+          waiters.delete(check)
+          reject(new Error(`no matching HMR payload within ${timeout} ms; got ${JSON.stringify(payloads.slice(since))}`))
+        }, timeout)
+        waiters.add(check)
+        check()
+      })
+    },
+    close() {
+      socket.close()
+    },
+  }
+  if (page) await client.showPage(page)
+  return client
+}
+
+export const isUpdateEvent = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:update'
+export const isFullReload = (payload) => payload.type === 'full-reload'
+export const isViteUpdate = (payload) => payload.type === 'update'
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,0 +1,13 @@
+import { badge } from '../components/badge.js'
+import { mountWidget } from './widget.js'
+
+const element = document.getElementById('widget')
+mountWidget(element, badge)
+
+// Client edits (the widget, the shared badge) are hot updates: re-mount with the new code.
+if (import.meta.hot) {
+  import.meta.hot.accept(['./widget.js', '../components/badge.js'], ([widget, badgeModule]) => {
+    mountWidget(element, badgeModule?.badge ?? badge)
+    void widget
+  })
+}

@@ -1,0 +1,12 @@
+import { messages } from '../data/messages.js'
+import { badge } from '../components/badge.js'
+
+export async function page() {
+  return {
+    title: 'Home',
+    body: `<h1>Home ${badge('reload')}</h1>
+<p>Edit <code>src/data/messages.js</code>: only tabs showing this page reload.</p>
+<ul id="messages">${messages.map((m) => `<li>${m}</li>`).join('')}</ul>
+<div id="widget"></div>`,
+  }
+}
