@@ -319,8 +319,12 @@ impl PageTargeting {
     tabs.sort_unstable();
     let mut pages: Vec<String> = affected_pages.iter().map(|p| p.to_string()).collect();
     pages.sort_unstable();
-    explanations
-      .sort_by(|a: &Explanation, b: &Explanation| (&a.file, &a.page).cmp(&(&b.file, &b.page)));
+    // One file changed in several environments may explain a page twice:
+    // keep the shortest chain.
+    explanations.sort_by(|a: &Explanation, b: &Explanation| {
+      (&a.file, &a.page, a.chain.len()).cmp(&(&b.file, &b.page, b.chain.len()))
+    });
+    explanations.dedup_by(|b, a| a.file == b.file && a.page == b.page);
     AffectedPages { pages, tabs, explanations }
   }
 }
