@@ -3,9 +3,13 @@
 
 import WebSocket from 'ws'
 
+/**
+ * @param {{ origin: string, server?: import('vite').ViteDevServer, token?: string }} devServer
+ *   a server from startDevServer, or any origin with its `webSocketToken`
+ */
 export async function connectHmrClient(devServer, { page } = {}) {
-  const { origin, server } = devServer
-  const token = server.config.webSocketToken
+  const { origin } = devServer
+  const token = devServer.token ?? devServer.server.config.webSocketToken
   const url = `${origin.replace('http', 'ws')}/?token=${encodeURIComponent(token)}`
   const socket = new WebSocket(url, 'vite-hmr', { headers: { Origin: origin } })
   const payloads = []
