@@ -66,7 +66,7 @@ pub struct EnvironmentGraph {
   by_url: FxHashMap<Arc<str>, ModuleIx>,
   by_file: FxHashMap<Arc<str>, Vec<ModuleIx>>,
   /// Reused by `update_module` so replacing imports does not allocate.
-  scratch_targets: FxHashMap<ModuleIx, bool>,
+  scratch_targets: Vec<(ModuleIx, bool, bool)>,
 }
 
 impl EnvironmentGraph {
@@ -77,7 +77,7 @@ impl EnvironmentGraph {
       by_id: FxHashMap::default(),
       by_url: FxHashMap::default(),
       by_file: FxHashMap::default(),
-      scratch_targets: FxHashMap::default(),
+      scratch_targets: Vec::new(),
     }
   }
 
@@ -219,26 +219,33 @@ impl EnvironmentGraph {
   }
 
   fn replace_imports(&mut self, ix: ModuleIx, imports: &[Import]) {
+    // A sorted Vec beats a hash map for the handful of imports a module has.
     let mut targets = std::mem::take(&mut self.scratch_targets);
     targets.clear();
-    for import in imports {
-      if let Some(t) = self.ensure(&import.id) {
-        let dynamic = targets.entry(t).or_insert(true);
-        *dynamic &= import.dynamic;
-      }
-    }
-    // Keep edges still present (updating their kind), drop the rest.
+    targets
+      .extend(imports.iter().filter_map(|i| self.ensure(&i.id).map(|t| (t, i.dynamic, false))));
+    // Static first per target, so after dedup a target imported both ways
+    // keeps `dynamic = false`.
+    targets.sort_unstable_by_key(|&(t, dynamic, _)| (t, dynamic));
+    targets.dedup_by_key(|&mut (t, _, _)| t);
+    // Keep edges still present (updating their kind), drop the rest; the
+    // third field marks targets that already have an edge.
     let mut walker = self.graph.neighbors_directed(ix, Direction::Outgoing).detach();
     while let Some((edge, target)) = walker.next(&self.graph) {
-      match targets.remove(&target) {
-        Some(dynamic) => self.graph[edge].dynamic = dynamic,
-        None => {
+      match targets.binary_search_by_key(&target, |&(t, _, _)| t) {
+        Ok(pos) if !targets[pos].2 => {
+          targets[pos].2 = true;
+          self.graph[edge].dynamic = targets[pos].1;
+        }
+        _ => {
           self.graph.remove_edge(edge);
         }
       }
     }
-    for (&target, &dynamic) in &targets {
-      self.graph.add_edge(ix, target, ImportEdge { dynamic });
+    for &(target, dynamic, linked) in &targets {
+      if !linked {
+        self.graph.add_edge(ix, target, ImportEdge { dynamic });
+      }
     }
     targets.clear();
     self.scratch_targets = targets;

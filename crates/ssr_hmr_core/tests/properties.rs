@@ -352,7 +352,8 @@ impl Reference {
       let e = &self.envs[env];
       let changed = e.of_file(&key);
       let mut traversed = HashSet::new();
-      let dead = changed.iter().any(|c| vite_propagate(e, c, &mut traversed, &[c.clone()]));
+      let dead =
+        changed.iter().any(|c| vite_propagate(e, c, &mut traversed, std::slice::from_ref(c)));
       if dead {
         keep = false;
         let mut q: VecDeque<String> = changed.iter().cloned().collect();

@@ -141,8 +141,9 @@ pub fn generate(n: usize, seed: u64) -> App {
       Layer::Entry => push(1, false),
       Layer::Router => (0..routes).for_each(|r| push(base_route + r, true)),
       Layer::Route => {
-        push(base_comp + near(&mut rng, k, routes, components), false);
-        push(base_comp + near(&mut rng, k, routes, components), false);
+        for _ in 0..3 {
+          push(base_comp + near(&mut rng, k, routes, components), false);
+        }
         push(base_loader + k * regular_loaders / routes, false);
         push(util(&mut rng, k, routes), false);
       }
@@ -161,8 +162,9 @@ pub fn generate(n: usize, seed: u64) -> App {
         push(util(&mut rng, k, loaders), false);
       }
       Layer::Loader => {
-        push(util(&mut rng, k, loaders), false);
-        push(util(&mut rng, k, loaders), false);
+        for _ in 0..3 {
+          push(util(&mut rng, k, loaders), false);
+        }
         if let Some(l) = deeper(&mut rng, k, regular_loaders, 4) {
           push(base_loader + l, false);
         }
