@@ -107,6 +107,11 @@ impl Engine {
   /// servers (see `ModuleGraphMirror::update_module`).
   pub fn update_module(&mut self, env: &str, module: ModuleRecord) {
     self.mirror.update_module(env, &module);
+    if self.pages.has_unresolved(env) {
+      if let Some(ix) = self.mirror.environment(env).and_then(|g| g.get_by_id(&module.id)) {
+        self.pages.on_module_analyzed(&self.mirror, env, ix);
+      }
+    }
   }
 
   pub fn delete_file(&mut self, file: &str) {

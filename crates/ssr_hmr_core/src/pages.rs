@@ -27,7 +27,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::decision::Explanation;
 use crate::environment_graph::{EnvironmentGraph, ModuleIx};
 use crate::mirror::ModuleGraphMirror;
-use crate::module_key::{normalize_url, MAX_ID_BYTES};
+use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
 use crate::visited::VisitedSet;
 
 pub type TabId = u32;
@@ -43,7 +43,8 @@ struct Tab {
 #[derive(Default)]
 struct PageRoots {
   resolved: Vec<ModuleIx>,
-  unresolved: Vec<String>,
+  /// Roots naming no module yet; resolved when such a module is analyzed.
+  unresolved: Vec<Arc<str>>,
 }
 
 struct Page {
@@ -82,6 +83,8 @@ pub struct PageTargeting {
   pages: FxHashMap<Arc<str>, Page>,
   /// env → root module → pages whose render requested it.
   root_index: FxHashMap<String, FxHashMap<ModuleIx, Vec<Arc<str>>>>,
+  /// env → roots waiting for their module.
+  unresolved_index: FxHashMap<String, UnresolvedRoots>,
   visited: VisitedSet,
   /// BFS queue of (module, position of its parent in the queue).
   queue: Vec<(ModuleIx, u32)>,
@@ -98,6 +101,7 @@ impl PageTargeting {
       tabs: FxHashMap::default(),
       pages: FxHashMap::default(),
       root_index: FxHashMap::default(),
+      unresolved_index: FxHashMap::default(),
       visited: VisitedSet::new(),
       queue: Vec::new(),
     }
@@ -208,15 +212,23 @@ impl PageTargeting {
       }
       let resolved = graph.is_some_and(|g| g.resolve_root(root, &mut page_roots.resolved));
       if !resolved {
-        page_roots.unresolved.push(root.clone());
+        page_roots.unresolved.push(Arc::from(root.as_str()));
       }
     }
     page_roots.resolved.sort_unstable();
     page_roots.resolved.dedup();
     page_roots.resolved.truncate(self.max_roots_per_page);
+    page_roots.unresolved.sort_unstable();
+    page_roots.unresolved.dedup();
     let index = self.root_index.entry(env.to_string()).or_default();
     for &m in &page_roots.resolved {
       index.entry(m).or_default().push(key.clone());
+    }
+    if !page_roots.unresolved.is_empty() {
+      let index = self.unresolved_index.entry(env.to_string()).or_default();
+      for root in &page_roots.unresolved {
+        index.insert(&key, root);
+      }
     }
     let tick = self.bump();
     let page = self
@@ -253,6 +265,56 @@ impl PageTargeting {
         }
       }
     }
+    if let Some(index) = self.unresolved_index.get_mut(env) {
+      for root in &old.unresolved {
+        index.remove(key, root);
+      }
+    }
+  }
+
+  /// Whether `env` has roots still waiting for their module.
+  pub fn has_unresolved(&self, env: &str) -> bool {
+    self.unresolved_index.get(env).is_some_and(|i| !i.exact.is_empty())
+  }
+
+  /// Module `ix` of `env` was analyzed: roots naming it by id, url or file
+  /// (recorded before the shim reported the module) now resolve to it, so
+  /// a late `update_module` never leaves a page blind to that module.
+  pub fn on_module_analyzed(&mut self, mirror: &ModuleGraphMirror, env: &str, ix: ModuleIx) {
+    let (Some(index), Some(g)) = (self.unresolved_index.get_mut(env), mirror.environment(env))
+    else {
+      return;
+    };
+    let node = g.node(ix);
+    // Same rule as at record time: the root is the module's id, its url,
+    // or (by file key) one of its file's modules.
+    let mut matched: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+    for (map, k) in
+      [(&index.exact, &node.id), (&index.exact, &node.url), (&index.by_file, &node.file)]
+    {
+      if let Some(list) = map.get(&**k) {
+        matched.extend(list.iter().cloned());
+      }
+    }
+    if matched.is_empty() {
+      return;
+    }
+    matched.sort_unstable();
+    matched.dedup();
+    for (page, root) in &matched {
+      index.remove(page, root);
+    }
+    let roots_index = self.root_index.entry(env.to_string()).or_default();
+    for (key, root) in matched {
+      let Some(roots) = self.pages.get_mut(&key).and_then(|p| p.roots.get_mut(env)) else {
+        continue;
+      };
+      roots.unresolved.retain(|r| *r != root);
+      if !roots.resolved.contains(&ix) {
+        roots.resolved.push(ix);
+        roots_index.entry(ix).or_default().push(key);
+      }
+    }
   }
 
   fn remove_page(&mut self, key: &Arc<str>) {
@@ -269,6 +331,7 @@ impl PageTargeting {
   /// The environment's graph is gone: its module indexes mean nothing now.
   pub fn drop_environment(&mut self, env: &str) {
     self.root_index.remove(env);
+    self.unresolved_index.remove(env);
     for page in self.pages.values_mut() {
       page.roots.remove(env);
     }
@@ -277,6 +340,7 @@ impl PageTargeting {
   /// Forgets pages and roots; tabs stay (their ids live in the browser).
   pub fn reset_pages(&mut self) {
     self.root_index.clear();
+    self.unresolved_index.clear();
     self.pages.clear();
   }
 
@@ -326,6 +390,35 @@ impl PageTargeting {
     });
     explanations.dedup_by(|b, a| a.file == b.file && a.page == b.page);
     AffectedPages { pages, tabs, explanations }
+  }
+}
+
+/// Unresolved roots of one environment, findable by the strings a module
+/// can match them with: the root itself (an id or url) and its file key.
+/// Values are (page, root).
+#[derive(Default)]
+struct UnresolvedRoots {
+  exact: FxHashMap<Arc<str>, Vec<(Arc<str>, Arc<str>)>>,
+  by_file: FxHashMap<Arc<str>, Vec<(Arc<str>, Arc<str>)>>,
+}
+
+impl UnresolvedRoots {
+  fn insert(&mut self, page: &Arc<str>, root: &Arc<str>) {
+    let entry = (page.clone(), root.clone());
+    self.exact.entry(root.clone()).or_default().push(entry.clone());
+    self.by_file.entry(Arc::from(&*file_key(root))).or_default().push(entry);
+  }
+
+  fn remove(&mut self, page: &Arc<str>, root: &Arc<str>) {
+    let file = file_key(root);
+    for (map, k) in [(&mut self.exact, &**root), (&mut self.by_file, &*file)] {
+      if let Some(list) = map.get_mut(k) {
+        list.retain(|(p, r)| !(p == page && r == root));
+        if list.is_empty() {
+          map.remove(k);
+        }
+      }
+    }
   }
 }
 
@@ -473,6 +566,23 @@ mod tests {
     let a = affected(&mut p, &m, "/db.ts");
     assert_eq!(a.tabs, [unknown, unrecorded, ghost]);
     assert!(!a.tabs.contains(&home));
+  }
+
+  #[test]
+  fn root_recorded_before_its_module_resolves_once_analyzed() {
+    let mut m = shop();
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/late", "ssr", &roots(&["/late.tsx?v=3"]));
+    let tab = p.open_tab(Some("/late"));
+    assert!(p.has_unresolved("ssr"));
+    m.update_module("ssr", &ModuleRecord::js("/late.tsx", vec![Import::new("/db.ts", false)]));
+    let ix = m.environment("ssr").unwrap().get_by_id("/late.tsx").unwrap();
+    p.on_module_analyzed(&m, "ssr", ix);
+    assert!(!p.has_unresolved("ssr"));
+    let a = affected(&mut p, &m, "/db.ts");
+    assert_eq!(a.pages, ["/late"]);
+    assert_eq!(a.tabs, [tab]);
+    assert!(affected(&mut p, &m, "/home.tsx").tabs.is_empty(), "page now has resolved roots");
   }
 
   #[test]

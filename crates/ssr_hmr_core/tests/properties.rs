@@ -250,6 +250,9 @@ struct Reference {
   tabs: BTreeMap<TabId, Option<String>>,
   /// page -> env -> resolved root ids
   pages: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+  /// (page, env) -> roots that named no module when recorded; they resolve
+  /// when a module they name (id, url, or file) is analyzed later.
+  unresolved: BTreeMap<(String, String), BTreeSet<String>>,
   pending: BTreeMap<String, RPending>,
   invalidated: BTreeMap<String, BTreeSet<String>>,
 }
@@ -402,6 +405,22 @@ impl Reference {
       return vec![id.clone()];
     }
     e.of_file(&ref_file(root))
+  }
+
+  fn resolve_late(&mut self, env: &str, id: &str) {
+    if id.len() > MAX_ID_BYTES {
+      return;
+    }
+    for ((page, e), roots) in self.unresolved.iter_mut() {
+      if e != env {
+        continue;
+      }
+      let before = roots.len();
+      roots.retain(|root| !(root == id || *root == ref_url(id) || ref_file(root) == ref_file(id)));
+      if roots.len() != before {
+        self.pages.get_mut(page).unwrap().get_mut(env).unwrap().insert(id.to_string());
+      }
+    }
   }
 
   fn static_closure(e: &REnv, roots: &BTreeSet<String>) -> HashSet<String> {
@@ -587,6 +606,7 @@ fn run(ops: Vec<Op>) {
       Op::Update { env, id, imports, self_accepting, accepts, css } => {
         let rec = record(&ids, id, &imports, self_accepting, &accepts, css);
         r.update(ENVS[env], &rec);
+        r.resolve_late(ENVS[env], &rec.id);
         engine.update_module(ENVS[env], rec);
       }
       Op::DeleteFile(f) => {
@@ -604,6 +624,7 @@ fn run(ops: Vec<Op>) {
         for p in r.pages.values_mut() {
           p.remove(ENVS[e]);
         }
+        r.unresolved.retain(|(_, env), _| env != ENVS[e]);
       }
       Op::ServerChange(e, f) => {
         let got = engine.on_server_change(ENVS[e], &files[f], now);
@@ -654,6 +675,12 @@ fn run(ops: Vec<Op>) {
           .filter(|root| root.len() <= MAX_ID_BYTES)
           .flat_map(|root| r.resolve(ENVS[e], root))
           .collect();
+        let unresolved: BTreeSet<String> = roots
+          .iter()
+          .filter(|root| root.len() <= MAX_ID_BYTES && r.resolve(ENVS[e], root).is_empty())
+          .cloned()
+          .collect();
+        r.unresolved.insert((page.clone(), ENVS[e].to_string()), unresolved);
         r.pages.entry(page).or_default().insert(ENVS[e].to_string(), resolved);
         engine.record_page_roots(URLS[u], ENVS[e], roots);
       }
@@ -676,6 +703,7 @@ fn run(ops: Vec<Op>) {
         engine.reset();
         r.envs.clear();
         r.pages.clear();
+        r.unresolved.clear();
         r.pending.clear();
         r.invalidated.clear();
       }
