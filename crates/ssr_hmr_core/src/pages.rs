@@ -288,7 +288,7 @@ impl PageTargeting {
     let node = g.node(ix);
     // Same rule as at record time: the root is the module's id, its url,
     // or (by file key) one of its file's modules.
-    let mut matched: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+    let mut matched: Vec<PageRoot> = Vec::new();
     for (map, k) in
       [(&index.exact, &node.id), (&index.exact, &node.url), (&index.by_file, &node.file)]
     {
@@ -393,13 +393,16 @@ impl PageTargeting {
   }
 }
 
+/// (page url, root string).
+type PageRoot = (Arc<str>, Arc<str>);
+
 /// Unresolved roots of one environment, findable by the strings a module
 /// can match them with: the root itself (an id or url) and its file key.
 /// Values are (page, root).
 #[derive(Default)]
 struct UnresolvedRoots {
-  exact: FxHashMap<Arc<str>, Vec<(Arc<str>, Arc<str>)>>,
-  by_file: FxHashMap<Arc<str>, Vec<(Arc<str>, Arc<str>)>>,
+  exact: FxHashMap<Arc<str>, Vec<PageRoot>>,
+  by_file: FxHashMap<Arc<str>, Vec<PageRoot>>,
 }
 
 impl UnresolvedRoots {
