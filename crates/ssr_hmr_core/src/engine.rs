@@ -53,8 +53,8 @@ impl Default for EngineOptions {
 #[serde(rename_all = "camelCase")]
 pub struct ServerChange {
   pub class: ChangeClass,
-  /// Ids to invalidate in this environment's runner (empty when Vite's
-  /// own update is kept).
+  /// Ids to invalidate in this environment's runner: set for shared and
+  /// server-only files, empty when Vite's own update is kept.
   pub invalidate: Vec<String>,
   /// Let Vite's update through for this environment.
   pub keep_vite_update: bool,
@@ -146,19 +146,24 @@ impl Engine {
     let mut invalidate = Vec::new();
     let mut keep_vite_update = true;
     let mut server_only_ids = Vec::new();
-    if class == ChangeClass::ServerOnly {
+    // Whenever this environment runs the file (shared or server-only), it
+    // would do its own HMR propagation: a dead end there means a full
+    // program reload of the server unless we invalidate precisely.
+    if matches!(class, ChangeClass::ServerOnly | ChangeClass::Shared) {
       if let Some(g) = self.mirror.environment(env) {
         let changed: &[ModuleIx] = g.modules_of_file(&key);
         let set = InvalidationSet::compute(g, changed, &mut self.scratch);
         keep_vite_update = set.keep_vite_update;
         invalidate = set.modules.iter().map(|&m| g.node(m).id.to_string()).collect();
-        // Only variants the browser lacks make pages stale.
-        let client = client_variants(&self.mirror, &key);
-        server_only_ids = changed
-          .iter()
-          .filter(|&&m| !client.contains(g.node(m).variant))
-          .map(|&m| g.node(m).id.to_string())
-          .collect();
+        if class == ChangeClass::ServerOnly {
+          // Only variants the browser lacks make pages stale.
+          let client = client_variants(&self.mirror, &key);
+          server_only_ids = changed
+            .iter()
+            .filter(|&&m| !client.contains(g.node(m).variant))
+            .map(|&m| g.node(m).id.to_string())
+            .collect();
+        }
       }
     }
     let batch = self.batcher.record(now_ms);
@@ -293,17 +298,34 @@ mod tests {
   }
 
   #[test]
-  fn shared_edit_passes_through_to_vite() {
+  fn shared_edit_leaves_the_browser_to_vite_but_invalidates_the_server() {
     let mut e = app();
     e.open_tab(None);
     let change = e.on_server_change("ssr", "/app/button.tsx", 0.0);
     assert_eq!(change.class, ChangeClass::Shared);
-    assert!(change.keep_vite_update);
-    assert!(change.invalidate.is_empty());
+    assert!(!change.keep_vite_update, "server side still has a dead end");
+    let mut inv = change.invalidate.clone();
+    inv.sort();
+    assert_eq!(inv, ["/app/button.tsx", "/app/entry-server.ts", "/app/page.tsx"]);
     let d = e.flush(100.0).unwrap();
     assert_eq!(d.action, Action::Passthrough);
     assert_eq!(d.files.shared, ["button.tsx"]);
     assert!(d.tabs.is_empty());
+    assert_eq!(d.invalidated["ssr"].len(), 3);
+  }
+
+  #[test]
+  fn client_only_edit_touches_nothing_on_the_server() {
+    let mut e = app();
+    e.update_module("client", ModuleRecord::js("/app/client-only.ts", vec![]));
+    let change = e.on_server_change("ssr", "/app/client-only.ts", 0.0);
+    assert_eq!(
+      change,
+      ServerChange { class: ChangeClass::ClientOnly, invalidate: vec![], keep_vite_update: true }
+    );
+    let d = e.flush(100.0).unwrap();
+    assert_eq!(d.action, Action::Passthrough);
+    assert_eq!(d.files.client_only, ["client-only.ts"]);
   }
 
   #[test]

@@ -1,9 +1,10 @@
-//! Which server modules must be invalidated after a server-only change.
+//! Which server modules must be invalidated after a change of a file a
+//! server environment runs (server-only or shared).
 //!
-//! For a server-only file the plugin returns `[]` from Vite's `hotUpdate`
-//! hook, so Vite sends nothing to that environment's module runner; any
-//! module we do not invalidate ourselves stays stale in the runner's
-//! evaluated-module cache.
+//! Unless we keep Vite's update, the plugin returns `[]` from that
+//! environment's `hotUpdate` hook, so Vite sends nothing to its module
+//! runner; any module we do not invalidate ourselves stays stale in the
+//! runner's evaluated-module cache.
 //!
 //! * If Vite's own propagation (`propagateUpdate`) would find HMR boundaries
 //!   on every path, the runner's update is correct and cheap: we keep it

@@ -351,7 +351,7 @@ impl Reference {
     let mut keep = true;
     let mut inv = BTreeSet::new();
     let mut server_only = BTreeSet::new();
-    if class == ChangeClass::ServerOnly {
+    if matches!(class, ChangeClass::ServerOnly | ChangeClass::Shared) {
       let e = &self.envs[env];
       let changed = e.of_file(&key);
       let mut traversed = HashSet::new();
@@ -375,7 +375,7 @@ impl Reference {
         client.0 |= v.0;
         client.1 |= v.1;
       }
-      for id in changed {
+      for id in changed.into_iter().filter(|_| class == ChangeClass::ServerOnly) {
         let covered = if ref_string_export(&id) { client.1 } else { client.0 };
         if !covered {
           server_only.insert(id);
