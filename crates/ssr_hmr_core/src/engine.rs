@@ -415,10 +415,46 @@ mod tests {
   }
 
   #[test]
+  fn overflowing_batch_falls_back_to_reload_all() {
+    let mut e = app();
+    let t = e.open_tab(Some("/"));
+    for i in 0..=crate::batcher::MAX_PENDING_FILES {
+      e.on_server_change("ssr", &format!("/app/gen/{i}.ts"), 0.0);
+    }
+    let d = e.flush(1e6).unwrap();
+    assert!(d.reload_all);
+    assert_eq!(d.action, Action::Reload);
+    assert_eq!(d.tabs, [t]);
+  }
+
+  #[test]
+  fn steady_stream_of_edits_is_flushed_at_max_wait() {
+    let mut e = app();
+    let mut now = 0.0;
+    let mut decided_at = None;
+    while now <= 1000.0 {
+      e.on_server_change("ssr", "/app/db.ts", now);
+      if e.flush(now).is_some() {
+        decided_at = Some(now);
+        break;
+      }
+      now += 20.0;
+    }
+    assert_eq!(decided_at, Some(300.0));
+  }
+
+  #[test]
   fn options_deserialize_with_defaults() {
     let o: EngineOptions = serde_json::from_str(r#"{"root":"/r","refresh":"morph"}"#).unwrap();
     assert_eq!(o.refresh, Strategy::Morph);
     assert_eq!(o.max_tabs, 1024);
     assert_eq!(o.quiet_ms, 30.0);
   }
+}
+
+/// The binding may keep the engine behind a mutex shared across threads.
+#[allow(dead_code)]
+fn engine_is_send_and_sync() {
+  fn check<T: Send + Sync>() {}
+  check::<Engine>();
 }
