@@ -241,6 +241,13 @@ impl Engine {
   }
 }
 
+/// The binding may keep the engine behind a mutex shared across threads.
+#[allow(dead_code)]
+fn engine_is_send_and_sync() {
+  fn check<T: Send + Sync>() {}
+  check::<Engine>();
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -450,11 +457,4 @@ mod tests {
     assert_eq!(o.max_tabs, 1024);
     assert_eq!(o.quiet_ms, 30.0);
   }
-}
-
-/// The binding may keep the engine behind a mutex shared across threads.
-#[allow(dead_code)]
-fn engine_is_send_and_sync() {
-  fn check<T: Send + Sync>() {}
-  check::<Engine>();
 }
