@@ -286,13 +286,15 @@ impl PageTargeting {
       return;
     };
     let node = g.node(ix);
-    // Same rule as at record time: the root is the module's id, its url,
-    // or (by file key) one of its file's modules.
+    // Same rule as at record time: the root is the module's id, its url
+    // (never the empty one: empty urls are not indexed), or (by file key)
+    // one of its file's modules.
     let mut matched: Vec<PageRoot> = Vec::new();
-    for (map, k) in
-      [(&index.exact, &node.id), (&index.exact, &node.url), (&index.by_file, &node.file)]
-    {
-      if let Some(list) = map.get(&**k) {
+    let url = (!node.url.is_empty()).then_some(&node.url);
+    let keys =
+      [(&index.exact, Some(&node.id)), (&index.exact, url), (&index.by_file, Some(&node.file))];
+    for (map, k) in keys {
+      if let Some(list) = k.and_then(|k| map.get(&**k)) {
         matched.extend(list.iter().cloned());
       }
     }
