@@ -1,0 +1,169 @@
+// Section 3: what a user sees, in headless Chromium. From the file write to the new server
+// output on screen, for the docs recipe (full reload), `ssrHmr()` (reload of the affected
+// tabs) and `ssrHmr({ refresh: 'morph' })`; refreshes for a burst of 50 edits 30 ms apart;
+// tabs disturbed when 4 tabs show 4 routes and one route's data changes.
+//
+// "New text" is the first moment the edited value is in the DOM; "ready" is when the page is
+// usable again: the new text is there and the client entry (a few hundred modules, their CSS
+// injected by JS as Vite does in dev) has run in that document. A morph keeps the document,
+// so for it both are the same moment.
+
+import { performance } from 'node:perf_hooks'
+import { chromium } from 'playwright-core'
+import { ssrHmr } from '../index.js'
+import { generateApp } from './app-gen.js'
+import { docsRecipeHmrReload } from './docs-recipe.js'
+import { removeApp, serveApp, until } from './dev-app.js'
+import { sleep } from '../__test__/helpers/hmr-client.js'
+import { summarize } from './stats.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const APP_SIZE = 500
+const QUICK_APP_SIZE = 200
+const BURST_EDITS = 50
+const BURST_SPACING_MS = 30
+const SETTLE_MS = 1500
+const QUICK_SETTLE_MS = 500
+
+const VARIANTS = {
+  recipe: () => [docsRecipeHmrReload()],
+  reload: () => ssrHmr(),
+  morph: () => ssrHmr({ refresh: 'morph' }),
+}
+
+/** Reports every change of `#data`'s text and of the client's boot, from every document. */
+function watchPageInit() {
+  let lastText
+  let lastBooted
+  const report = () => {
+    const text = document.getElementById('data')?.textContent ?? null
+    const booted = !!window.__booted
+    if (text === lastText && booted === lastBooted) return
+    lastText = text
+    lastBooted = booted
+    window.__benchSeen?.({ text, booted })
+  }
+  window.__benchBooted = report
+  new MutationObserver(report).observe(document, { subtree: true, childList: true, characterData: true })
+}
+
+/** One tab: what it showed when, and how often it re-requested its page. */
+async function openTab(context, origin, route) {
+  const page = await context.newPage()
+  const tab = { page, route, seen: [], refreshes: 0, navigations: 0, moduleRequests: 0 }
+  await page.exposeFunction('__benchSeen', (state) => tab.seen.push({ ...state, at: performance.now() }))
+  await page.addInitScript(watchPageInit)
+  page.on('request', (request) => {
+    if (request.frame() !== page.mainFrame()) return
+    const pathname = new URL(request.url()).pathname
+    if (request.isNavigationRequest()) {
+      tab.refreshes++
+      tab.navigations++
+    } else if (pathname === route && ['fetch', 'xhr'].includes(request.resourceType())) tab.refreshes++
+    else if (/\.(js|css)$/.test(pathname)) tab.moduleRequests++
+  })
+  await page.goto(origin + route)
+  await waitFor(tab, (s) => s.booted, 0, 'first load')
+  return tab
+}
+
+function waitFor(tab, predicate, since, what, timeout = 15_000) {
+  let found
+  return until(() => (found = tab.seen.find((s) => s.at >= since && predicate(s))), { timeout, what: `${tab.route}: ${what}` }).then(() => found)
+}
+
+/** Write → new text in the DOM, and → page ready, for `count` successive edits. */
+async function timeToFreshContent(dev, app, tab, count, firstVersion) {
+  const samples = { text: [], ready: [] }
+  let navigations = 0
+  for (let i = 0; i < count; i++) {
+    const version = firstVersion + i
+    const expected = `r0 v${version}`
+    const navigationsBefore = tab.navigations
+    const startedAt = performance.now()
+    dev.write(app.dataFile(0), app.dataSource(0, version))
+    const text = await waitFor(tab, (s) => s.text === expected, startedAt, expected)
+    const ready = await waitFor(tab, (s) => s.text === expected && s.booted, startedAt, `${expected} ready`)
+    samples.text.push(text.at - startedAt)
+    samples.ready.push(ready.at - startedAt)
+    navigations += tab.navigations - navigationsBefore
+    await sleep(300)
+  }
+  return { text: summarize(samples.text), ready: summarize(samples.ready), navigations }
+}
+
+/** 50 edits 30 ms apart: refreshes of the tab, and whether it ends on the last version. */
+async function burst(dev, app, tab, firstVersion, settleMs) {
+  const refreshesBefore = tab.refreshes
+  const startedAt = performance.now()
+  let version = firstVersion
+  for (let i = 0; i < BURST_EDITS; i++, version++) {
+    dev.write(app.dataFile(0), app.dataSource(0, version))
+    await sleep(BURST_SPACING_MS)
+  }
+  const last = `r0 v${version - 1}`
+  let fresh = true
+  await waitFor(tab, (s) => s.text === last && s.booted, startedAt, last).catch(() => (fresh = false))
+  await sleep(settleMs)
+  await tab.page.waitForLoadState('load')
+  const finalText = await tab.page.evaluate(() => document.getElementById('data')?.textContent).catch(() => null)
+  fresh = finalText === last
+  return { refreshes: tab.refreshes - refreshesBefore, fresh, finalText, nextVersion: version }
+}
+
+/** 4 tabs on 4 routes, route r0's data changes: how many tabs refresh. */
+async function tabsDisturbed(dev, app, context, version, settleMs) {
+  const tabs = []
+  for (const route of app.routes.slice(0, 4)) tabs.push(await openTab(context, dev.origin, route))
+  await sleep(300)
+  const before = tabs.map((t) => t.refreshes)
+  const startedAt = performance.now()
+  dev.write(app.dataFile(0), app.dataSource(0, version))
+  let fresh = true
+  await waitFor(tabs[0], (s) => s.text === `r0 v${version}` && s.booted, startedAt, 'fresh r0').catch(() => (fresh = false))
+  await sleep(settleMs)
+  const disturbed = tabs.filter((t, i) => t.refreshes > before[i]).length
+  for (const t of tabs) await t.page.close()
+  return { tabs: tabs.length, disturbed, fresh }
+}
+
+async function measureVariant(browser, app, name, { quick }) {
+  const dev = await serveApp(app, VARIANTS[name]())
+  const context = await browser.newContext()
+  try {
+    const tab = await openTab(context, dev.origin, app.routes[0])
+    const loadedModules = tab.moduleRequests
+    await sleep(300)
+    const fresh = await timeToFreshContent(dev, app, tab, quick ? 1 : 10, 2)
+    const bursts = []
+    let version = 100
+    for (let r = 0; r < (quick ? 1 : 3); r++) {
+      bursts.push(await burst(dev, app, tab, version, quick ? QUICK_SETTLE_MS : SETTLE_MS))
+      version = bursts.at(-1).nextVersion
+    }
+    const burstResult = { refreshes: summarize(bursts.map((b) => b.refreshes)), fresh: bursts.every((b) => b.fresh), finalTexts: bursts.map((b) => b.finalText), expected: bursts.map((b) => `r0 v${b.nextVersion - 1}`), runs: bursts.length, nextVersion: version }
+    await tab.page.close()
+    const tabs = await tabsDisturbed(dev, app, context, burstResult.nextVersion, quick ? QUICK_SETTLE_MS : SETTLE_MS)
+    return { loadedModules, fresh, burst: burstResult, tabs, morphFellBackToReload: name === 'morph' && fresh.navigations > 0 }
+  } finally {
+    await context.close()
+    await dev.close()
+  }
+}
+
+export async function runBrowserSection({ quick, log }) {
+  const app = generateApp(quick ? QUICK_APP_SIZE : APP_SIZE)
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  try {
+    const results = { appModules: app.modules, version: browser.version() }
+    for (const name of Object.keys(VARIANTS)) {
+      log(`browser: ${name}`)
+      results[name] = await measureVariant(browser, app, name, { quick })
+    }
+    return results
+  } finally {
+    await browser.close()
+    removeApp(app)
+  }
+}
