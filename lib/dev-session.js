@@ -5,15 +5,21 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { isRunnableDevEnvironment } from 'vite'
 import { colors, debug, formatList, plural } from './logger.js'
 import { TabRegistry } from './tab-registry.js'
-import { invalidateInServer } from './invalidate.js'
+import { invalidateInServer, isRunnable } from './invalidate.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
 
 export class DevSession {
   /** @type {import('vite').ViteDevServer} */ server
+  /**
+   * This server's environments, kept as they were at start: on a restart Vite copies the
+   * new server's fields onto the old server object, and the old session must still know
+   * its own environments when they close.
+   * @type {Record<string, import('vite').DevEnvironment>}
+   */
+  environments
   /** @type {import('./options.js').ResolvedOptions} */ options
   tabs = new TabRegistry()
   #core
@@ -27,6 +33,7 @@ export class DevSession {
 
   constructor(binding, options, server) {
     this.server = server
+    this.environments = server.environments
     this.options = options
     this.#logger = server.config.logger
     this.#core = new binding.SsrHmrCore({
@@ -83,7 +90,7 @@ export class DevSession {
     debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
     if (change.class !== 'server-only' && change.class !== 'shared') return undefined
     if (change.keepViteUpdate) return undefined
-    if (!isRunnableDevEnvironment(environment)) {
+    if (!isRunnable(environment)) {
       // Its runtime lives elsewhere (a worker, another process): it reloads itself on this.
       environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
       return []
@@ -104,7 +111,10 @@ export class DevSession {
     if (deadline == null) return
     this.#flushTimer = setTimeout(() => {
       this.#flushTimer = null
-      this.#flushing = this.#flushing.then(() => this.#flush())
+      // A failed flush must not stop every later one: log it and keep the chain going.
+      this.#flushing = this.#flushing.then(() => this.#flush()).catch((error) => {
+        this.#logger.error(colors.yellow(`[ssr-hmr] acting on a change failed: ${error?.message ?? error}`), { timestamp: true, error })
+      })
     }, Math.max(0, deadline - performance.now()))
     this.#flushTimer.unref?.()
   }

@@ -3,16 +3,37 @@
 // only keep the mirror in step with deletions and watched files. Server environments ask
 // the core what the change means and carry out its answer.
 
+import path from 'node:path'
 import { createFilter } from 'vite'
+
+/** Importers remembered per environment while they wait for a file; more are not kept. */
+const MAX_WAITING_IMPORTERS = 1000
 
 /** @param {import('./plugin-state.js').PluginState} state */
 export function hotUpdatePlugin(state) {
   let isWatchedFile = () => false
+  let root = '/'
+  /** @type {WeakMap<import('vite').DevEnvironment, Map<string, Set<string>>>} importer id → specifiers */
+  const waitingImporters = new WeakMap()
   return {
     name: 'vite-plugin-ssr-hmr:hot-update',
     apply: 'serve',
     configResolved(config) {
+      root = config.root
       if (state.options.watch.length) isWatchedFile = createFilter(state.options.watch, null, { resolve: config.root })
+    },
+    // Vite remembers the modules whose import failed to resolve only in the browser graph
+    // (server import analysis leaves the specifier for the runtime to fail on). A `post`
+    // resolveId hook is reached only when no plugin resolved the specifier: remember the
+    // importer, so creating the file it waits for re-checks it as Vite does for the browser.
+    resolveId: {
+      order: 'post',
+      handler(source, importer) {
+        const environment = this.environment
+        if (!importer || source.startsWith('\0')) return
+        if (state.sessionOf(environment)?.consumerOf(environment) !== 'server') return
+        rememberWaitingImporter(waitingImporters, environment, importer, source)
+      },
     },
     hotUpdate: {
       order: 'post',
@@ -27,7 +48,10 @@ export function hotUpdatePlugin(state) {
         if (type === 'update') await read()
         if (session.disposed) return
         const result = session.handleServerChange(environment, file)
-        if (type === 'create' && handleResolveFailures(session, environment, file, modules)) return result ?? []
+        if (type !== 'create') return result
+        const importerFiles = importersOf(modules, file)
+        for (const importer of takeImportersWaitingFor(waitingImporters, environment, file, root)) importerFiles.add(importer)
+        if (handleImporters(session, environment, importerFiles)) return result ?? []
         return result
       },
     },
@@ -39,14 +63,60 @@ function recordClientSide(session, type, file, isWatchedFile) {
   if (isWatchedFile(file)) session.handleWatchedChange(file)
 }
 
-/**
- * A created file may be the one an import was waiting for: Vite then passes the modules that
- * failed to resolve it. Those importers changed too, and may be server-only.
- */
-function handleResolveFailures(session, environment, file, modules) {
+/** Files of the modules Vite passed for a created file, other than the file itself: its importers. */
+function importersOf(modules, file) {
   const importerFiles = new Set()
   for (const mod of modules) if (mod.file && mod.file !== file) importerFiles.add(mod.file)
+  return importerFiles
+}
+
+/**
+ * A created file may be the one an import was waiting for: the importers changed too (their
+ * import now resolves), and may be server-only. Returns whether the core handled any.
+ */
+function handleImporters(session, environment, importerFiles) {
   let handled = false
   for (const importerFile of importerFiles) handled = !!session.handleServerChange(environment, importerFile) || handled
   return handled
+}
+
+function rememberWaitingImporter(waitingImporters, environment, importer, source) {
+  let byImporter = waitingImporters.get(environment)
+  if (!byImporter) waitingImporters.set(environment, (byImporter = new Map()))
+  let sources = byImporter.get(importer)
+  if (!sources) {
+    if (byImporter.size >= MAX_WAITING_IMPORTERS) return
+    byImporter.set(importer, (sources = new Set()))
+  }
+  sources.add(source)
+}
+
+/** Removes and returns the files of the importers whose failed specifiers may name `file`. */
+function takeImportersWaitingFor(waitingImporters, environment, file, root) {
+  const importerFiles = []
+  const byImporter = waitingImporters.get(environment)
+  if (!byImporter) return importerFiles
+  for (const [importer, sources] of byImporter) {
+    const importerFile = importer.split('?')[0]
+    if (![...sources].some((source) => mayName(source, importerFile, file, root))) continue
+    byImporter.delete(importer)
+    importerFiles.push(importerFile)
+  }
+  return importerFiles
+}
+
+/**
+ * Could `source`, imported from `importerFile`, name `file`? Relative and root paths are
+ * compared with and without the extension (and as a folder's index); aliases and bare names
+ * cannot be told apart here, so they may.
+ */
+function mayName(source, importerFile, file, root) {
+  const specifier = source.split('?')[0]
+  let base
+  if (specifier.startsWith('.')) base = path.posix.join(path.posix.dirname(importerFile), specifier)
+  else if (specifier.startsWith('/')) base = specifier.startsWith(root + '/') ? specifier : path.posix.join(root, specifier)
+  else return true
+  const extension = path.posix.extname(file)
+  if (file === base || file.slice(0, file.length - extension.length) === base) return true
+  return path.posix.basename(file, extension) === 'index' && path.posix.dirname(file) === base
 }

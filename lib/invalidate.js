@@ -4,6 +4,16 @@
 // importer up the chain, so barrel files and dynamic import() chains don't serve stale exports.
 
 /**
+ * Whether the environment runs its modules in Vite's process (a module runner we can reach).
+ * Vite's `isRunnableDevEnvironment` is an `instanceof` check against the `vite` module this
+ * plugin imports, which need not be the copy that created the server (linked or nested
+ * installs, several Vite majors side by side); the runnable class is the one with `runner`.
+ */
+export function isRunnable(environment) {
+  return 'runner' in environment
+}
+
+/**
  * @param {import('vite').ViteDevServer} server
  * @param {import('vite').DevEnvironment} environment
  * @param {string[]} ids

@@ -1,11 +1,14 @@
 // What the plugin objects of one `ssrHmr()` call share: the resolved options, the native
-// binding, and the session of the dev server currently using them (none during a build).
+// binding, and the sessions of the dev servers currently using them (none during a build).
+// There can be two at once: on a restart Vite creates the new server (running our
+// `configureServer`) before it closes the old one, and with inline config both servers use
+// these same plugin objects.
 
 import { DevSession } from './dev-session.js'
 import { colors } from './logger.js'
 
 export class PluginState {
-  /** @type {DevSession | undefined} */ session
+  /** @type {Set<DevSession>} */ #sessions = new Set()
   #warnedBundledDev = false
 
   constructor(binding, options) {
@@ -14,15 +17,38 @@ export class PluginState {
   }
 
   start(server) {
-    this.session = new DevSession(this.binding, this.options, server)
-    return this.session
+    const session = new DevSession(this.binding, this.options, server)
+    this.#sessions.add(session)
+    session.onDispose(() => this.#sessions.delete(session))
+    return session
+  }
+
+  /** The most recently started live session (the one a `configureServer` hook just started). */
+  get session() {
+    return [...this.#sessions].at(-1)
+  }
+
+  /**
+   * The live session of this server, if any. Matched by config: hooks get a proxy of the
+   * server, and a restart copies the new server's fields onto the object users hold.
+   */
+  sessionOfServer(server) {
+    for (const session of this.#sessions) if (session.server.config === server?.config) return session
+    return undefined
   }
 
   /** The live session that owns this environment, if any. */
   sessionOf(environment) {
-    const session = this.session
-    if (!session || session.disposed) return undefined
-    return session.server.environments[environment?.name] === environment ? session : undefined
+    if (!environment) return undefined
+    for (const session of this.#sessions) {
+      if (session.environments[environment.name] === environment) return session
+    }
+    return undefined
+  }
+
+  /** How many sessions are live: lets tests prove restarts leak none. */
+  get liveSessions() {
+    return this.#sessions.size
   }
 
   /** Vite's experimental bundled dev mode has no per-module HMR graph to act on. */
