@@ -20,8 +20,11 @@ const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url))
  * @param {any[]} [options.plugins]
  * @param {'runner' | 'ssrLoadModule'} [options.mode] how the app renders
  * @param {object} [options.config] extra inline config, merged shallowly
+ * @param {(server: import('vite').ViteDevServer, url: string) => Promise<{ status?: number, html: string } | undefined>} [options.render]
+ *   renders a request before the fixture's entry-server does (e.g. through another environment);
+ *   `undefined` falls back to the entry-server
  */
-export async function startDevServer(fixture, { vite, plugins = [], mode = 'runner', config = {} } = {}) {
+export async function startDevServer(fixture, { vite, plugins = [], mode = 'runner', config = {}, render } = {}) {
   vite ??= await import('vite')
   const root = mkdtempSync(path.join(os.tmpdir(), `ssr-hmr-${fixture}-`))
   cpSync(path.join(fixturesDir, fixture), root, { recursive: true })
@@ -49,7 +52,7 @@ export async function startDevServer(fixture, { vite, plugins = [], mode = 'runn
     },
   })
   httpServer.on('request', (req, res) => {
-    server.middlewares(req, res, () => renderPage(server, mode, req, res))
+    server.middlewares(req, res, () => renderPage(server, mode, render, req, res))
   })
   await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${httpServer.address().port}`
@@ -97,12 +100,15 @@ export async function startDevServer(fixture, { vite, plugins = [], mode = 'runn
   }
 }
 
-async function renderPage(server, mode, req, res) {
+async function renderPage(server, mode, customRender, req, res) {
   try {
     const entry = '/src/entry-server.js'
-    const { render } =
-      mode === 'ssrLoadModule' ? await server.ssrLoadModule(entry) : await server.environments.ssr.runner.import(entry)
-    const page = await render(req.url)
+    let page = await customRender?.(server, req.url)
+    if (!page) {
+      const { render } =
+        mode === 'ssrLoadModule' ? await server.ssrLoadModule(entry) : await server.environments.ssr.runner.import(entry)
+      page = await render(req.url)
+    }
     const html = await server.transformIndexHtml(req.url, page.html)
     res.writeHead(page.status ?? 200, { 'content-type': 'text/html' }).end(html)
   } catch (error) {

@@ -35,13 +35,19 @@ export async function connectHmrClient(devServer, { page } = {}) {
       // The message has no reply; give the server's loop a moment to handle it.
       await sleep(50)
     },
-    /** Payloads received from now on. */
+    /** Payloads received from now on: call the result to get them; pass it as `since` to `waitFor`. */
     mark() {
       const start = payloads.length
-      return () => payloads.slice(start)
+      const received = () => payloads.slice(start)
+      received.start = start
+      return received
     },
-    /** Resolves with the first payload (from `since`) that matches, or rejects after `timeout`. */
+    /**
+     * Resolves with the first payload (from `since`: an index or a `mark()`) that matches, or
+     * rejects after `timeout`.
+     */
     waitFor(predicate, { timeout = 5000, since = 0 } = {}) {
+      if (typeof since === 'function') since = since.start
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = payloads.slice(since).find(predicate)

@@ -1,0 +1,181 @@
+// Every kind of edit a real project makes, on real Vite 8, 7 and 6 dev servers rendering with
+// `environments.ssr.runner.import`: what each tab receives, and that the next SSR response
+// is fresh. One dev server per version; scenarios edit different files and wait until the
+// plugin has settled, so they don't interfere.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
+import { pageData, settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+
+const isError = (payload) => payload.type === 'error'
+
+describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
+  let app
+  beforeAll(async () => {
+    app = await startApp(await load(), { pluginOptions: { watch: ['content/**'] } })
+    await warmUp(app)
+  })
+  afterAll(() => app?.close())
+  afterEach(() => settleAfterEach(app))
+
+  const evaluated = (file) => app.server.environments.ssr.runner.evaluatedModules.getModuleById(app.file(file))?.evaluated === true
+
+  test('a server-only edit behind a barrel refreshes only the tab whose page uses it, with no program reload', async () => {
+    const home = await app.openTab('/')
+    const about = await app.openTab('/about')
+    const ssrChannel = app.watchChannel('ssr')
+    const homeSince = home.mark()
+    const aboutSince = about.mark()
+    expect(evaluated('src/routes/about.js')).toBe(true)
+
+    app.edit('src/data/greeting.js', (code) => code.replace('hello v1', 'hello v2'))
+
+    const update = await home.waitFor(isUpdateEvent, { since: homeSince })
+    expect(update.data).toMatchObject({
+      strategy: 'reload',
+      files: { serverOnly: ['src/data/greeting.js'], shared: [], clientOnly: [], watched: [] },
+      pages: ['/'],
+      reloadAll: false,
+    })
+    expect(await pageData(app, '/')).toBe('hello v2 #1')
+    await app.settle()
+    expect(aboutSince()).toEqual([])
+    expect(homeSince().filter((payload) => isFullReload(payload) || isViteUpdate(payload))).toEqual([])
+    // Only the chain was invalidated: the runner kept every other module, and got no reload.
+    expect(ssrChannel().filter(isFullReload)).toEqual([])
+    expect(evaluated('src/routes/about.js')).toBe(true)
+  })
+
+  test('an edit at the end of an import() chain refreshes the page that took it', async () => {
+    const lazy = await app.openTab('/lazy')
+    const home = await app.openTab('/')
+    const lazySince = lazy.mark()
+    const homeSince = home.mark()
+    const ssrChannel = app.watchChannel('ssr')
+
+    app.edit('src/lazy/step-b.js', (code) => code.replace('leaf v1', 'leaf v2'))
+
+    await lazy.waitFor(isUpdateEvent, { since: lazySince })
+    expect(lazySince().find(isUpdateEvent).data.pages).toEqual(['/lazy'])
+    expect(await pageData(app, '/lazy')).toBe('a>leaf v2')
+    await app.settle()
+    expect(homeSince()).toEqual([])
+    expect(ssrChannel().filter(isFullReload)).toEqual([])
+  })
+
+  test('a shared edit gets Vite\'s own update in the browser and fresh server output', async () => {
+    const home = await app.openTab('/')
+    const since = home.mark()
+    const ssrChannel = app.watchChannel('ssr')
+
+    app.edit('src/components/label.js', (code) => code.replace('label:', 'label2:'))
+
+    await home.waitFor(isViteUpdate, { since })
+    expect((await app.fetchPage('/')).text).toContain('label2:home')
+    await app.settle()
+    expect(since().filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
+    // The plugin invalidated the server side itself: the runner got no program reload.
+    expect(ssrChannel().filter(isFullReload)).toEqual([])
+    expect(evaluated('src/routes/lazy.js')).toBe(true)
+  })
+
+  test('a client-only edit is left to Vite, and the server runner is not touched', async () => {
+    const home = await app.openTab('/')
+    const since = home.mark()
+    const ssrChannel = app.watchChannel('ssr')
+
+    app.edit('src/widget.js', (code) => code.replace('widget v1', 'widget v2'))
+
+    await home.waitFor(isViteUpdate, { since })
+    await app.settle()
+    expect(since().filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))).toEqual(['/src/widget.js'])
+    expect(since().filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
+    expect(ssrChannel()).toEqual([])
+    expect(evaluated('src/routes/home.js')).toBe(true)
+  })
+
+  test('a burst of server-only, shared and client-only edits gives Vite\'s update and one refresh', async () => {
+    const home = await app.openTab('/')
+    const since = home.mark()
+    const ssrChannel = app.watchChannel('ssr')
+
+    app.edit('src/data/count.js', (code) => code.replace('count = 1', 'count = 2'))
+    app.edit('src/components/label.js', (code) => code.replace(/label\d?:/, 'label3:'))
+    app.edit('src/widget.js', (code) => code.replace(/widget v\d/, 'widget v3'))
+
+    await home.waitFor(isUpdateEvent, { since })
+    await home.waitFor(isViteUpdate, { since })
+    await app.settle()
+    const updates = since().filter(isUpdateEvent)
+    expect(updates).toHaveLength(1)
+    expect(updates[0].data.files).toMatchObject({ serverOnly: ['src/data/count.js'], clientOnly: ['src/widget.js'] })
+    expect(updates[0].data.files.shared).toEqual(['src/components/label.js'])
+    const vitePaths = since().filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))
+    expect(vitePaths).toContain('/src/widget.js')
+    expect(vitePaths).toContain('/src/entry-client.js')
+    const { text } = await app.fetchPage('/')
+    expect(text).toContain('label3:home')
+    expect(text).toContain('#2')
+    expect(ssrChannel().filter(isFullReload)).toEqual([])
+  })
+
+  test('a server module that accepts HMR itself keeps Vite\'s runner update; the tab is still refreshed', async () => {
+    const tab = await app.openTab('/accepting')
+    const since = tab.mark()
+    const ssrChannel = app.watchChannel('ssr')
+
+    app.edit('src/data/accepted-value.js', (code) => code.replace('accepted v1', 'accepted v2'))
+
+    await tab.waitFor(isUpdateEvent, { since })
+    expect(since().find(isUpdateEvent).data.pages).toEqual(['/accepting'])
+    await app.settle()
+    expect(ssrChannel().filter((payload) => payload.type === 'update').flatMap((payload) => payload.updates.map((u) => u.path))).toEqual([
+      '/src/routes/accepting.js',
+    ])
+    expect(ssrChannel().filter(isFullReload)).toEqual([])
+    expect(await pageData(app, '/accepting')).toBe('accepted v2')
+  })
+
+  test('an editor writing the same file twice in a row gives one refresh with the last content', async () => {
+    const tab = await app.openTab('/about')
+    const since = tab.mark()
+
+    app.edit('src/data/team.js', (code) => code.replace('team v1', 'team v2'))
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    app.edit('src/data/team.js', (code) => code.replace('team v2', 'team v3'))
+
+    await tab.waitFor(isUpdateEvent, { since })
+    await app.settle()
+    expect(since().filter(isUpdateEvent)).toHaveLength(1)
+    expect(await pageData(app, '/about')).toBe('team v3')
+  })
+
+  test('a half-written (still empty) file is not acted on until its content is there', async () => {
+    const tab = await app.openTab('/about')
+    const since = tab.mark()
+    const content = app.read('src/data/team.js').replace(/team v\d/, 'team v4')
+
+    app.write('src/data/team.js', '')
+    setTimeout(() => app.write('src/data/team.js', content), 25)
+
+    await tab.waitFor(isUpdateEvent, { since })
+    await app.settle()
+    expect(since().filter(isUpdateEvent)).toHaveLength(1)
+    expect(since().filter(isError)).toEqual([])
+    expect(await pageData(app, '/about')).toBe('team v4')
+  })
+
+  test('a file outside the graph matched by `watch` refreshes every tab', async () => {
+    const content = await app.openTab('/content')
+    const about = await app.openTab('/about')
+    const contentSince = content.mark()
+    const aboutSince = about.mark()
+
+    app.write('content/page.json', '{ "title": "content v2" }')
+
+    await content.waitFor(isUpdateEvent, { since: contentSince })
+    await about.waitFor(isUpdateEvent, { since: aboutSince })
+    expect(contentSince().find(isUpdateEvent).data).toMatchObject({ reloadAll: true, files: { watched: ['content/page.json'] } })
+    expect(await pageData(app, '/content')).toBe('content v2')
+  })
+})
