@@ -30,6 +30,7 @@ export class DevSession {
   #batchWork = { ms: 0, since: 0 }
   #disposed = false
   #disposers = []
+  /** @type {WeakSet<import('vite').EnvironmentModuleNode>} */ #transformed = new WeakSet()
 
   constructor(binding, options, server) {
     this.server = server
@@ -150,9 +151,12 @@ export class DevSession {
     for (const relativeFile of decision.files.serverOnly) {
       const file = path.resolve(root, relativeFile)
       if (!existsSync(file)) continue
-      for (const environment of Object.values(this.server.environments)) {
+      for (const environment of Object.values(this.environments)) {
         if (this.consumerOf(environment) !== 'server') continue
         for (const mod of environment.moduleGraph.getModulesByFile(file) ?? []) {
+          // Only what Vite transformed before: a file a `?raw` import watches is a graph
+          // node too, and transforming `notes.md` as code would "fail" for no reason.
+          if (!this.#transformed.has(mod)) continue
           try {
             await environment.transformRequest(mod.url)
           } catch (error) {
@@ -161,10 +165,19 @@ export class DevSession {
             this.#sendToTabs(decision, { type: 'error', err: serializeError(error, root) })
             return true
           }
+          // That transform filled Vite's cache, which tells a runner refreshing through the
+          // fetch protocol (ssrLoadModule's, or any without HMR) that its copy is current.
+          // Soft-invalidate it again: the next fetch re-evaluates, reusing this result.
+          environment.moduleGraph.invalidateModule(mod, new Set(), undefined, false, true)
         }
       }
     }
     return false
+  }
+
+  /** Vite transformed this module (the graph-mirror plugin saw it): it is code, not a watched file. */
+  markTransformed(mod) {
+    this.#transformed.add(mod)
   }
 
   #carryOut(decision, workMs) {
