@@ -165,6 +165,18 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(await pageData(app, '/about')).toBe('team v4')
   })
 
+  test('a text file the server imports with ?raw refreshes its page (and is not compiled as code)', async () => {
+    const tab = await app.openTab('/notes')
+    const since = tab.mark()
+
+    app.write('src/notes/intro.md', 'notes v2\n')
+
+    const update = await tab.waitFor(isUpdateEvent, { since })
+    expect(update.data.files.serverOnly).toEqual(['src/notes/intro.md'])
+    expect(since().filter(isError)).toEqual([])
+    expect(await pageData(app, '/notes')).toBe('notes v2')
+  })
+
   test('a file outside the graph matched by `watch` refreshes every tab', async () => {
     const content = await app.openTab('/content')
     const about = await app.openTab('/about')

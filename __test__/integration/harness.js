@@ -103,8 +103,9 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
       await sleep(20)
     },
     /**
-     * Records what a server environment's own channel (its module runner) receives.
-     * Returns a function giving the payloads sent since this call.
+     * Records what a server environment's own channel (its module runner) receives, less
+     * the replies to the runner's own fetches. Returns a function giving the payloads sent
+     * since this call.
      */
     watchChannel(environmentName) {
       const environment = dev.server.environments[environmentName]
@@ -113,7 +114,8 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
         const payloads = []
         const send = environment.hot.send
         environment.hot.send = function (...args) {
-          payloads.push(typeof args[0] === 'string' ? { type: 'custom', event: args[0], data: args[1] } : args[0])
+          const payload = typeof args[0] === 'string' ? { type: 'custom', event: args[0], data: args[1] } : args[0]
+          if (payload?.event !== 'vite:invoke') payloads.push(payload)
           return send.apply(this, args)
         }
         spy = { payloads }
@@ -142,7 +144,7 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
 }
 
 /** Loads every page once, so the server graphs hold every module, and the client graph too. */
-export async function warmUp(app, pages = ['/', '/about', '/lazy', '/styles', '/accepting', '/content', '/edge', '/worker']) {
+export async function warmUp(app, pages = ['/', '/about', '/lazy', '/styles', '/accepting', '/content', '/notes', '/edge', '/worker']) {
   await app.loadClient('/src/entry-client.js')
   for (const page of pages) {
     const { status, text } = await app.fetchPage(page)

@@ -1,0 +1,108 @@
+// CSS in every form a server-rendered page uses it, on real Vite 8, 7 and 6 dev servers:
+// plain imports and CSS modules the browser also loads are Vite's business; a string of CSS
+// the server inlines into the page (`?raw`, `?inline`) or a CSS module only the server uses
+// leaves the open page stale, so its tab is refreshed.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
+import { settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+
+const vitePaths = (payloads) => payloads.filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))
+
+describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
+  let app
+  beforeAll(async () => {
+    app = await startApp(await load())
+    await warmUp(app, ['/styles'])
+  })
+  afterAll(() => app?.close())
+  afterEach(() => settleAfterEach(app))
+
+  const stylesPage = async () => (await app.fetchPage('/styles')).text
+  const styleTag = (html, id) => new RegExp(`<style id="${id}">([^<]*)</style>`).exec(html)?.[1].trim()
+  const classOf = (html, id) => new RegExp(`id="${id}" class="([^"]*)"`).exec(html)?.[1]
+
+  test('a plain stylesheet the browser loads too gets Vite\'s CSS update only', async () => {
+    const tab = await app.openTab('/styles')
+    const since = tab.mark()
+    const ssrChannel = app.watchChannel('ssr')
+
+    app.edit('src/styles/plain.css', (css) => css.replace('red', 'blue'))
+
+    await tab.waitFor(isViteUpdate, { since })
+    await app.settle()
+    expect(vitePaths(since())).toEqual(['/src/styles/plain.css'])
+    expect(since().filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
+    expect(ssrChannel().filter(isFullReload)).toEqual([])
+    expect((await app.fetchPage('/styles')).status).toBe(200)
+  })
+
+  test('CSS the server inlines with ?raw refreshes the page (and the browser\'s own copy is hot-updated)', async () => {
+    const tab = await app.openTab('/styles')
+    const since = tab.mark()
+
+    app.edit('src/styles/raw.css', (css) => css.replace('red', 'blue'))
+
+    const update = await tab.waitFor(isUpdateEvent, { since })
+    expect(update.data.files.serverOnly).toEqual(['src/styles/raw.css'])
+    expect(update.data.pages).toEqual(['/styles'])
+    await app.settle()
+    expect(vitePaths(since())).toEqual(['/src/styles/raw.css'])
+    expect(styleTag(await stylesPage(), 'raw')).toBe('.raw { color: blue; }')
+  })
+
+  test('CSS the server inlines with ?inline: the next response is fresh', async () => {
+    const tab = await app.openTab('/styles')
+    const since = tab.mark()
+
+    app.edit('src/styles/inline.css', (css) => css.replace('red', 'blue'))
+
+    await tab.waitFor(isViteUpdate, { since })
+    await app.settle()
+    expect(styleTag(await stylesPage(), 'inline')).toBe('.inline { color: blue; }')
+    inlineEditPayloads = since()
+  })
+
+  // Known core gap (see the report of issue 4): the core counts `?inline` as the file's code
+  // (like `?import`), so a server `?inline` import next to a browser plain import is "shared"
+  // and the open tab keeps the stale <style> the server rendered. `?inline` is a string
+  // export, like `?raw`: the tab should be refreshed. Flip to `test` once the core agrees.
+  test.fails('CSS the server inlines with ?inline refreshes the page (core gap)', () => {
+    expect(inlineEditPayloads.filter(isUpdateEvent).map((payload) => payload.data.files.serverOnly)).toEqual([['src/styles/inline.css']])
+  })
+  let inlineEditPayloads = []
+
+  test('a CSS module the browser loads too gets Vite\'s update; the server renders the new class', async () => {
+    const tab = await app.openTab('/styles')
+    const since = tab.mark()
+    const ssrChannel = app.watchChannel('ssr')
+    const before = classOf(await stylesPage(), 'card')
+
+    app.edit('src/styles/card.module.css', (css) => css.replace('red', 'blue'))
+
+    await tab.waitFor(isViteUpdate, { since })
+    await app.settle()
+    expect(vitePaths(since())).toEqual(['/src/entry-client.js'])
+    expect(since().filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
+    expect(ssrChannel().filter(isFullReload)).toEqual([])
+    const after = classOf(await stylesPage(), 'card')
+    expect(after).toMatch(/^_card_/)
+    expect(after).not.toBe(before)
+  })
+
+  test('a CSS module only the server uses refreshes the page, which renders the new class', async () => {
+    const tab = await app.openTab('/styles')
+    const since = tab.mark()
+    const before = classOf(await stylesPage(), 'note')
+
+    app.edit('src/styles/server.module.css', (css) => css.replace('red', 'blue'))
+
+    const update = await tab.waitFor(isUpdateEvent, { since })
+    expect(update.data.files.serverOnly).toEqual(['src/styles/server.module.css'])
+    await app.settle()
+    expect(vitePaths(since())).toEqual([])
+    const after = classOf(await stylesPage(), 'note')
+    expect(after).toMatch(/^_note_/)
+    expect(after).not.toBe(before)
+  })
+})
