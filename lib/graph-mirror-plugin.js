@@ -42,6 +42,10 @@ function keyOf(mod) {
 function toAnalyzedModule(mod, isDynamic = () => false) {
   const imports = []
   for (const imported of mod.importedModules) {
+    // An edge counts when both ends agree. Vite's `onFileDelete` removes a deleted module from
+    // its imports' importers (what propagation walks) but not its own `importedModules`,
+    // and import analysis leaves those untouched when a module comes back with no imports.
+    if (!imported.importers.has(mod)) continue
     imports.push({ id: keyOf(imported), dynamic: isDynamic(imported.url) })
   }
   const acceptedDeps = []
