@@ -3,35 +3,45 @@
 // Vite's own client module as a dynamic import, so it runs after the client has initialised
 // (a static import would be evaluated first, inside an import cycle). Dev only: `apply:
 // 'serve'` keeps it out of every build.
+//
+// idiomorph (for the 'morph' strategy) is served the same way, as a virtual module read from
+// this package's own dependency: the app needs no dependency on it, and Vite's dependency
+// optimizer never discovers it late (which would reload the page).
 
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 export const RUNTIME_ID = 'virtual:ssr-hmr/runtime'
-const RESOLVED_RUNTIME_ID = '\0' + RUNTIME_ID
+export const IDIOMORPH_ID = 'virtual:ssr-hmr/idiomorph'
 const RUNTIME_FILE = fileURLToPath(new URL('../client/runtime.js', import.meta.url))
-const VITE_CLIENT_RE = /\/vite\/dist\/client\/client\.mjs(?:\?.*)?$/
+const IDIOMORPH_FILE = fileURLToPath(import.meta.resolve('idiomorph'))
+const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
+// `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
+const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
 
 /** @param {import('./plugin-state.js').PluginState} state */
 export function clientRuntimePlugin(state) {
-  let base = '/'
+  const { refresh, batch } = state.options
+  const config = JSON.stringify({ refresh, settleMs: batch.quietMs + batch.maxWaitMs })
+  const sources = {
+    [RUNTIME_ID]: () => readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${config}`),
+    [IDIOMORPH_ID]: () => readFileSync(IDIOMORPH_FILE, 'utf8'),
+  }
+  const isBrowser = (environment) => environment?.config.consumer === 'client' && !!state.sessionOf(environment)
   return {
     name: 'vite-plugin-ssr-hmr:client-runtime',
     apply: 'serve',
-    configResolved(config) {
-      base = config.base
-    },
     resolveId(id) {
-      if (id === RUNTIME_ID) return RESOLVED_RUNTIME_ID
+      if (Object.hasOwn(sources, id) && isBrowser(this.environment)) return '\0' + id
     },
     load(id) {
-      if (id === RESOLVED_RUNTIME_ID) return readFileSync(RUNTIME_FILE, 'utf8')
+      if (id[0] === '\0' && Object.hasOwn(sources, id.slice(1)) && isBrowser(this.environment)) return sources[id.slice(1)]()
     },
     transform(code, id) {
-      if (this.environment?.config.consumer !== 'client' || !VITE_CLIENT_RE.test(id)) return
-      if (!state.sessionOf(this.environment)) return
-      const runtimeUrl = `${base}@id/__x00__${RUNTIME_ID}`
-      return { code: `${code}\nimport(${JSON.stringify(runtimeUrl)});\n`, map: null }
+      if (!VITE_CLIENT_RE.test(id) || !isBrowser(this.environment)) return
+      // Import analysis (after this hook) resolves the id through `resolveId` above and
+      // rewrites it to the URL the browser fetches, with the configured `base`.
+      return { code: `${code}\nimport(${JSON.stringify(RUNTIME_ID)});\n`, map: null }
     },
   }
 }
