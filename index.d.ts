@@ -42,12 +42,22 @@ export interface ChangedFiles {
   watched: string[]
 }
 
-/** Data of the `ssr-hmr:update` event, sent to each affected tab. */
+/**
+ * Data of the `ssr-hmr:update` event, sent only to the tabs whose page is stale, once the
+ * server has applied the edits. Every strategy emits it first (listen with
+ * `import.meta.hot.on('ssr-hmr:update', (data) => …)`); with `'event'` it is all that happens.
+ */
 export interface SsrHmrUpdatePayload {
   /** The configured strategy; the page's `<meta name="ssr-hmr">` may override it. */
   strategy: RefreshStrategy
+  /**
+   * Why the page is stale: `'server-only'` when modules that only server code runs changed
+   * (`files.serverOnly`), `'watched'` when only files matching the `watch` option did.
+   */
+  reason: 'server-only' | 'watched'
+  /** Every file of the batch, root-relative (a burst of edits arrives as one batch). */
   files: ChangedFiles
-  /** URLs of the affected pages the server knows of. */
+  /** URLs (path and query) of the pages known to depend on the change. */
   pages: string[]
   /** Every tab is refreshed because which pages depend on the change is not known. */
   reloadAll: boolean
@@ -55,10 +65,18 @@ export interface SsrHmrUpdatePayload {
   timestamp: number
 }
 
+/** What the browser runtime tells the server about its tab (untrusted, validated there). */
+export interface SsrHmrPageMessage {
+  /** The page the tab shows: `location.pathname + location.search`. */
+  url: string
+}
+
+// Types `import.meta.hot.on('ssr-hmr:update', …)` and `import.meta.hot.send('ssr-hmr:page', …)`
+// in client code. Vite (6, 7, 8) documents augmenting this module for custom events.
 declare module 'vite/types/customEvent.d.ts' {
   interface CustomEventMap {
     'ssr-hmr:update': SsrHmrUpdatePayload
-    'ssr-hmr:page': { url: string }
+    'ssr-hmr:page': SsrHmrPageMessage
   }
 }
 

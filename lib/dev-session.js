@@ -10,6 +10,8 @@ import { TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
+/** How long a socket may stay connected without saying which page it shows. */
+const REPORT_GRACE_MS = 1000
 
 export class DevSession {
   /** @type {import('vite').ViteDevServer} */ server
@@ -30,6 +32,8 @@ export class DevSession {
   #batchWork = { ms: 0, since: 0 }
   #disposed = false
   #disposers = []
+  /** Sockets that have not said yet which page they show, with the update they missed. */
+  #unreported = new Map()
   /** @type {WeakSet<import('vite').EnvironmentModuleNode>} */ #transformed = new WeakSet()
 
   constructor(binding, options, server) {
@@ -183,6 +187,7 @@ export class DevSession {
   #carryOut(decision, workMs) {
     const data = {
       strategy: decision.action,
+      reason: decision.files.serverOnly.length > 0 ? 'server-only' : 'watched',
       files: decision.files,
       pages: decision.pages,
       reloadAll: decision.reloadAll,
@@ -203,7 +208,7 @@ export class DevSession {
     }
   }
 
-  /** Sends to the decision's tabs, and reloads any socket that never said which page it shows. */
+  /** Sends to the decision's tabs; sockets that have not said which page they show wait for it. */
   #sendToTabs(decision, payload) {
     const targets = new Set(decision.reloadAll ? this.server.ws.clients : [])
     for (const tab of decision.tabs) {
@@ -213,7 +218,8 @@ export class DevSession {
     let sent = 0
     for (const client of this.server.ws.clients) {
       if (this.tabs.tabOf(client) === undefined) {
-        client.send(payload.type === 'custom' ? { type: 'full-reload', path: '*' } : payload)
+        if (payload.type === 'custom') this.#holdUntilReported(client, decision, payload)
+        else client.send(payload)
         sent++
       } else if (targets.has(client)) {
         client.send(payload)
@@ -221,6 +227,28 @@ export class DevSession {
       }
     }
     return sent
+  }
+
+  /**
+   * A socket that has not said which page it shows is nearly always a tab still loading: its
+   * runtime reports a few ms after the socket connects, often mid-burst. Reloading it at once
+   * would cost that tab an extra reload, so what it missed waits for its report and is then
+   * sent only if its page is affected. A socket that never reports gets a full reload.
+   */
+  #holdUntilReported(client, decision, payload) {
+    let held = this.#unreported.get(client)
+    if (!held) {
+      held = { payload, pages: new Set(), reloadAll: false }
+      held.timer = setTimeout(() => {
+        this.#unreported.delete(client)
+        client.send({ type: 'full-reload', path: '*' })
+      }, REPORT_GRACE_MS)
+      held.timer.unref?.()
+      this.#unreported.set(client, held)
+    }
+    held.payload = payload
+    held.reloadAll ||= decision.reloadAll
+    for (const page of decision.pages) held.pages.add(page)
   }
 
   /** A tab told us which URL it shows. */
@@ -234,6 +262,12 @@ export class DevSession {
     if (tab === undefined) return
     this.tabs.add(tab, client)
     client.socket?.once?.('close', () => this.forgetTab(client))
+    const held = this.#unreported.get(client)
+    if (held) {
+      clearTimeout(held.timer)
+      this.#unreported.delete(client)
+      if (held.reloadAll || held.pages.has(url)) client.send(held.payload)
+    }
   }
 
   forgetTab(client) {
@@ -256,6 +290,8 @@ export class DevSession {
     for (const cleanup of this.#disposers.splice(0)) cleanup()
     if (this.#flushTimer) clearTimeout(this.#flushTimer)
     this.#flushTimer = null
+    for (const { timer } of this.#unreported.values()) clearTimeout(timer)
+    this.#unreported.clear()
     this.tabs.clear()
     this.#core.reset()
   }
