@@ -9,6 +9,8 @@ import { debug } from './logger.js'
 
 export const PAGE_EVENT = 'ssr-hmr:page'
 const MAX_URL_LENGTH = 2048
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER_RE = /[\u0000-\u001f\u007f]/
 
 /** @param {import('./plugin-state.js').PluginState} state */
 export function pageTrackingPlugin(state) {
@@ -68,10 +70,15 @@ function recordFetchedModules(environment, requests) {
   }
 }
 
-/** Browser messages are untrusted: only a bounded, same-origin path is accepted. */
+/**
+ * Browser messages are untrusted: only a bounded, same-origin path is accepted, without
+ * control characters (it ends up in the terminal's log lines). Memory stays bounded however
+ * many arrive: a socket is one tab whose URL a message replaces, and the core caps tabs
+ * and pages.
+ */
 function validPageUrl(data) {
   const url = data?.url
   if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return undefined
-  if (url[0] !== '/' || url.startsWith('//')) return undefined
+  if (url[0] !== '/' || url.startsWith('//') || CONTROL_CHARACTER_RE.test(url)) return undefined
   return url
 }
