@@ -1,0 +1,88 @@
+// The `refresh` option and its per-page override in a real browser: with 'event' the tab only
+// dispatches `ssr-hmr:update` (a framework re-fetches its data); with 'morph' every page
+// morphs; `<meta name="ssr-hmr" content="…">` wins over the option either way.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { ssrHmr } from 'vite-plugin-ssr-hmr'
+import { startDevServer } from '../helpers/dev-server.js'
+import { launchBrowser, waitUntil } from '../helpers/browser.js'
+
+let browser
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(() => browser?.close())
+afterEach(() => browser.closeTabs())
+
+describe("refresh: 'event'", () => {
+  let dev
+  beforeAll(async () => {
+    dev = await startDevServer('browser-app', { plugins: [ssrHmr({ refresh: 'event' })] })
+  })
+  afterAll(() => dev?.close())
+
+  test('the event arrives with its payload, and nothing reloads or re-fetches', async () => {
+    const about = await browser.open(dev, '/about')
+    const home = await browser.open(dev, '/')
+    await about.evaluate(() => (window.marker = 'kept'))
+
+    const before = Date.now()
+    dev.edit('src/data/about.js', (code) => code.replace('about v1', 'about v2'))
+
+    // Recorded by the app's own listener (see the fixture's entry-client.js).
+    const [event] = await waitUntil(() => about.evaluate(() => window.ssrHmrEvents), 'the ssr-hmr:update event')
+    expect(event).toEqual({
+      strategy: 'event',
+      reason: 'server-only',
+      files: { serverOnly: ['src/data/about.js'], shared: [], clientOnly: [], watched: [] },
+      pages: ['/about'],
+      reloadAll: false,
+      timestamp: expect.any(Number),
+    })
+    expect(event.timestamp).toBeGreaterThanOrEqual(before - 1000)
+
+    // The page itself is left to the app: still the old text, same document, no fetch.
+    expect(await about.text('#data')).toBe('about v1')
+    expect(await about.evaluate(() => window.marker)).toBe('kept')
+    expect(about.record.documents).toHaveLength(1)
+    expect(about.record.pageFetches).toEqual([])
+    // Only the affected tab hears of it.
+    expect(home.record.updates).toEqual([])
+    expect(await home.evaluate(() => window.ssrHmrEvents)).toBeUndefined()
+  })
+
+  test('a page asking for morph still morphs', async () => {
+    const form = await browser.open(dev, '/form')
+    dev.edit('src/data/form.js', (code) => code.replace("'form v1'", "'form v2'"))
+    await form.waitForText('#data', 'form v2')
+    expect(form.record.documents).toHaveLength(1)
+    expect(form.record.pageFetches).toHaveLength(1)
+    expect(await form.evaluate(() => window.ssrHmrEvents.map((event) => event.strategy))).toEqual(['event'])
+  })
+})
+
+describe("refresh: 'morph'", () => {
+  let dev
+  beforeAll(async () => {
+    dev = await startDevServer('browser-app', { plugins: [ssrHmr({ refresh: 'morph' })] })
+  })
+  afterAll(() => dev?.close())
+
+  test('every page morphs, without asking for it', async () => {
+    const about = await browser.open(dev, '/about')
+    await about.evaluate(() => (window.marker = 'kept'))
+    dev.edit('src/data/about.js', (code) => code.replace('about v1', 'about v2'))
+    await about.waitForText('#data', 'about v2')
+    expect(await about.evaluate(() => window.marker)).toBe('kept')
+    expect(about.record.documents).toHaveLength(1)
+    expect(about.record.pageFetches).toEqual([`${dev.origin}/about`])
+  })
+
+  test('a page that adds a script falls back to a reload (a morph never runs scripts)', async () => {
+    const about = await browser.open(dev, '/about')
+    dev.edit('src/routes/about.js', (code) => code.replace('</p>`', '</p><script>window.added = true</script>`'))
+    await waitUntil(() => about.record.documents.length === 2, 'the reload')
+    await waitUntil(() => about.evaluate(() => window.added), 'the new script to run after the reload')
+    expect(about.record.pageFetches).toHaveLength(1)
+  })
+})

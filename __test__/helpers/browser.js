@@ -1,0 +1,163 @@
+// A real browser for the browser tests: Debian's headless Chromium driven by playwright-core
+// (never `playwright install`). Launch once per test file; every tab records what a test
+// needs to tell a reload from a morph from nothing at all, without timing anything.
+
+import { chromium } from 'playwright-core'
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  })
+  const tabs = []
+  return {
+    browser,
+    /**
+     * Opens `url` of a dev server (from startDevServer) in a new tab, and resolves once the
+     * plugin's runtime in that tab has told the server which page it shows.
+     */
+    async open(dev, url, { context } = {}) {
+      const tab = await openTab(browser, dev, url, context)
+      tabs.push(tab)
+      return tab
+    },
+    /** Closes every tab opened so far (between tests). */
+    async closeTabs() {
+      for (const tab of tabs.splice(0)) await tab.close()
+    },
+    close: () => browser.close(),
+  }
+}
+
+/**
+ * The server side of "this tab told the server its page": a listener on the same custom
+ * event, registered after the plugin's own, so when it runs the plugin has handled it.
+ */
+const reportsByServer = new WeakMap()
+function pageReports(dev) {
+  let reports = reportsByServer.get(dev.server)
+  if (!reports) {
+    reports = []
+    dev.server.ws.on('ssr-hmr:page', (data) => reports.push(data?.url))
+    reportsByServer.set(dev.server, reports)
+  }
+  return reports
+}
+
+async function openTab(browser, dev, url, context) {
+  const reports = pageReports(dev)
+  const ownContext = !context
+  context ??= await browser.newContext()
+  const page = await context.newPage()
+  const pageUrl = (path) => dev.origin + path
+  const record = {
+    /** Main-frame document requests: the first load, then one per reload or navigation. */
+    documents: [],
+    /** Requests for a page's own URL made by script (a morph's fetch). */
+    pageFetches: [],
+    /** ssr-hmr:update payloads this tab received on its websockets, over every reload. */
+    updates: [],
+    /** Other HMR payload types received (`full-reload`, `update`, …). */
+    payloads: [],
+    /** Uncaught errors and failed responses (the favicon aside). */
+    errors: [],
+    /** What happened when, in ms since the tab opened: for failure messages, never asserted. */
+    timeline: [],
+  }
+  const opened = Date.now()
+  const note = (what) => record.timeline.push(`${Date.now() - opened} ${what}`)
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+      record.documents.push(request.url())
+      note(`document ${request.url()}`)
+    }
+    else if (request.resourceType() === 'fetch' && request.url().startsWith(dev.origin) && !new URL(request.url()).pathname.startsWith('/@')) {
+      record.pageFetches.push(request.url())
+    }
+  })
+  page.on('websocket', (socket) => {
+    note('websocket')
+    socket.on('framesent', ({ payload }) => {
+      if (String(payload).includes('ssr-hmr:page')) note('reported its page')
+    })
+    socket.on('framereceived', ({ payload }) => {
+      let message
+      try {
+        message = JSON.parse(String(payload))
+      } catch {
+        return
+      }
+      if (message.type === 'custom' && message.event === 'ssr-hmr:update') record.updates.push(message.data)
+      else if (message.type !== 'connected' && message.type !== 'ping') record.payloads.push(message)
+      if (message.type !== 'ping') note(message.event ?? message.type)
+    })
+  })
+  page.on('pageerror', (error) => record.errors.push(String(error)))
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) record.errors.push(`${response.status()} ${response.url()}`)
+  })
+
+  const tab = {
+    page,
+    record,
+    /** Navigates (a real document load) and waits until the server knows the new page. */
+    async goto(path) {
+      const before = reports.length
+      await page.goto(pageUrl(path))
+      await waitUntil(() => reports.slice(before).includes(path), `the tab to report ${path}`)
+    },
+    /** Waits until the tab reported `path` again (after a reload or a client navigation). */
+    async reported(path, since) {
+      await waitUntil(() => reports.slice(since).includes(path), `the tab to report ${path}`)
+    },
+    reportCount: () => reports.length,
+    text: (selector) => page.textContent(selector),
+    /** Polls until `selector`'s text contains `expected`; returns the text. */
+    async waitForText(selector, expected) {
+      await page.waitForFunction(
+        ([selector, expected]) => document.querySelector(selector)?.textContent?.includes(expected),
+        [selector, expected],
+        { polling: 20, timeout: 15_000 },
+      )
+      return page.textContent(selector)
+    },
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    async close() {
+      if (ownContext) await context.close()
+      else await page.close()
+    },
+  }
+  await tab.goto(url)
+  return tab
+}
+
+/**
+ * Polls `condition` (sync or async) until it is truthy; fails with `what` after `timeout`.
+ * A throw counts as "not yet": evaluating in a page that is being reloaded throws.
+ */
+export async function waitUntil(condition, what = 'a condition', { timeout = 15_000, interval = 20 } = {}) {
+  const deadline = Date.now() + timeout
+  let lastError
+  for (;;) {
+    try {
+      const value = await condition()
+      if (value) return value
+    } catch (error) {
+      lastError = error
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval))
+  }
+}
