@@ -3,6 +3,7 @@ import { layout } from './layout.js'
 const routes = {
   '/': () => import('./routes/home.js'),
   '/about': () => import('./routes/about.js'),
+  '/side-by-side': () => import('./routes/side-by-side.js'),
 }
 
 export async function render(url) {

@@ -1,6 +1,10 @@
 import { badge } from '../components/badge.js'
 import { mountWidget } from './widget.js'
 
+// Stamped once per document: a morph keeps it (the element is permanent), a reload renews it.
+const loaded = document.getElementById('loaded')
+if (loaded) loaded.textContent = `document loaded at ${new Date().toLocaleTimeString('en-GB')}`
+
 const element = document.getElementById('widget')
 mountWidget(element, badge)
 
