@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { colors, debug, formatList, plural } from './logger.js'
+import { colors, debug, decisionLine, plural } from './logger.js'
 import { TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
 
@@ -29,7 +29,8 @@ export class DevSession {
   #flushTimer = null
   #flushing = Promise.resolve()
   #reloadEveryTabPending = false
-  #batchWork = { ms: 0, since: 0 }
+  /** The plugin's own work for the pending batch, and when its first change arrived. */
+  #batchWork = { ms: 0, firstChangeAt: undefined }
   #disposed = false
   #disposers = []
   /** Sockets that have not said yet which page they show, with the update they missed. */
@@ -89,22 +90,25 @@ export class DevSession {
 
   /** The hook result for one file changed in one server environment. */
   handleServerChange(environment, file) {
+    this.#batchWork.firstChangeAt ??= performance.now()
     const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
     this.#scheduleFlush()
     if (!change) return undefined
     debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
     if (change.class !== 'server-only' && change.class !== 'shared') return undefined
     if (change.keepViteUpdate) return undefined
-    if (!isRunnable(environment)) {
-      // Its runtime lives elsewhere (a worker, another process): it reloads itself on this.
-      environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
-      return []
-    }
     invalidateInServer(this.server, environment, change.invalidate)
+    if (!isRunnable(environment)) {
+      // Its runtime lives elsewhere (a worker, another process), out of our reach: it
+      // reloads itself on this, fetching what was just invalidated.
+      debug(`(${environment.name}) not runnable here: full-reload sent on its channel`)
+      environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
+    }
     return []
   }
 
   handleWatchedChange(file) {
+    this.#batchWork.firstChangeAt ??= performance.now()
     this.guard('recording a watched file', (core) => core.onWatchedChange(file, performance.now()))
     this.#scheduleFlush()
   }
@@ -136,14 +140,25 @@ export class DevSession {
     if (json === null) return this.#scheduleFlush()
     const decision = JSON.parse(json)
     const work = this.#batchWork
-    this.#batchWork = { ms: 0, since: performance.now() }
+    this.#batchWork = { ms: 0, firstChangeAt: undefined }
+    debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
     if (decision.action === 'passthrough') {
-      debug(`passthrough: ${JSON.stringify(decision.files)}`)
+      this.#logServerUpdate(decision, work.ms)
       return this.#scheduleFlush()
     }
-    if (await this.#showServerErrors(decision)) return this.#scheduleFlush()
-    this.#carryOut(decision, work.ms)
+    const checkStarted = performance.now()
+    const showedError = await this.#showServerErrors(decision)
+    const checkMs = performance.now() - checkStarted
+    debug(`compile check of ${plural(decision.files.serverOnly.length, 'server-only file')}: ${checkMs.toFixed(1)} ms`)
+    if (showedError) return this.#scheduleFlush()
+    this.#carryOut(decision, work.ms + checkMs)
     this.#scheduleFlush()
+  }
+
+  /** A decision that refreshes no tab may still have updated the server (a shared file). */
+  #logServerUpdate(decision, workMs) {
+    if (!Object.values(decision.invalidated).some((ids) => ids.length > 0)) return
+    this.#logger.info(decisionLine(decision, { ms: workMs }), { timestamp: true })
   }
 
   /**
@@ -165,8 +180,11 @@ export class DevSession {
             await environment.transformRequest(mod.url)
           } catch (error) {
             if (this.#disposed) return true
-            this.#logger.error(colors.yellow(`[ssr-hmr] ${relativeFile} failed to compile, showing the error overlay`), { timestamp: true, error })
-            this.#sendToTabs(decision, { type: 'error', err: serializeError(error, root) })
+            const sent = this.#sendToTabs(decision, { type: 'error', err: serializeError(error, root) })
+            this.#logger.error(
+              `${colors.yellow('ssr-hmr error overlay')} ${colors.dim(`${relativeFile}:`)} failed to compile, shown in ${sent} of ${plural(this.server.ws.clients.size, 'tab')}: ${error?.message ?? error}`,
+              { timestamp: true, error },
+            )
             return true
           }
           // That transform filled Vite's cache, which tells a runner refreshing through the
@@ -195,14 +213,7 @@ export class DevSession {
     }
     const sent = this.#sendToTabs(decision, { type: 'custom', event: UPDATE_EVENT, data })
     const total = this.server.ws.clients.size
-    const changed = [...decision.files.serverOnly, ...decision.files.watched]
-    const invalidated = Object.values(decision.invalidated).reduce((sum, ids) => sum + ids.length, 0)
-    this.#logger.info(
-      `${colors.green(`ssr-hmr ${decision.action}`)} ${plural(sent, 'tab')} of ${total}` +
-        `${decision.pages.length ? ` (${formatList(decision.pages)})` : ''} ` +
-        colors.dim(`← ${formatList(changed)}, ${plural(invalidated, 'module')} invalidated, ${workMs.toFixed(2)} ms`),
-      { timestamp: true },
-    )
+    this.#logger.info(decisionLine(decision, { ms: workMs, sent, total }), { timestamp: true })
     for (const { file, page, chain } of decision.explanations) {
       debug(`${file} → ${page}: ${chain.map((id) => relative(this.server, id)).join(' ← ')}`)
     }

@@ -24,3 +24,42 @@ export function formatList(items) {
 export function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
+
+/** `src/a.js (server-only), src/b.js (shared)`: each changed file with what it means. */
+export function describeFiles(files) {
+  const described = []
+  for (const [list, label] of [
+    [files.serverOnly, 'server-only'],
+    [files.watched, 'watched'],
+    [files.shared, 'shared'],
+  ]) {
+    for (const file of list) described.push(`${file} (${label})`)
+  }
+  return formatList(described)
+}
+
+function invalidatedCount(invalidated) {
+  let count = 0
+  for (const ids of Object.values(invalidated)) count += ids.length
+  return count
+}
+
+/**
+ * The one line a decision is logged as, in the style of Vite's `hmr update` and `page reload`
+ * lines: what the plugin did, the files and their class, how many server modules it
+ * invalidated, which tabs it refreshed, and how long its own work took.
+ *
+ * @param {object} decision the core's decision
+ * @param {{ ms: number, sent?: number, total?: number }} outcome tabs refreshed (none: a
+ *   server-side update only) and the plugin's own time on the batch
+ */
+export function decisionLine(decision, { ms, sent, total }) {
+  const refreshed = sent === undefined ? undefined : `${sent} of ${plural(total, 'tab')}${decision.pages.length ? ` (${formatList(decision.pages)})` : ''}`
+  const verb = refreshed === undefined ? 'server update' : decision.action
+  const details = [
+    plural(invalidatedCount(decision.invalidated), 'module') + ' invalidated',
+    refreshed === undefined ? 'browser left to Vite' : `${refreshed} refreshed`,
+    `${ms.toFixed(2)} ms`,
+  ]
+  return `${colors.green(`ssr-hmr ${verb}`)} ${colors.dim(`${describeFiles(decision.files)}:`)} ${details.join(', ')}`
+}

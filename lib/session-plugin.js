@@ -1,6 +1,8 @@
 // Starts a session per dev server and disposes it when that server's environments close
 // (on `server.close()` and on restarts alike: Vite closes every environment's plugins).
 
+import { debug } from './logger.js'
+
 export const INTERNAL = Symbol.for('vite-plugin-ssr-hmr:internal')
 
 /** @param {import('./plugin-state.js').PluginState} state */
@@ -10,6 +12,9 @@ export function sessionPlugin(state) {
     apply: 'serve',
     configureServer(server) {
       if (server.config.experimental?.bundledDev) return state.warnBundledDevOnce(server.config.logger)
+      // With `server.hmr: false` Vite runs no hot update at all (the runner refreshes lazily
+      // through its fetches): there is nothing to decide, and no tab may be refreshed.
+      if (server.config.server.hmr === false) return debug('server.hmr is false: inactive')
       state.start(server)
     },
     closeBundle() {

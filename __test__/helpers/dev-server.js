@@ -23,8 +23,10 @@ const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url))
  * @param {(server: import('vite').ViteDevServer, url: string) => Promise<{ status?: number, html: string } | undefined>} [options.render]
  *   renders a request before the fixture's entry-server does (e.g. through another environment);
  *   `undefined` falls back to the entry-server
+ * @param {boolean} [options.listen] run Vite's own http server (`server.listen()` on a free port)
+ *   instead of middleware mode; the page renderer is then the last middleware
  */
-export async function startDevServer(fixture, { vite, plugins = [], mode = 'runner', config = {}, render } = {}) {
+export async function startDevServer(fixture, { vite, plugins = [], mode = 'runner', config = {}, render, listen = false } = {}) {
   vite ??= await import('vite')
   const root = mkdtempSync(path.join(os.tmpdir(), `ssr-hmr-${fixture}-`))
   cpSync(path.join(fixturesDir, fixture), root, { recursive: true })
@@ -38,24 +40,46 @@ export async function startDevServer(fixture, { vite, plugins = [], mode = 'runn
       if (process.env.SSR_HMR_TEST_LOGS) original(message, options)
     }
   }
-  const server = await vite.createServer({
-    root,
-    configFile: false,
-    appType: 'custom',
-    customLogger: logger,
-    plugins,
-    ...config,
-    server: {
-      middlewareMode: true,
-      hmr: { server: httpServer },
-      ...config.server,
-    },
-  })
-  httpServer.on('request', (req, res) => {
-    server.middlewares(req, res, () => renderPage(server, mode, render, req, res))
-  })
-  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
-  const origin = `http://127.0.0.1:${httpServer.address().port}`
+  let server
+  let origin
+  if (listen) {
+    const renderLast = {
+      name: 'test:render-page',
+      configureServer(viteServer) {
+        return () => viteServer.middlewares.use((req, res) => renderPage(viteServer, mode, render, req, res))
+      },
+    }
+    server = await vite.createServer({
+      root,
+      configFile: false,
+      appType: 'custom',
+      customLogger: logger,
+      ...config,
+      plugins: [...plugins, renderLast],
+      server: { host: '127.0.0.1', port: 0, ...config.server },
+    })
+    await server.listen()
+    origin = `http://127.0.0.1:${server.httpServer.address().port}`
+  } else {
+    server = await vite.createServer({
+      root,
+      configFile: false,
+      appType: 'custom',
+      customLogger: logger,
+      plugins,
+      ...config,
+      server: {
+        middlewareMode: true,
+        hmr: { server: httpServer },
+        ...config.server,
+      },
+    })
+    httpServer.on('request', (req, res) => {
+      server.middlewares(req, res, () => renderPage(server, mode, render, req, res))
+    })
+    await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+    origin = `http://127.0.0.1:${httpServer.address().port}`
+  }
 
   const file = (relative) => path.join(root, relative)
   return {
@@ -93,7 +117,7 @@ export async function startDevServer(fixture, { vite, plugins = [], mode = 'runn
     },
     async close() {
       await server.close()
-      await new Promise((resolve) => httpServer.close(resolve))
+      if (httpServer.listening) await new Promise((resolve) => httpServer.close(resolve))
       httpServer.closeAllConnections?.()
       rmSync(root, { recursive: true, force: true })
     },

@@ -37,8 +37,9 @@ const silentRunnerLogger = { debug() {}, error() {} }
  * @param {object} [options.config] extra inline config
  * @param {string} [options.fixture]
  * @param {any[]} [options.plugins] more plugins, after this one
+ * @param {boolean} [options.listen] Vite's own http server instead of middleware mode
  */
-export async function startApp(vite, { mode = 'runner', pluginOptions, config = {}, fixture = 'ssr-app', plugins: morePlugins = [] } = {}) {
+export async function startApp(vite, { mode = 'runner', pluginOptions, config = {}, fixture = 'ssr-app', plugins: morePlugins = [], listen = false } = {}) {
   const plugins = [...ssrHmr(pluginOptions), ...morePlugins]
   const state = plugins.find((plugin) => plugin[INTERNAL])[INTERNAL]
   // The worker's own runtime: a module runner that, like one in a worker thread, reaches its
@@ -55,6 +56,7 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
   const dev = await startDevServer(fixture, {
     vite,
     mode,
+    listen,
     plugins,
     config: {
       ...config,
@@ -130,9 +132,9 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
       for (let i = 0; i < 100 && session && JSON.parse(session.core.stats()).pending > 0; i++) await sleep(10)
       await sleep(60)
     },
-    /** Log lines the plugin wrote since `since`. */
+    /** Log lines the plugin wrote since `since` (not lines that only name the temporary root). */
     pluginLogs(since = 0) {
-      return dev.logs.slice(since).filter((log) => log.message.includes('ssr-hmr'))
+      return dev.logs.slice(since).filter((log) => /ssr-hmr(?!-)/.test(log.message))
     },
     async close() {
       await app.closeTabs()

@@ -3,8 +3,8 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from './helpers/dev-server.js'
-import { connectHmrClient, isFullReload, isUpdateEvent, isViteUpdate, sleep } from './helpers/hmr-client.js'
+import { startDevServer } from '../helpers/dev-server.js'
+import { connectHmrClient, isFullReload, isUpdateEvent, isViteUpdate, sleep } from '../helpers/hmr-client.js'
 
 describe('server-only edits on a real dev server', () => {
   let dev
@@ -84,6 +84,8 @@ describe('server-only edits on a real dev server', () => {
     await home.waitFor(isUpdateEvent, { since })
     const lines = dev.logs.slice(logsBefore).filter((log) => log.message.includes('ssr-hmr'))
     expect(lines).toHaveLength(1)
-    expect(lines[0].message).toMatch(/ssr-hmr reload 1 tab of \d+ \(\/\) ← src\/data\/greeting\.js, \d+ modules? invalidated/)
+    expect(lines[0].message).toMatch(
+      /ssr-hmr reload src\/data\/greeting\.js \(server-only\): \d+ modules? invalidated, 1 of \d+ tabs? \(\/\) refreshed, \d+\.\d\d ms$/,
+    )
   })
 })
