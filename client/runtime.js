@@ -9,22 +9,27 @@
 //
 // Bursts (branch switch, save-all, codegen) reach a tab as several updates, each sent once the
 // server has applied the edits so far. The first one refreshes at once; updates that follow
-// within `settleMs` of the previous one fold into one trailing refresh once they stop, so a
-// burst costs a tab at most two refreshes. That memory survives this runtime's own reloads.
+// within `settleMs` of the previous one (or of that refresh) fold into one trailing refresh
+// once they stop, so a burst costs a tab at most two refreshes. That memory survives this
+// runtime's own reloads.
 
 const PAGE_EVENT = 'ssr-hmr:page'
 const UPDATE_EVENT = 'ssr-hmr:update'
 const STRATEGIES = ['reload', 'morph', 'event']
 // The plugin's options, filled in when it serves this file. `settleMs` is the longest gap
-// between two updates of one burst: the server's batch quiet time plus its longest wait.
-const CONFIG = { refresh: 'reload', settleMs: 330 } // @ssr-hmr-config
+// between two updates of one burst: the server's batch quiet time plus its longest wait,
+// plus room for a busy machine.
+const CONFIG = { refresh: 'reload', settleMs: 530 } // @ssr-hmr-config
 const BURST_KEY = 'ssr-hmr:burst'
 const PERMANENT = 'data-ssr-hmr-permanent'
 const STYLESHEET_TIMEOUT_MS = 3000
 
 let reportedUrl
 let reloading = false
-/** When the last update arrived, and when this runtime last refreshed and reloaded the tab (epoch ms). */
+/**
+ * Epoch ms of: the last update or refresh (`activeAt`), the last update (`updateAt`), and
+ * this runtime's reload in progress (`reloadAt`).
+ */
 const burst = loadBurst()
 let trailingRefresh = null
 /** The running morph, if any, and whether another update arrived while it ran. */
@@ -86,29 +91,28 @@ function onUpdate(payload) {
     const strategy = pageStrategy(payload?.strategy)
     if (strategy === 'event') return
     const now = Date.now()
-    // Close to the previous update, or to the refresh that ended the previous burst.
-    const inBurst = now - Math.max(burst.updateAt ?? -Infinity, burst.refreshAt ?? -Infinity) < CONFIG.settleMs
-    burst.updateAt = now
+    const inBurst = trailingRefresh !== null || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs
+    burst.activeAt = burst.updateAt = now
     saveBurst()
-    if (inBurst || trailingRefresh) refreshLater(strategy, CONFIG.settleMs)
+    if (inBurst) refreshLater(strategy)
     else refresh(strategy)
   })
 }
 
 function refresh(strategy) {
-  burst.refreshAt = Date.now()
+  burst.activeAt = Date.now()
   saveBurst()
   if (strategy === 'morph') morphSoon()
   else reload()
 }
 
 /** (Re)arms the trailing refresh of a burst. */
-function refreshLater(strategy, delay) {
+function refreshLater(strategy) {
   clearTimeout(trailingRefresh)
   trailingRefresh = setTimeout(() => {
     trailingRefresh = null
     refresh(strategy)
-  }, delay)
+  }, CONFIG.settleMs)
 }
 
 function reload() {
@@ -261,14 +265,16 @@ if (import.meta.hot) {
   import.meta.hot.on(UPDATE_EVENT, onUpdate)
   watchNavigation()
   reportPage()
-  // If this load is our own reload and an update reached the previous page after that
-  // reload had started, the document we got may predate the edit: the burst ends with one
-  // more refresh. Read once, so a later manual reload does not repeat it.
+  // This load may be our own reload (read once: a later manual reload is not). The burst
+  // may still be going on, so it counts as activity; and if an update reached the previous
+  // page after the reload had started, the document we got may predate that edit: the
+  // burst ends with one more refresh, pushed back by any update that still arrives.
   const reloadedAt = burst.reloadAt
-  delete burst.reloadAt
-  saveBurst()
-  if (burst.updateAt > reloadedAt) {
-    refreshLater(pageStrategy(CONFIG.refresh), Math.max(0, burst.updateAt + CONFIG.settleMs - Date.now()))
+  if (reloadedAt !== undefined) {
+    delete burst.reloadAt
+    burst.activeAt = Date.now()
+    saveBurst()
+    if (burst.updateAt > reloadedAt) refreshLater(pageStrategy(CONFIG.refresh))
   }
   // Pages that morph fetch idiomorph ahead of the first edit.
   if (pageStrategy(CONFIG.refresh) === 'morph') loadIdiomorph().catch(() => {})

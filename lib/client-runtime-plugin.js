@@ -15,6 +15,7 @@ export const RUNTIME_ID = 'virtual:ssr-hmr/runtime'
 export const IDIOMORPH_ID = 'virtual:ssr-hmr/idiomorph'
 const RUNTIME_FILE = fileURLToPath(new URL('../client/runtime.js', import.meta.url))
 const IDIOMORPH_FILE = fileURLToPath(import.meta.resolve('idiomorph'))
+const BUSY_MARGIN_MS = 200
 const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
 // `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
 const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
@@ -22,7 +23,8 @@ const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
 /** @param {import('./plugin-state.js').PluginState} state */
 export function clientRuntimePlugin(state) {
   const { refresh, batch } = state.options
-  const config = JSON.stringify({ refresh, settleMs: batch.quietMs + batch.maxWaitMs })
+  // Room for a busy machine (a compile check, a slow flush) between two updates of one burst.
+  const config = JSON.stringify({ refresh, settleMs: batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS })
   const sources = {
     [RUNTIME_ID]: () => readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${config}`),
     [IDIOMORPH_ID]: () => readFileSync(IDIOMORPH_FILE, 'utf8'),
