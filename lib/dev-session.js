@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks'
 import { colors, debug, decisionLine, plural } from './logger.js'
 import { TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
+import { LateWriteCheck } from './late-writes.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
 /** How long a socket may stay connected without saying which page it shows. */
@@ -31,6 +32,7 @@ export class DevSession {
   #reloadEveryTabPending = false
   /** The plugin's own work for the pending batch, and when its first change arrived. */
   #batchWork = { ms: 0, firstChangeAt: undefined }
+  #lateWrites
   #disposed = false
   #disposers = []
   /** Sockets that have not said yet which page they show, with the update they missed. */
@@ -41,6 +43,7 @@ export class DevSession {
     this.server = server
     this.environments = server.environments
     this.options = options
+    this.#lateWrites = new LateWriteCheck(server.watcher)
     this.#logger = server.config.logger
     this.#core = new binding.SsrHmrCore({
       root: server.config.root,
@@ -91,6 +94,7 @@ export class DevSession {
   /** The hook result for one file changed in one server environment. */
   handleServerChange(environment, file) {
     this.#batchWork.firstChangeAt ??= performance.now()
+    this.#lateWrites.noteReported(file)
     const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
     this.#scheduleFlush()
     if (!change) return undefined
@@ -109,6 +113,7 @@ export class DevSession {
 
   handleWatchedChange(file) {
     this.#batchWork.firstChangeAt ??= performance.now()
+    this.#lateWrites.noteReported(file)
     this.guard('recording a watched file', (core) => core.onWatchedChange(file, performance.now()))
     this.#scheduleFlush()
   }
@@ -142,6 +147,7 @@ export class DevSession {
     const work = this.#batchWork
     this.#batchWork = { ms: 0, firstChangeAt: undefined }
     debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
+    this.#lateWrites.actedOn(filesOf(decision, this.server.config.root))
     if (decision.action === 'passthrough') {
       this.#logServerUpdate(decision, work.ms)
       return this.#scheduleFlush()
@@ -153,6 +159,15 @@ export class DevSession {
     if (showedError) return this.#scheduleFlush()
     this.#carryOut(decision, work.ms + checkMs)
     this.#scheduleFlush()
+  }
+
+  /** Resolves once no change waits for a decision and the last one was carried out (for tests). */
+  async whenIdle() {
+    for (;;) {
+      await this.#flushing
+      if (!this.#flushTimer || this.#disposed) return
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
   }
 
   /** A decision that refreshes no tab may still have updated the server (a shared file). */
@@ -301,6 +316,7 @@ export class DevSession {
     for (const cleanup of this.#disposers.splice(0)) cleanup()
     if (this.#flushTimer) clearTimeout(this.#flushTimer)
     this.#flushTimer = null
+    this.#lateWrites.dispose()
     for (const { timer } of this.#unreported.values()) clearTimeout(timer)
     this.#unreported.clear()
     this.tabs.clear()
@@ -310,6 +326,12 @@ export class DevSession {
   get disposed() {
     return this.#disposed
   }
+}
+
+/** Absolute paths of every file a decision is about. */
+function filesOf(decision, root) {
+  const { serverOnly, shared, clientOnly, watched } = decision.files
+  return [...serverOnly, ...shared, ...clientOnly, ...watched].map((file) => path.resolve(root, file))
 }
 
 function relative(server, file) {

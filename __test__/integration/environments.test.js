@@ -5,7 +5,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
-import { pageData, settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { pageData, settleAfterEach, startApp, VITE_VERSIONS, waitUntil, warmUp } from './harness.js'
 
 describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
   let app
@@ -73,7 +73,7 @@ describe.each(VITE_VERSIONS)('the `environments` option on $name', ({ load }) =>
 
     app.edit('src/edge/message.js', (code) => code.replace('edge v1', 'edge v3'))
 
-    await app.settle()
+    expect(await waitUntil(() => edgeChannel().some(isFullReload))).toBe(true)
     await app.settle()
     expect(since().filter(isUpdateEvent)).toEqual([])
     expect(edgeChannel().filter(isFullReload)).toHaveLength(1)

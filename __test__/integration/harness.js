@@ -126,11 +126,14 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
       const start = spy.payloads.length
       return () => spy.payloads.slice(start)
     },
-    /** Waits until the plugin has nothing pending and its last decision was carried out. */
+    /**
+     * Waits until the plugin has nothing pending and its last decision was carried out, with
+     * time for watcher events still on their way to arrive and be decided on too.
+     */
     async settle() {
-      const session = app.session
-      for (let i = 0; i < 100 && session && JSON.parse(session.core.stats()).pending > 0; i++) await sleep(10)
+      await app.session?.whenIdle()
       await sleep(60)
+      await app.session?.whenIdle()
     },
     /** Log lines the plugin wrote since `since` (not lines that only name the temporary root). */
     pluginLogs(since = 0) {
@@ -159,6 +162,12 @@ export async function pageData(app, url) {
   const { status, text } = await app.fetchPage(url)
   const match = /<p id="data">([^<]*)<\/p>/.exec(text)
   return match ? match[1] : `(${status}) ${text.slice(0, 400)}`
+}
+
+/** Polls `predicate` until it holds (resolves true) or `timeout` ms pass (resolves false). */
+export async function waitUntil(predicate, timeout = 5000) {
+  for (const start = Date.now(); Date.now() - start < timeout; await sleep(10)) if (await predicate()) return true
+  return false
 }
 
 /** After each scenario: the plugin has acted on everything, and its tabs are closed. */
