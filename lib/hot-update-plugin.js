@@ -22,6 +22,12 @@ export function hotUpdatePlugin(state) {
       root = config.root
       if (state.options.watch.length) isWatchedFile = createFilter(state.options.watch, null, { resolve: config.root })
     },
+    // Vite watches its root; `watch` globs may name files elsewhere (a content folder next
+    // to the app): watch those too.
+    configureServer(server) {
+      if (!state.sessionOfServer(server)) return
+      for (const watched of pathsOutside(state.options.watch, root)) server.watcher.add(watched)
+    },
     // Vite remembers the modules whose import failed to resolve only in the browser graph
     // (server import analysis leaves the specifier for the runtime to fail on). A `post`
     // resolveId hook is reached only when no plugin resolved the specifier: remember the
@@ -56,6 +62,23 @@ export function hotUpdatePlugin(state) {
       },
     },
   }
+}
+
+/**
+ * What Vite must watch for the `watch` globs that lie outside `root`: the folder each glob
+ * starts from (before its first wildcard), or the file a plain path names.
+ */
+function pathsOutside(globs, root) {
+  const paths = new Set()
+  for (const glob of globs) {
+    if (glob.startsWith('!')) continue
+    const segments = path.resolve(root, glob).split(/[\\/]/)
+    const firstMagic = segments.findIndex((segment) => /[*?[\]{}()!]/.test(segment))
+    const watched = (firstMagic === -1 ? segments : segments.slice(0, firstMagic)).join('/') || '/'
+    const relative = path.relative(root, watched)
+    if (relative.startsWith('..') || path.isAbsolute(relative)) paths.add(watched)
+  }
+  return paths
 }
 
 function recordClientSide(session, type, file, isWatchedFile) {

@@ -3,19 +3,28 @@
 // is fresh. One dev server per version; scenarios edit different files and wait until the
 // plugin has settled, so they don't interfere.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
-import { pageData, settleAfterEach, sleep, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { pageData, settleAfterEach, sleep, startApp, VITE_VERSIONS, waitUntil, warmUp } from './harness.js'
 
 const isError = (payload) => payload.type === 'error'
 
 describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
   let app
+  let outside
   beforeAll(async () => {
-    app = await startApp(await load(), { pluginOptions: { watch: ['content/**'] } })
+    outside = mkdtempSync(path.join(os.tmpdir(), 'ssr-hmr-outside-'))
+    writeFileSync(path.join(outside, 'settings.json'), '{}')
+    app = await startApp(await load(), { pluginOptions: { watch: ['content/**', path.join(outside, '**/*.json')] } })
     await warmUp(app)
   })
-  afterAll(() => app?.close())
+  afterAll(async () => {
+    await app?.close()
+    rmSync(outside, { recursive: true, force: true })
+  })
   afterEach(() => settleAfterEach(app))
 
   const evaluated = (file) => app.server.environments.ssr.runner.evaluatedModules.getModuleById(app.file(file))?.evaluated === true
@@ -206,5 +215,26 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     await about.waitFor(isUpdateEvent, { since: aboutSince })
     expect(contentSince().find(isUpdateEvent).data).toMatchObject({ reloadAll: true, files: { watched: ['content/page.json'] } })
     expect(await pageData(app, '/content')).toBe('content v2')
+  })
+
+  test('a `watch` glob outside the root is watched too', async () => {
+    const tab = await app.openTab('/about')
+    const since = tab.mark()
+
+    writeFileSync(path.join(outside, 'settings.json'), '{ "changed": true }')
+
+    const update = await tab.waitFor(isUpdateEvent, { since })
+    expect(update.data.reloadAll).toBe(true)
+    expect(update.data.files.watched).toEqual([path.relative(app.root, path.join(outside, 'settings.json')).split(path.sep).join('/')])
+  })
+
+  test('a closed tab is forgotten (Vite before 7.2 has no vite:client:disconnect: the socket\'s close is heard)', async () => {
+    const openTabs = () => JSON.parse(app.session.core.stats()).tabs
+    await app.settle()
+    const before = openTabs()
+    const tab = await app.openTab('/about')
+    expect(openTabs()).toBe(before + 1)
+    tab.close()
+    expect(await waitUntil(() => openTabs() === before)).toBe(true)
   })
 })
