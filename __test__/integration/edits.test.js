@@ -40,6 +40,9 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     app.edit('src/data/greeting.js', (code) => code.replace('hello v1', 'hello v2'))
 
     const update = await home.waitFor(isUpdateEvent, { since: homeSince })
+    // Invalidated in the runner itself, not only in Vite's graph.
+    expect(evaluated('src/data/greeting.js')).toBe(false)
+    expect(evaluated('src/data/index.js')).toBe(false)
     expect(update.data).toMatchObject({
       strategy: 'reload',
       files: { serverOnly: ['src/data/greeting.js'], shared: [], clientOnly: [], watched: [] },

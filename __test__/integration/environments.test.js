@@ -92,11 +92,17 @@ describe.each(VITE_VERSIONS)('the `environments` option on $name', ({ load }) =>
 describe.each(VITE_VERSIONS)('an app rendering with ssrLoadModule on $name', ({ load }) => {
   let app
   beforeAll(async () => {
-    app = await startApp(await load(), { mode: 'ssrLoadModule' })
+    // The option as a function, here: every server environment but the worker.
+    app = await startApp(await load(), { mode: 'ssrLoadModule', pluginOptions: { environments: (environment) => environment.name !== 'worker' } })
     await warmUp(app, ['/', '/about', '/accepting'])
   })
   afterAll(() => app?.close())
   afterEach(() => settleAfterEach(app))
+
+  test('`environments` as a function picks the environments decided for', () => {
+    const decided = Object.values(app.server.environments).filter((environment) => app.session.consumerOf(environment) === 'server')
+    expect(decided.map((environment) => environment.name).sort()).toEqual(['edge', 'ssr'])
+  })
 
   const compatRunner = () => app.server._ssrCompatModuleRunner
   const evaluated = (file) => compatRunner().evaluatedModules.getModuleById(app.file(file))?.evaluated === true
