@@ -11,6 +11,8 @@ import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
+/** The core lists at most this many (file, page) explanations in a decision. */
+const MAX_EXPLANATIONS = 64
 /** How long a socket may stay connected without saying which page it shows. */
 const REPORT_GRACE_MS = 1000
 
@@ -35,6 +37,8 @@ export class DevSession {
   #lateWrites
   #disposed = false
   #disposers = []
+  /** @type {Map<number, string>} the page each known tab last reported */
+  #pageOfTab = new Map()
   /** Sockets that have not said yet which page they show, with the update they missed. */
   #unreported = new Map()
   /** @type {WeakSet<import('vite').EnvironmentModuleNode>} */ #transformed = new WeakSet()
@@ -153,11 +157,12 @@ export class DevSession {
       return this.#scheduleFlush()
     }
     const checkStarted = performance.now()
-    const showedError = await this.#showServerErrors(decision)
+    const broken = await this.#compileServerOnly(decision)
     const checkMs = performance.now() - checkStarted
     debug(`compile check of ${plural(decision.files.serverOnly.length, 'server-only file')}: ${checkMs.toFixed(1)} ms`)
-    if (showedError) return this.#scheduleFlush()
-    this.#carryOut(decision, work.ms + checkMs)
+    if (this.#disposed) return
+    const rest = broken.size > 0 ? this.#showCompileErrors(decision, broken) : decision
+    if (rest) this.#carryOut(rest, work.ms + checkMs)
     this.#scheduleFlush()
   }
 
@@ -178,15 +183,18 @@ export class DevSession {
 
   /**
    * Transforms the changed server-only modules before any tab refreshes, so a syntax error
-   * shows Vite's overlay in the affected tabs instead of reloading them into a 500 page.
+   * shows Vite's overlay in the tabs whose page uses the broken file instead of reloading
+   * them into a 500 page. Returns the files that failed, with their errors.
    */
-  async #showServerErrors(decision) {
+  async #compileServerOnly(decision) {
     const root = this.server.config.root
+    /** @type {Map<string, unknown>} */
+    const broken = new Map()
     for (const relativeFile of decision.files.serverOnly) {
       const file = path.resolve(root, relativeFile)
       if (!existsSync(file)) continue
       for (const environment of Object.values(this.environments)) {
-        if (this.consumerOf(environment) !== 'server') continue
+        if (this.consumerOf(environment) !== 'server' || broken.has(relativeFile)) continue
         for (const mod of environment.moduleGraph.getModulesByFile(file) ?? []) {
           // Only what Vite transformed before: a file a `?raw` import watches is a graph
           // node too, and transforming `notes.md` as code would "fail" for no reason.
@@ -194,13 +202,8 @@ export class DevSession {
           try {
             await environment.transformRequest(mod.url)
           } catch (error) {
-            if (this.#disposed) return true
-            const sent = this.#sendToTabs(decision, { type: 'error', err: serializeError(error, root) })
-            this.#logger.error(
-              `${colors.yellow('ssr-hmr error overlay')} ${colors.dim(`${relativeFile}:`)} failed to compile, shown in ${sent} of ${plural(this.server.ws.clients.size, 'tab')}: ${error?.message ?? error}`,
-              { timestamp: true, error },
-            )
-            return true
+            broken.set(relativeFile, error)
+            break
           }
           // That transform filled Vite's cache, which tells a runner refreshing through the
           // fetch protocol (ssrLoadModule's, or any without HMR) that its copy is current.
@@ -209,7 +212,34 @@ export class DevSession {
         }
       }
     }
-    return false
+    return broken
+  }
+
+  /**
+   * Shows the first compile error in the tabs whose page uses a broken file, and returns the
+   * decision for the other tabs (still to refresh), or `undefined` when none is left. Which
+   * page uses which file comes from the decision's explanations; when they were capped, or a
+   * tab's page is unknown, the tab gets the overlay (it may use a broken file).
+   */
+  #showCompileErrors(decision, broken) {
+    const root = this.server.config.root
+    const explained = decision.explanations.length < MAX_EXPLANATIONS
+    const brokenPages = new Set(decision.explanations.filter(({ file }) => broken.has(file)).map(({ page }) => page))
+    const overlaid = []
+    const refreshed = []
+    for (const tab of decision.tabs) {
+      const page = this.#pageOfTab.get(tab)
+      const usesBroken = !explained || decision.reloadAll || page === undefined || brokenPages.has(page)
+      ;(usesBroken ? overlaid : refreshed).push(tab)
+    }
+    const [file, error] = broken.entries().next().value
+    const sent = this.#sendToTabs({ ...decision, reloadAll: false, tabs: overlaid }, { type: 'error', err: serializeError(error, root) })
+    this.#logger.error(
+      `${colors.yellow('ssr-hmr error overlay')} ${colors.dim(`${file}:`)} failed to compile, shown in ${sent} of ${plural(this.server.ws.clients.size, 'tab')}: ${error?.message ?? error}`,
+      { timestamp: true, error },
+    )
+    if (refreshed.length === 0) return undefined
+    return { ...decision, tabs: refreshed, pages: decision.pages.filter((page) => !brokenPages.has(page)) }
   }
 
   /** Vite transformed this module (the graph-mirror plugin saw it): it is code, not a watched file. */
@@ -282,11 +312,13 @@ export class DevSession {
     const known = this.tabs.tabOf(client)
     if (known !== undefined) {
       this.guard('tracking a tab', (core) => core.navigateTab(known, url))
+      this.#pageOfTab.set(known, url)
       return
     }
     const tab = this.guard('tracking a tab', (core) => core.openTab(url))
     if (tab === undefined) return
     this.tabs.add(tab, client)
+    this.#pageOfTab.set(tab, url)
     client.socket?.once?.('close', () => this.forgetTab(client))
     const held = this.#unreported.get(client)
     if (held) {
@@ -298,6 +330,7 @@ export class DevSession {
 
   forgetTab(client) {
     const tab = this.tabs.remove(client)
+    if (tab !== undefined) this.#pageOfTab.delete(tab)
     if (tab !== undefined) this.guard('forgetting a tab', (core) => core.closeTab(tab))
   }
 
@@ -319,6 +352,7 @@ export class DevSession {
     this.#lateWrites.dispose()
     for (const { timer } of this.#unreported.values()) clearTimeout(timer)
     this.#unreported.clear()
+    this.#pageOfTab.clear()
     this.tabs.clear()
     this.#core.reset()
   }

@@ -46,6 +46,29 @@ describe.each(VITE_VERSIONS)('errors, created and deleted files on $name', ({ lo
     expect(await pageData(app, '/')).toBe('hello fixed #1')
   })
 
+  test('a burst with a broken module and a good one: the overlay where it breaks, a refresh elsewhere', async () => {
+    const home = await app.openTab('/')
+    const about = await app.openTab('/about')
+    const homeSince = home.mark()
+    const aboutSince = about.mark()
+    const team = app.read('src/data/team.js')
+
+    app.write('src/data/team.js', "export const team = 'team")
+    app.edit('src/data/greeting.js', (code) => code.replace(/hello [\w-]+/, 'hello burst'))
+
+    await about.waitFor(isError, { since: aboutSince })
+    await home.waitFor(isUpdateEvent, { since: homeSince })
+    await app.settle()
+    expect(homeSince().filter(isError)).toEqual([])
+    expect(aboutSince().filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
+    expect(await pageData(app, '/')).toBe('hello burst #1')
+
+    const afterError = about.mark()
+    app.write('src/data/team.js', team)
+    await about.waitFor(isUpdateEvent, { since: afterError })
+    expect((await app.fetchPage('/about')).status).toBe(200)
+  })
+
   test('a plugin failing to transform a server-only module shows the overlay too', async () => {
     const tab = await app.openTab('/about')
     const since = tab.mark()
