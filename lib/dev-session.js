@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { colors, debug, decisionLine, plural } from './logger.js'
+import { colors, debug, decisionLine, invalidatedCount, plural } from './logger.js'
 import { TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
@@ -177,7 +177,7 @@ export class DevSession {
 
   /** A decision that refreshes no tab may still have updated the server (a shared file). */
   #logServerUpdate(decision, workMs) {
-    if (!Object.values(decision.invalidated).some((ids) => ids.length > 0)) return
+    if (invalidatedCount(decision) === 0) return
     this.#logger.info(decisionLine(decision, { ms: workMs }), { timestamp: true })
   }
 

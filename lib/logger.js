@@ -38,9 +38,11 @@ export function describeFiles(files) {
   return formatList(described)
 }
 
-function invalidatedCount(invalidated) {
+/** How many server modules a decision invalidated (`invalidatedCount`, or the ids themselves). */
+export function invalidatedCount(decision) {
   let count = 0
-  for (const ids of Object.values(invalidated)) count += ids.length
+  if (decision.invalidatedCount) for (const n of Object.values(decision.invalidatedCount)) count += n
+  else for (const ids of Object.values(decision.invalidated ?? {})) count += ids.length
   return count
 }
 
@@ -57,7 +59,7 @@ export function decisionLine(decision, { ms, sent, total }) {
   const refreshed = sent === undefined ? undefined : `${sent} of ${plural(total, 'tab')}${decision.pages.length ? ` (${formatList(decision.pages)})` : ''}`
   const verb = refreshed === undefined ? 'server update' : decision.action
   const details = [
-    plural(invalidatedCount(decision.invalidated), 'module') + ' invalidated',
+    plural(invalidatedCount(decision), 'module') + ' invalidated',
     refreshed === undefined ? 'browser left to Vite' : `${refreshed} refreshed`,
     `${ms.toFixed(2)} ms`,
   ]
