@@ -165,14 +165,28 @@ impl SsrHmrCore {
     }
   }
 
+  /// The shim compiled a changed server module; `failed` says whether it threw.
+  #[napi(catch_unwind)]
+  pub fn set_compile_error(&mut self, file: String, failed: bool) {
+    self.engine.set_compile_error(&file, failed);
+  }
+
   #[napi(catch_unwind)]
   pub fn on_watched_change(&mut self, file: String, now_ms: f64) {
     self.engine.on_watched_change(&file, now_ms);
   }
 
+  /// `renderedEpoch`: the stamp of the tab's server render, if it had one. Returns the tab
+  /// id, or 0 past the tab cap (the tab is not tracked; every refresh reaches it).
   #[napi(catch_unwind)]
-  pub fn open_tab(&mut self, url: Option<String>) -> u32 {
-    self.engine.open_tab(url.as_deref())
+  pub fn open_tab(&mut self, url: Option<String>, rendered_epoch: Option<u32>, now_ms: f64) -> u32 {
+    self.engine.open_tab(url.as_deref(), rendered_epoch.map(u64::from), now_ms)
+  }
+
+  /// The epoch to stamp on a page rendered now.
+  #[napi(catch_unwind)]
+  pub fn current_epoch(&self) -> u32 {
+    u32::try_from(self.engine.current_epoch()).unwrap_or(u32::MAX)
   }
 
   #[napi(catch_unwind)]

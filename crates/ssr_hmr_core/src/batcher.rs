@@ -43,6 +43,10 @@ pub struct PendingBatch {
   /// env → ids we invalidated ourselves during the batch.
   pub invalidated: BTreeMap<String, BTreeSet<String>>,
   pub overflowed: bool,
+  /// Tabs that opened showing a render older than a refresh of their page.
+  pub stale_tabs: Vec<crate::pages::TabId>,
+  /// Epoch of the batch's last change that can make a page stale.
+  pub epoch: u64,
 }
 
 impl PendingBatch {
@@ -59,7 +63,7 @@ impl PendingBatch {
   }
 
   pub fn is_empty(&self) -> bool {
-    self.files.is_empty() && !self.overflowed
+    self.files.is_empty() && !self.overflowed && self.stale_tabs.is_empty()
   }
 }
 

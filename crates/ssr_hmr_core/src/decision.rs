@@ -2,14 +2,16 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::batcher::PendingBatch;
 use crate::classify::ChangeClass;
 use crate::environment_graph::ModuleIx;
 use crate::mirror::ModuleGraphMirror;
+use crate::module_record::Consumer;
 use crate::module_key::root_relative;
-use crate::pages::{ChangedModules, PageTargeting, TabId};
+use crate::pages::{AffectedPages, ChangedModules, PageTargeting, TabId};
 
 /// How the browser is refreshed after a server-only change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -70,10 +72,23 @@ pub struct Decision {
   /// tab is listed and should be refreshed.
   pub reload_all: bool,
   pub files: FilesByClass,
-  /// env → ids invalidated in that environment's runner, sorted.
+  /// env → ids invalidated in that environment's runner during the batch,
+  /// sorted. Not serialized: the shim already invalidated them hook by hook
+  /// (`ServerChange`), and for an edit of a popular module they would make
+  /// the JSON megabytes long; `invalidated_count` carries what logs need.
+  #[serde(skip)]
   pub invalidated: BTreeMap<String, Vec<String>>,
+  /// env → how many ids were invalidated there during the batch.
+  pub invalidated_count: BTreeMap<String, usize>,
   pub pages: Vec<String>,
+  /// Tabs to refresh.
   pub tabs: Vec<TabId>,
+  /// Affected tabs whose page depends on a module that does not compile
+  /// right now: refreshing would only render an error page, so they are
+  /// shown the compile error instead, and refresh once it is fixed.
+  pub error_tabs: Vec<TabId>,
+  /// Root-relative files whose last compile check failed, sorted.
+  pub broken_files: Vec<String>,
   pub explanations: Vec<Explanation>,
 }
 
@@ -84,10 +99,14 @@ pub fn build_decision(
   refresh: Strategy,
   mirror: &ModuleGraphMirror,
   pages: &mut PageTargeting,
+  broken: &FxHashSet<String>,
 ) -> Decision {
   let mut files = FilesByClass::default();
-  let mut needs_refresh = batch.overflowed;
-  let mut reload_all = batch.overflowed;
+  let mut needs_refresh = batch.overflowed || !batch.stale_tabs.is_empty();
+  // A batch of stale tabs alone changed nothing: no other tab is affected.
+  let only_stale_tabs = batch.files.is_empty() && !batch.overflowed;
+  // Refused tabs cannot be targeted: while one is open, every change refreshes everyone.
+  let mut reload_all = batch.overflowed || (pages.has_untracked_tabs() && !only_stale_tabs);
   // (display file, env, modules) of server-only changes still in the graph.
   let mut changed: Vec<(String, &str, Vec<ModuleIx>)> = Vec::new();
   for (file, pending) in &batch.files {
@@ -122,40 +141,84 @@ pub fn build_decision(
     list.sort_unstable();
     list.dedup();
   }
-  let invalidated = batch
+  let invalidated: BTreeMap<String, Vec<String>> = batch
     .invalidated
     .into_iter()
     .filter(|(_, ids)| !ids.is_empty())
     .map(|(env, ids)| (env, ids.into_iter().collect()))
     .collect();
+  let invalidated_count = invalidated.iter().map(|(env, ids)| (env.clone(), ids.len())).collect();
+  let mut broken_files: Vec<String> = broken.iter().map(|file| root_relative(root, file)).collect();
+  broken_files.sort_unstable();
   if !needs_refresh {
     return Decision {
       action: Action::Passthrough,
       reload_all: false,
       files,
       invalidated,
+      invalidated_count,
       pages: Vec::new(),
       tabs: Vec::new(),
+      error_tabs: Vec::new(),
+      broken_files,
       explanations: Vec::new(),
     };
   }
   let changes: Vec<ChangedModules> =
     changed.iter().map(|(file, env, modules)| ChangedModules { file, env, modules }).collect();
-  let affected = pages.affected(mirror, &changes);
-  let (page_list, tabs) = if reload_all {
+  let affected = if only_stale_tabs { AffectedPages::default() } else { pages.affected(mirror, &changes) };
+  let (page_list, mut tabs) = if reload_all {
     (pages.all_pages(), pages.all_tabs())
   } else {
     (affected.pages, affected.tabs)
   };
+  // Tabs that opened on a render older than a refresh of their page, if still open.
+  tabs.extend(batch.stale_tabs.iter().filter(|&&tab| pages.tab_page(tab).is_some()));
+  tabs.sort_unstable();
+  tabs.dedup();
+  let (error_tabs, tabs) = split_off_broken_pages(tabs, mirror, pages, broken);
   Decision {
     action: refresh.into(),
     reload_all,
     files,
     invalidated,
+    invalidated_count,
     pages: page_list,
     tabs,
+    error_tabs,
+    broken_files,
     explanations: affected.explanations,
   }
+}
+
+/// Splits `tabs` into (tabs whose known page depends on a broken module,
+/// the others). A tab whose page is unknown is never an error tab: whether
+/// it depends on the broken module is not known, and a refresh shows the
+/// truth either way.
+fn split_off_broken_pages(
+  tabs: Vec<TabId>,
+  mirror: &ModuleGraphMirror,
+  pages: &mut PageTargeting,
+  broken: &FxHashSet<String>,
+) -> (Vec<TabId>, Vec<TabId>) {
+  if broken.is_empty() || tabs.is_empty() {
+    return (Vec::new(), tabs);
+  }
+  let broken_modules: Vec<(&str, &str, &[ModuleIx])> = broken
+    .iter()
+    .flat_map(|file| {
+      mirror
+        .modules_of_file(file)
+        .filter(|(_, g, _)| g.consumer == Consumer::Server)
+        .map(move |(env, _, modules)| (file.as_str(), env, modules))
+    })
+    .collect();
+  let changes: Vec<ChangedModules> = broken_modules
+    .iter()
+    .map(|&(file, env, modules)| ChangedModules { file, env, modules })
+    .collect();
+  let broken_pages: FxHashSet<String> = pages.affected(mirror, &changes).pages.into_iter().collect();
+  tabs.into_iter().partition(|&tab| pages.tab_page(tab).is_some_and(|url| broken_pages.contains(url)))
 }
 
 #[cfg(test)]
@@ -169,8 +232,11 @@ mod tests {
       reload_all: false,
       files: FilesByClass { server_only: vec!["src/db.ts".into()], ..Default::default() },
       invalidated: BTreeMap::from([("ssr".to_string(), vec!["/r/src/db.ts".to_string()])]),
+      invalidated_count: BTreeMap::from([("ssr".to_string(), 1)]),
       pages: vec!["/".into()],
       tabs: vec![1],
+      error_tabs: vec![],
+      broken_files: vec![],
       explanations: vec![],
     };
     let json = serde_json::to_value(&d).unwrap();
@@ -178,7 +244,9 @@ mod tests {
     assert_eq!(json["reloadAll"], false);
     assert_eq!(json["files"]["serverOnly"][0], "src/db.ts");
     assert_eq!(json["files"]["clientOnly"].as_array().unwrap().len(), 0);
-    assert_eq!(json["invalidated"]["ssr"][0], "/r/src/db.ts");
+    assert!(json.get("invalidated").is_none(), "ids stay on the Rust side");
+    assert_eq!(json["invalidatedCount"]["ssr"], 1);
+    assert_eq!(json["errorTabs"].as_array().unwrap().len(), 0);
     assert_eq!(serde_json::to_value(ChangeClass::ServerOnly).unwrap(), "server-only");
     assert_eq!(serde_json::to_value(Strategy::Morph).unwrap(), "morph");
   }

@@ -1,17 +1,19 @@
 //! `Engine`: the single owner of all state; glue between the mirror, the
 //! classifier, invalidation, page targeting and the batcher.
 
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::batcher::ChangeBatcher;
 use crate::classify::{classify_change, client_variants, ChangeClass};
-use crate::decision::{build_decision, Decision, Strategy};
+use crate::decision::{build_decision, Action, Decision, Strategy};
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::{file_key, MAX_ID_BYTES};
 use crate::module_record::{Consumer, ModuleRecord};
-use crate::pages::{PageTargeting, TabId};
+use crate::pages::{PageTargeting, TabId, NO_TAB};
+use crate::render_epochs::RenderEpochs;
 
 /// Engine configuration. Caps bound memory whatever the browser or the app
 /// does; past a cap the oldest/least recently used entry is dropped, which
@@ -26,7 +28,8 @@ pub struct EngineOptions {
   /// Longest a batch waits after its first change (default 300 ms).
   pub max_wait_ms: f64,
   pub refresh: Strategy,
-  /// Open tabs tracked (default 1024); the oldest opened is evicted.
+  /// Open tabs tracked (default 1024); past it a tab is not tracked (it gets
+  /// `NO_TAB`) and, while it is open, every refresh goes to every tab.
   pub max_tabs: usize,
   /// Pages with recorded roots (default 1024); least recently used evicted.
   pub max_pages: usize,
@@ -72,12 +75,19 @@ pub struct EngineStats {
   pub pending: usize,
 }
 
+/// Most files remembered as failing to compile; past it new failures are
+/// not remembered, so those tabs refresh into the error page instead.
+pub const MAX_BROKEN_FILES: usize = 1024;
+
 pub struct Engine {
   options: EngineOptions,
   mirror: ModuleGraphMirror,
   pages: PageTargeting,
   batcher: ChangeBatcher,
   scratch: InvalidationScratch,
+  /// File keys whose last compile check (by the shim) failed.
+  broken: FxHashSet<String>,
+  epochs: RenderEpochs,
 }
 
 impl Engine {
@@ -87,6 +97,8 @@ impl Engine {
       pages: PageTargeting::new(options.max_tabs, options.max_pages, options.max_roots_per_page),
       batcher: ChangeBatcher::new(options.quiet_ms, options.max_wait_ms),
       scratch: InvalidationScratch::default(),
+      broken: FxHashSet::default(),
+      epochs: RenderEpochs::default(),
       options,
     }
   }
@@ -116,6 +128,21 @@ impl Engine {
 
   pub fn delete_file(&mut self, file: &str) {
     self.mirror.delete_file(file);
+    self.broken.remove(&*file_key(file));
+  }
+
+  /// The shim compiled a changed server module: remember whether it failed,
+  /// so tabs depending on it see the error rather than an error page.
+  pub fn set_compile_error(&mut self, file: &str, failed: bool) {
+    if file.len() > MAX_ID_BYTES {
+      return;
+    }
+    let key = file_key(file);
+    if !failed {
+      self.broken.remove(&*key);
+    } else if self.broken.len() < MAX_BROKEN_FILES {
+      self.broken.insert(key.into_owned());
+    }
   }
 
   pub fn drop_environment(&mut self, env: &str) {
@@ -129,6 +156,7 @@ impl Engine {
     self.mirror.reset();
     self.pages.reset_pages();
     self.batcher.clear();
+    self.broken.clear();
   }
 
   /// Classifies an edit for server environment `env`, computes what to
@@ -167,6 +195,9 @@ impl Engine {
       }
     }
     let batch = self.batcher.record(now_ms);
+    if class == ChangeClass::ServerOnly {
+      batch.epoch = self.epochs.advance();
+    }
     if let Some(pending) = batch.file_mut(&key) {
       pending.class = pending.class.merge(class);
       if !server_only_ids.is_empty() {
@@ -188,13 +219,32 @@ impl Engine {
       return;
     }
     let key = file_key(file);
-    if let Some(pending) = self.batcher.record(now_ms).file_mut(&key) {
+    let batch = self.batcher.record(now_ms);
+    batch.epoch = self.epochs.advance();
+    if let Some(pending) = batch.file_mut(&key) {
       pending.watched = true;
     }
   }
 
-  pub fn open_tab(&mut self, url: Option<&str>) -> TabId {
-    self.pages.open_tab(url)
+  /// The epoch to stamp on a page rendered now (the shim sends it in the
+  /// response's `Server-Timing`, the tab reports it back with its url).
+  pub fn current_epoch(&self) -> u64 {
+    self.epochs.current()
+  }
+
+  /// A tab reports the page it shows and, for a server-rendered document,
+  /// the epoch its render was stamped with. A tab can miss a refresh: it was
+  /// reloading, or had no socket yet, when the decision went out. If a
+  /// refresh of its page was decided after its render, it is queued for the
+  /// next decision.
+  pub fn open_tab(&mut self, url: Option<&str>, rendered_epoch: Option<u64>, now_ms: f64) -> TabId {
+    let tab = self.pages.open_tab(url);
+    if let (Some(epoch), Some(page)) = (rendered_epoch, self.pages.tab_page(tab)) {
+      if tab != NO_TAB && self.epochs.refreshed_since(page, epoch) {
+        self.batcher.record(now_ms).stale_tabs.push(tab);
+      }
+    }
+    tab
   }
 
   pub fn navigate_tab(&mut self, tab: TabId, url: &str) {
@@ -216,13 +266,21 @@ impl Engine {
   /// The decision for the pending batch, if it is due at `now_ms`.
   pub fn flush(&mut self, now_ms: f64) -> Option<Decision> {
     let batch = self.batcher.take_due(now_ms)?;
-    Some(build_decision(
+    let epoch = batch.epoch;
+    let decision = build_decision(
       batch,
       &self.options.root,
       self.options.refresh,
       &self.mirror,
       &mut self.pages,
-    ))
+      &self.broken,
+    );
+    if decision.action != Action::Passthrough && epoch > 0 {
+      let tab_pages = decision.tabs.iter().filter_map(|&tab| self.pages.tab_page(tab));
+      let pages = decision.pages.iter().map(String::as_str).chain(tab_pages);
+      self.epochs.record_refresh(epoch, decision.reload_all, pages);
+    }
+    Some(decision)
   }
 
   pub fn snapshot(&self, env: &str) -> Option<GraphSnapshot> {
@@ -284,8 +342,8 @@ mod tests {
     let mut e = app();
     e.record_page_roots("/", "ssr", vec!["/app/entry-server.ts".into(), "/app/page.tsx".into()]);
     e.record_page_roots("/other", "ssr", vec!["/app/button.tsx".into()]);
-    let home = e.open_tab(Some("/"));
-    let other = e.open_tab(Some("/other"));
+    let home = e.open_tab(Some("/"), None, 0.0);
+    let other = e.open_tab(Some("/other"), None, 0.0);
     let change = e.on_server_change("ssr", "/app/db.ts", 1000.0);
     assert_eq!(change.class, ChangeClass::ServerOnly);
     assert!(!change.keep_vite_update, "entry-server has no importer: dead end");
@@ -304,10 +362,129 @@ mod tests {
     assert_eq!(e.flush(2000.0), None, "batch consumed");
   }
 
+  /// entry -> {a, b}; a -> a-data; b -> b-data; one tab per page.
+  fn two_pages() -> (Engine, TabId, TabId) {
+    let mut e = engine();
+    add(&mut e, "ssr", "/app/entry.ts", &[]);
+    add(&mut e, "ssr", "/app/a.ts", &["/app/a-data.ts"]);
+    add(&mut e, "ssr", "/app/b.ts", &["/app/b-data.ts"]);
+    add(&mut e, "ssr", "/app/a-data.ts", &[]);
+    add(&mut e, "ssr", "/app/b-data.ts", &[]);
+    e.record_page_roots("/a", "ssr", vec!["/app/entry.ts".into(), "/app/a.ts".into()]);
+    e.record_page_roots("/b", "ssr", vec!["/app/entry.ts".into(), "/app/b.ts".into()]);
+    let a = e.open_tab(Some("/a"), None, 0.0);
+    let b = e.open_tab(Some("/b"), None, 0.0);
+    (e, a, b)
+  }
+
+  #[test]
+  fn tabs_whose_page_depends_on_a_broken_module_get_the_error_and_the_others_refresh() {
+    let (mut e, a, b) = two_pages();
+    e.on_server_change("ssr", "/app/b-data.ts", 0.0);
+    e.set_compile_error("/app/b-data.ts", true);
+    e.on_server_change("ssr", "/app/a-data.ts", 1.0);
+    let d = e.flush(1000.0).unwrap();
+    assert_eq!(d.tabs, [a], "the page that compiles refreshes");
+    assert_eq!(d.error_tabs, [b], "the broken page shows the error");
+    assert_eq!(d.broken_files, ["b-data.ts"]);
+  }
+
+  #[test]
+  fn a_broken_module_keeps_its_pages_on_the_error_until_it_is_fixed() {
+    let (mut e, _a, b) = two_pages();
+    e.set_compile_error("/app/b-data.ts", true);
+    e.on_server_change("ssr", "/app/b.ts", 0.0);
+    let d = e.flush(1000.0).unwrap();
+    assert_eq!((d.tabs.as_slice(), d.error_tabs.as_slice()), (&[][..], &[b][..]));
+    e.set_compile_error("/app/b-data.ts?t=1", false);
+    e.on_server_change("ssr", "/app/b-data.ts", 2000.0);
+    let d = e.flush(3000.0).unwrap();
+    assert_eq!(d.tabs, [b], "fixed: the page refreshes");
+    assert!(d.error_tabs.is_empty() && d.broken_files.is_empty());
+  }
+
+  #[test]
+  fn a_tab_of_unknown_page_refreshes_even_while_a_module_is_broken() {
+    let (mut e, _a, _b) = two_pages();
+    let unknown = e.open_tab(None, None, 0.0);
+    e.set_compile_error("/app/a-data.ts", true);
+    e.on_server_change("ssr", "/app/a-data.ts", 0.0);
+    let d = e.flush(1000.0).unwrap();
+    assert!(d.tabs.contains(&unknown));
+    assert!(!d.error_tabs.contains(&unknown));
+  }
+
+  #[test]
+  fn deleting_a_broken_file_forgets_its_error() {
+    let (mut e, _a, _b) = two_pages();
+    e.set_compile_error("/app/a-data.ts", true);
+    e.delete_file("/app/a-data.ts");
+    e.on_server_change("ssr", "/app/a-data.ts", 0.0);
+    assert!(e.flush(1000.0).unwrap().broken_files.is_empty());
+  }
+
+  #[test]
+  fn a_tab_that_missed_a_refresh_of_its_page_is_refreshed_when_it_reports() {
+    let (mut e, a, _b) = two_pages();
+    let rendered = e.current_epoch();
+    e.on_server_change("ssr", "/app/a-data.ts", 0.0);
+    assert_eq!(e.flush(100.0).unwrap().tabs, [a]);
+    // The tab was already reloading into a document rendered before the change.
+    e.close_tab(a);
+    let reloaded = e.open_tab(Some("/a"), Some(rendered), 200.0);
+    let d = e.flush(1000.0).expect("the stale tab is refreshed");
+    assert_eq!(d.tabs, [reloaded]);
+    assert_eq!(d.action, Action::Reload);
+    assert!(d.files.server_only.is_empty());
+    assert_eq!(e.flush(2000.0), None);
+  }
+
+  #[test]
+  fn a_tab_rendered_after_the_refresh_or_on_another_page_is_not_refreshed_again() {
+    let (mut e, a, _b) = two_pages();
+    let before = e.current_epoch();
+    e.on_server_change("ssr", "/app/a-data.ts", 0.0);
+    e.flush(100.0).unwrap();
+    e.close_tab(a);
+    e.open_tab(Some("/a"), Some(e.current_epoch()), 200.0);
+    e.open_tab(Some("/b"), Some(before), 200.0);
+    e.open_tab(Some("/a"), None, 200.0);
+    assert_eq!(e.flush(1000.0), None);
+  }
+
+  #[test]
+  fn a_stale_tab_alone_refreshes_no_other_tab() {
+    let (mut e, _a, _b) = two_pages();
+    let unknown = e.open_tab(None, None, 0.0);
+    let rendered = e.current_epoch();
+    e.on_server_change("ssr", "/app/b-data.ts", 0.0);
+    assert!(e.flush(100.0).unwrap().tabs.contains(&unknown));
+    let stale = e.open_tab(Some("/b"), Some(rendered), 200.0);
+    assert_eq!(e.flush(1000.0).unwrap().tabs, [stale]);
+  }
+
+  #[test]
+  fn while_a_tab_past_max_tabs_is_open_every_tab_refreshes() {
+    let mut e = Engine::new(EngineOptions { root: "/app".into(), max_tabs: 2, ..Default::default() });
+    e.set_environment("ssr", Consumer::Server);
+    add(&mut e, "ssr", "/app/entry.ts", &["/app/db.ts"]);
+    add(&mut e, "ssr", "/app/db.ts", &[]);
+    e.record_page_roots("/", "ssr", vec!["/app/entry.ts".into()]);
+    e.record_page_roots("/other", "ssr", vec![]);
+    e.open_tab(Some("/"), None, 0.0);
+    e.open_tab(Some("/other"), None, 0.0);
+    assert_eq!(e.open_tab(Some("/third"), None, 0.0), crate::pages::NO_TAB);
+    e.on_server_change("ssr", "/app/db.ts", 0.0);
+    assert!(e.flush(1000.0).unwrap().reload_all, "the untracked tab must refresh too");
+    e.close_tab(crate::pages::NO_TAB);
+    e.on_server_change("ssr", "/app/db.ts", 2000.0);
+    assert!(!e.flush(3000.0).unwrap().reload_all);
+  }
+
   #[test]
   fn shared_edit_leaves_the_browser_to_vite_but_invalidates_the_server() {
     let mut e = app();
-    e.open_tab(None);
+    e.open_tab(None, None, 0.0);
     let change = e.on_server_change("ssr", "/app/button.tsx", 0.0);
     assert_eq!(change.class, ChangeClass::Shared);
     assert!(!change.keep_vite_update, "server side still has a dead end");
@@ -355,8 +532,8 @@ mod tests {
   #[test]
   fn watched_change_lists_every_tab_with_reload_all() {
     let mut e = Engine::new(EngineOptions { refresh: Strategy::Event, ..Default::default() });
-    let a = e.open_tab(Some("/a"));
-    let b = e.open_tab(None);
+    let a = e.open_tab(Some("/a"), None, 0.0);
+    let b = e.open_tab(None, None, 0.0);
     e.on_watched_change("/content/post.md", 0.0);
     let d = e.flush(1000.0).unwrap();
     assert_eq!(d.action, Action::Event);
@@ -377,7 +554,7 @@ mod tests {
       change,
       ServerChange { class: ChangeClass::ServerOnly, invalidate: vec![], keep_vite_update: true }
     );
-    let t = e.open_tab(Some("/"));
+    let t = e.open_tab(Some("/"), None, 0.0);
     let d = e.flush(100.0).unwrap();
     assert_eq!(d.action, Action::Reload);
     assert_eq!(d.tabs, [t]);
@@ -388,7 +565,7 @@ mod tests {
   fn reset_and_drop_environment_forget_state() {
     let mut e = app();
     e.record_page_roots("/", "ssr", vec!["/app/page.tsx".into()]);
-    e.open_tab(Some("/"));
+    e.open_tab(Some("/"), None, 0.0);
     e.on_server_change("ssr", "/app/db.ts", 0.0);
     e.drop_environment("ssr");
     assert!(e.snapshot("ssr").is_none());
@@ -407,7 +584,7 @@ mod tests {
       e.on_server_change(s, s, f64::NAN);
       e.on_server_change("ssr", s, f64::INFINITY);
       e.on_watched_change(s, -1.0);
-      let t = e.open_tab(Some(s));
+      let t = e.open_tab(Some(s), None, 0.0);
       e.navigate_tab(t, s);
       e.navigate_tab(999_999, s);
       e.record_page_roots(s, s, vec![s.to_string()]);
@@ -424,7 +601,7 @@ mod tests {
   #[test]
   fn overflowing_batch_falls_back_to_reload_all() {
     let mut e = app();
-    let t = e.open_tab(Some("/"));
+    let t = e.open_tab(Some("/"), None, 0.0);
     for i in 0..=crate::batcher::MAX_PENDING_FILES {
       e.on_server_change("ssr", &format!("/app/gen/{i}.ts"), 0.0);
     }

@@ -26,7 +26,7 @@
 //! engine.update_module("ssr", ModuleRecord::js("/app/db.ts", vec![]));
 //! engine.update_module("client", ModuleRecord::js("/app/page.tsx", vec![]));
 //! engine.record_page_roots("/", "ssr", vec!["/app/page.tsx".into()]);
-//! let tab = engine.open_tab(Some("http://localhost:5173/#top"));
+//! let tab = engine.open_tab(Some("http://localhost:5173/#top"), None, 0.0);
 //!
 //! let change = engine.on_server_change("ssr", "/app/db.ts", 1000.0);
 //! assert_eq!(change.class, ChangeClass::ServerOnly);
@@ -50,12 +50,13 @@ pub mod mirror;
 pub mod module_key;
 pub mod module_record;
 pub mod pages;
+pub mod render_epochs;
 mod visited;
 
 pub use classify::ChangeClass;
 pub use decision::{Action, Decision, Explanation, FilesByClass, Strategy};
-pub use engine::{Engine, EngineOptions, EngineStats, ServerChange};
+pub use engine::{Engine, EngineOptions, EngineStats, ServerChange, MAX_BROKEN_FILES};
 pub use environment_graph::{GraphSnapshot, ModuleSnapshot};
 pub use module_key::MAX_ID_BYTES;
 pub use module_record::{Consumer, Import, ModuleKind, ModuleRecord};
-pub use pages::TabId;
+pub use pages::{TabId, NO_TAB};

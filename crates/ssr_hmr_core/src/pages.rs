@@ -13,8 +13,9 @@
 //! resolved roots) is always affected; a stale tab is worse than an extra
 //! refresh.
 //!
-//! Bounded state (see `EngineOptions`): at most `max_tabs` tabs (the oldest
-//! opened is evicted), `max_pages` pages (least recently recorded or visited
+//! Bounded state (see `EngineOptions`): at most `max_tabs` tabs (past it a
+//! tab is not tracked: it gets `NO_TAB`, and while any such tab is open every
+//! refresh goes to every tab), `max_pages` pages (least recently recorded or visited
 //! is evicted), `max_roots_per_page` roots per page and environment (extra
 //! roots are dropped), and urls/roots longer than `MAX_ID_BYTES` are
 //! truncated/ignored.
@@ -32,12 +33,16 @@ use crate::visited::VisitedSet;
 
 pub type TabId = u32;
 
+/// What `open_tab` returns past `max_tabs`: the tab is not tracked. Evicting
+/// a tracked tab instead would leave a browser whose id the shim still holds
+/// but the core forgot: it would never refresh again.
+pub const NO_TAB: TabId = 0;
+
 /// Most explanations put in one decision; they are for logs only.
 pub const MAX_EXPLANATIONS: usize = 64;
 
 struct Tab {
   url: Option<Arc<str>>,
-  opened: u64,
 }
 
 #[derive(Default)]
@@ -80,6 +85,8 @@ pub struct PageTargeting {
   next_tab: TabId,
   tick: u64,
   tabs: FxHashMap<TabId, Tab>,
+  /// Open tabs refused past `max_tabs` (closed with `close_tab(NO_TAB)`).
+  untracked_tabs: usize,
   pages: FxHashMap<Arc<str>, Page>,
   /// env → root module → pages whose render requested it.
   root_index: FxHashMap<String, FxHashMap<ModuleIx, Vec<Arc<str>>>>,
@@ -99,6 +106,7 @@ impl PageTargeting {
       next_tab: 1,
       tick: 0,
       tabs: FxHashMap::default(),
+      untracked_tabs: 0,
       pages: FxHashMap::default(),
       root_index: FxHashMap::default(),
       unresolved_index: FxHashMap::default(),
@@ -128,8 +136,12 @@ impl PageTargeting {
   }
 
   pub fn open_tab(&mut self, url: Option<&str>) -> TabId {
-    // Skip ids still in use after a (theoretical) u32 wrap-around; 0 is
-    // never handed out so callers can use it as "no tab".
+    if self.tabs.len() >= self.max_tabs {
+      self.untracked_tabs += 1;
+      return NO_TAB;
+    }
+    // Skip ids still in use after a (theoretical) u32 wrap-around; `NO_TAB`
+    // is never handed out.
     while self.next_tab == 0 || self.tabs.contains_key(&self.next_tab) {
       self.next_tab = self.next_tab.wrapping_add(1);
     }
@@ -139,19 +151,17 @@ impl PageTargeting {
     if let Some(u) = &url {
       self.touch_page(&u.clone());
     }
-    let opened = self.bump();
-    self.tabs.insert(id, Tab { url, opened });
-    while self.tabs.len() > self.max_tabs {
-      let oldest = self.tabs.iter().min_by_key(|(_, t)| t.opened).map(|(&id, _)| id);
-      match oldest {
-        Some(old) => self.tabs.remove(&old),
-        None => break,
-      };
-    }
+    self.tabs.insert(id, Tab { url });
     id
   }
 
-  /// Unknown tab ids are ignored (the tab may have been evicted).
+  /// Tabs were refused past `max_tabs` and are still open: which tabs a
+  /// change affects cannot be told, so every tab must refresh.
+  pub fn has_untracked_tabs(&self) -> bool {
+    self.untracked_tabs > 0
+  }
+
+  /// Unknown tab ids (`NO_TAB`, closed tabs) are ignored.
   pub fn navigate_tab(&mut self, tab: TabId, url: &str) {
     if !self.tabs.contains_key(&tab) {
       return;
@@ -164,7 +174,11 @@ impl PageTargeting {
   }
 
   pub fn close_tab(&mut self, tab: TabId) {
-    self.tabs.remove(&tab);
+    if tab == NO_TAB {
+      self.untracked_tabs = self.untracked_tabs.saturating_sub(1);
+    } else {
+      self.tabs.remove(&tab);
+    }
   }
 
   pub fn tab_count(&self) -> usize {
@@ -173,6 +187,11 @@ impl PageTargeting {
 
   pub fn page_count(&self) -> usize {
     self.pages.len()
+  }
+
+  /// The page a tab shows, if it said.
+  pub fn tab_page(&self, tab: TabId) -> Option<&str> {
+    self.tabs.get(&tab).and_then(|t| t.url.as_deref())
   }
 
   pub fn all_tabs(&self) -> Vec<TabId> {
@@ -600,15 +619,19 @@ mod tests {
   }
 
   #[test]
-  fn oldest_tab_is_evicted_past_max_tabs() {
+  fn a_tab_past_max_tabs_is_untracked_and_tracked_tabs_are_kept() {
     let mut p = PageTargeting::new(2, 8, 8);
     let a = p.open_tab(None);
     let b = p.open_tab(None);
-    let c = p.open_tab(None);
-    assert_eq!(p.all_tabs(), [b, c]);
-    assert!(!p.all_tabs().contains(&a));
-    p.navigate_tab(a, "/evicted-tab-is-ignored");
+    assert!(!p.has_untracked_tabs());
+    let c = p.open_tab(Some("/c"));
+    assert_eq!(c, NO_TAB);
+    assert_eq!(p.all_tabs(), [a, b], "no tracked tab is evicted");
+    assert!(p.has_untracked_tabs());
+    p.navigate_tab(NO_TAB, "/ignored");
     assert_eq!(p.tab_count(), 2);
+    p.close_tab(NO_TAB);
+    assert!(!p.has_untracked_tabs());
   }
 
   #[test]

@@ -75,6 +75,7 @@ enum Op {
   Navigate(usize, usize),
   CloseTab(usize),
   Roots(usize, usize, Vec<RootRef>),
+  CompileError(usize, bool),
   Flush,
   Reset,
 }
@@ -123,6 +124,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
   ];
   prop_oneof![
     1 => (0..n_env, any::<bool>()).prop_map(|(e, c)| Op::SetEnv(e, c)),
+    2 => (file(), prop::bool::weighted(0.6)).prop_map(|(f, failed)| Op::CompileError(f, failed)),
     20 => (
       env(),
       id(),
@@ -261,6 +263,8 @@ struct Reference {
   unresolved: BTreeMap<(String, String), BTreeSet<String>>,
   pending: BTreeMap<String, RPending>,
   invalidated: BTreeMap<String, BTreeSet<String>>,
+  /// File keys that failed their last compile check.
+  broken: BTreeSet<String>,
 }
 
 fn rank(c: ChangeClass) -> u8 {
@@ -521,6 +525,23 @@ impl Reference {
         .collect();
       d.pages = affected;
     }
+    // Tabs on a known page whose closure holds a module of a broken file are
+    // shown the error instead of refreshing.
+    let mut broken_pages = BTreeSet::new();
+    for (page, envs) in &self.pages {
+      for (env, roots) in envs {
+        let Some(e) = self.envs.get(env).filter(|e| !e.client) else { continue };
+        let closure = Self::static_closure(e, roots);
+        if self.broken.iter().any(|file| e.of_file(file).iter().any(|id| closure.contains(id))) {
+          broken_pages.insert(page.clone());
+        }
+      }
+    }
+    let (error_tabs, tabs): (Vec<TabId>, Vec<TabId>) = d.tabs.iter().partition(|t| {
+      self.tabs.get(t).and_then(|u| u.as_ref()).is_some_and(|u| broken_pages.contains(u))
+    });
+    d.tabs = tabs;
+    d.error_tabs = error_tabs;
     Some(d)
   }
 }
@@ -536,6 +557,7 @@ struct RefDecision {
   invalidated: BTreeMap<String, BTreeSet<String>>,
   pages: BTreeSet<String>,
   tabs: Vec<TabId>,
+  error_tabs: Vec<TabId>,
 }
 
 fn to_ref(d: &Decision) -> RefDecision {
@@ -550,6 +572,7 @@ fn to_ref(d: &Decision) -> RefDecision {
     invalidated: d.invalidated.iter().map(|(k, v)| (k.clone(), set(v))).collect(),
     pages: set(&d.pages),
     tabs: d.tabs.clone(),
+    error_tabs: d.error_tabs.clone(),
   }
 }
 
@@ -623,6 +646,7 @@ fn run(ops: Vec<Op>) {
       Op::DeleteFile(f) => {
         engine.delete_file(&files[f]);
         let key = ref_file(&files[f]);
+        r.broken.remove(&key);
         for e in r.envs.values_mut() {
           for id in e.of_file(&key) {
             e.nodes.get_mut(&id).unwrap().imports.clear();
@@ -653,7 +677,7 @@ fn run(ops: Vec<Op>) {
         }
       }
       Op::OpenTab(u) => {
-        let t = engine.open_tab(u.map(|u| URLS[u]));
+        let t = engine.open_tab(u.map(|u| URLS[u]), None, now);
         assert!(!r.tabs.contains_key(&t));
         r.tabs.insert(t, u.map(|u| ref_page(URLS[u])));
         tabs.push(t);
@@ -695,6 +719,17 @@ fn run(ops: Vec<Op>) {
         r.pages.entry(page).or_default().insert(ENVS[e].to_string(), resolved);
         engine.record_page_roots(URLS[u], ENVS[e], roots);
       }
+      Op::CompileError(f, failed) => {
+        engine.set_compile_error(&files[f], failed);
+        if files[f].len() <= MAX_ID_BYTES {
+          let key = ref_file(&files[f]);
+          if failed {
+            r.broken.insert(key);
+          } else {
+            r.broken.remove(&key);
+          }
+        }
+      }
       Op::Flush => {
         now += 1e6;
         let got = engine.flush(now);
@@ -703,6 +738,8 @@ fn run(ops: Vec<Op>) {
           (None, None) => {}
           (Some(d), Some(w)) => {
             assert_eq!(to_ref(&d), w, "decision");
+            let broken: BTreeSet<String> = r.broken.iter().map(|f| root_relative("", f)).collect();
+            assert_eq!(d.broken_files.iter().cloned().collect::<BTreeSet<_>>(), broken, "broken files");
             assert!(d.tabs.windows(2).all(|w| w[0] < w[1]), "tabs sorted, deduped");
             assert!(d.pages.windows(2).all(|w| w[0] < w[1]), "pages sorted, deduped");
             check_explanations(&r, &d);
@@ -717,6 +754,7 @@ fn run(ops: Vec<Op>) {
         r.unresolved.clear();
         r.pending.clear();
         r.invalidated.clear();
+        r.broken.clear();
       }
     }
     // Graph contents agree after every operation.
@@ -791,7 +829,7 @@ proptest! {
         4 => e.drop_environment(s(a)),
         5 => { let _ = e.on_server_change(s(a), s(b), now); }
         6 => e.on_watched_change(s(a), if b % 4 == 0 { f64::NAN } else { now }),
-        7 => { let t = e.open_tab((b % 3 != 0).then(|| s(a))); e.navigate_tab(t.wrapping_add(c as u32 % 3), s(b)); }
+        7 => { let t = e.open_tab((b % 3 != 0).then(|| s(a)), Some(c as u64), now); e.navigate_tab(t.wrapping_add(c as u32 % 3), s(b)); }
         8 => e.close_tab(a as u32),
         9 => e.record_page_roots(s(a), s(b), vec![s(c).into(), s(a).into(), s(b).into()]),
         10 => { let _ = e.flush(if a % 5 == 0 { f64::NAN } else { now + 1e4 }); }

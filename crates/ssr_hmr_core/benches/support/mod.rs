@@ -232,7 +232,7 @@ pub fn engine_with(app: &App, with_client: bool) -> Engine {
     roots.extend(app.server[r].imports.iter().map(|i| i.id.clone()));
     e.record_page_roots(&url, "ssr", roots);
     if p < 16 {
-      e.open_tab(Some(&url));
+      e.open_tab(Some(&url), None, 0.0);
     }
   }
   e
