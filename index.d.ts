@@ -69,6 +69,12 @@ export interface SsrHmrUpdatePayload {
 export interface SsrHmrPageMessage {
   /** The page the tab shows: `location.pathname + location.search`. */
   url: string
+  /**
+   * On the first report of a document: the render stamp the dev server sent in its
+   * `Server-Timing: ssr-hmr;desc="…"` header. It lets the server refresh a tab that missed a
+   * refresh while it was reloading.
+   */
+  renderedEpoch?: number
 }
 
 // Types `import.meta.hot.on('ssr-hmr:update', …)` and `import.meta.hot.send('ssr-hmr:page', …)`

@@ -55,7 +55,7 @@ function trackPages(cores, graph) {
   const pages = graph.pages.slice(0, TRACKED_PAGES)
   for (const core of cores) {
     for (const page of pages) core.recordPageRoots(page.url, 'ssr', page.roots)
-    for (let t = 0; t < OPEN_TABS; t++) core.openTab(pages[(t * 7) % pages.length].url)
+    for (let t = 0; t < OPEN_TABS; t++) core.openTab(pages[(t * 7) % pages.length].url, null, 0)
   }
 }
 
@@ -76,7 +76,7 @@ const makeClock = () => ({ t: 0, next() { return (this.t += 10_000) } })
 
 /** Pages, tabs and invalidation sets must be equal, or the comparison is meaningless. */
 function sameDecision(a, b) {
-  const key = (d) => JSON.stringify([d.action, d.files, d.invalidated, d.pages, d.tabs, d.explanations.length])
+  const key = (d) => JSON.stringify([d.action, d.files, d.invalidatedCount, d.pages, d.tabs, d.explanations.length])
   return key(a) === key(b)
 }
 
@@ -98,7 +98,7 @@ function measureDecisions({ native, js }, editSets, warmup) {
       samples[which].push(timeMs(run))
     }
     if (!sameDecision(results.native, results.js)) mismatches++
-    const size = results.native.invalidated.ssr?.length ?? 0
+    const size = results.native.invalidatedCount.ssr ?? 0
     if (!biggest || size > biggest.invalidated) biggest = { invalidated: size, pages: results.native.pages.length, tabs: results.native.tabs.length }
   })
   return { native: summarize(samples.native), js: summarize(samples.js), mismatches, biggest }
@@ -128,8 +128,7 @@ function profileNative(core, editSets) {
 /**
  * The worst single edit: the shared server hub every module reaches (`server/core/c0.js`,
  * a `db.js`). Splits the native time into the call returning the invalidation ids, the flush
- * (page walk + JSON) and the shim's JSON.parse, and says how much of the JSON is the
- * `invalidated` list the shim only counts.
+ * (page walk + JSON) and the shim's JSON.parse.
  */
 function profileHubEdit({ native, js }, reps) {
   const file = `${ROOT}/src/server/core/c0.js`
@@ -145,8 +144,7 @@ function profileHubEdit({ native, js }, reps) {
     let decision
     parts.parse.push(timeMs(() => (decision = JSON.parse(json))))
     parts.js.push(timeMs(() => jsDecision(js, [file], clock)))
-    const invalidatedBytes = JSON.stringify(decision.invalidated).length
-    shape = { invalidate: change.invalidate.length, pages: decision.pages.length, tabs: decision.tabs.length, jsonBytes: json.length, invalidatedBytes }
+    shape = { invalidate: change.invalidate.length, pages: decision.pages.length, tabs: decision.tabs.length, jsonBytes: json.length }
   }
   const summary = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)]))
   return { file: file.slice(ROOT.length + 1), ...shape, ...summary }

@@ -196,10 +196,11 @@ export class JsReferenceCore {
       else if (pending.class === 'client-only') files.clientOnly.push(display)
     }
     for (const list of Object.values(files)) list.sort()
-    const invalidated = {}
-    for (const [env, ids] of [...batch.invalidated].sort(([a], [b]) => (a < b ? -1 : 1))) invalidated[env] = [...ids].sort()
+    // Like the core's decision: the ids were handed out hook by hook, the decision counts them.
+    const invalidatedCount = {}
+    for (const [env, ids] of [...batch.invalidated].sort(([a], [b]) => (a < b ? -1 : 1))) invalidatedCount[env] = ids.size
     if (files.serverOnly.length === 0) {
-      return { action: 'passthrough', reloadAll: false, files, invalidated, pages: [], tabs: [], explanations: [] }
+      return { action: 'passthrough', reloadAll: false, files, invalidatedCount, pages: [], tabs: [], explanations: [] }
     }
     const { pages, explanations } = this.#affectedPages(changes)
     const tabs = []
@@ -212,7 +213,7 @@ export class JsReferenceCore {
       action: this.#refresh,
       reloadAll: false,
       files,
-      invalidated,
+      invalidatedCount,
       pages: [...pages].sort(),
       tabs: tabs.sort((a, b) => a - b),
       explanations,

@@ -62,7 +62,7 @@ function coreSection(core) {
   const ten = core.sizes.find((s) => s.size === 10_000)
   const hubRows = core.sizes.map((s) => {
     const h = s.profile.hub
-    return `| ${s.size.toLocaleString('en')} | ${h.invalidate.toLocaleString('en')} | ${formatMs(h.onServerChange.p50)} | ${formatMs(h.flush.p50)} | ${formatMs(h.parse.p50)} | ${(h.jsonBytes / 1024).toFixed(0)} KB (${((100 * h.invalidatedBytes) / h.jsonBytes).toFixed(0)}% \`invalidated\`) | ${formatMs(h.onServerChange.p50 + h.flush.p50 + h.parse.p50)} | ${formatMs(h.js.p50)} |`
+    return `| ${s.size.toLocaleString('en')} | ${h.invalidate.toLocaleString('en')} | ${formatMs(h.onServerChange.p50)} | ${formatMs(h.flush.p50)} | ${formatMs(h.parse.p50)} | ${(h.jsonBytes / 1024).toFixed(1)} KB | ${formatMs(h.onServerChange.p50 + h.flush.p50 + h.parse.p50)} | ${formatMs(h.js.p50)} |`
   })
   const m = core.memory
   const singleRatio = ratio(big?.single.native.p50, big?.single.js.p50)

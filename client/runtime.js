@@ -14,6 +14,7 @@
 // runtime's own reloads.
 
 const PAGE_EVENT = 'ssr-hmr:page'
+const SERVER_TIMING_NAME = 'ssr-hmr'
 const UPDATE_EVENT = 'ssr-hmr:update'
 const STRATEGIES = ['reload', 'morph', 'event']
 // The plugin's options, filled in when it serves this file. `settleMs` is the longest gap
@@ -40,12 +41,24 @@ function currentUrl() {
   return location.pathname + location.search
 }
 
+/**
+ * The stamp the dev server put on this document's render (`Server-Timing`), reported once
+ * with the first report: if a refresh of this page went out while the tab was reloading,
+ * the server sees that this render predates it.
+ */
+function renderedEpoch() {
+  const timing = performance.getEntriesByType?.('navigation')[0]?.serverTiming
+  const stamp = timing?.find((entry) => entry.name === SERVER_TIMING_NAME)?.description
+  return stamp === undefined || stamp === '' ? undefined : Number(stamp)
+}
+
 /** The server keys pages by path and query; a hash change is the same page. */
 function reportPage() {
   const url = currentUrl()
   if (url === reportedUrl) return
+  const first = reportedUrl === undefined
   reportedUrl = url
-  import.meta.hot.send(PAGE_EVENT, { url })
+  import.meta.hot.send(PAGE_EVENT, first ? { url, renderedEpoch: renderedEpoch() } : { url })
 }
 
 /** Client-side routers move with the history API; the server must follow the tab. */

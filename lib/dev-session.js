@@ -2,17 +2,14 @@
 // A restart creates a new server and so a new session; the old one is disposed when its
 // environments close, so nothing leaks across restarts and nothing is global.
 
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { CompileCheck } from './compile-check.js'
 import { colors, debug, decisionLine, invalidatedCount, plural } from './logger.js'
 import { TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
-/** The core lists at most this many (file, page) explanations in a decision. */
-const MAX_EXPLANATIONS = 64
 /** How long a socket may stay connected without saying which page it shows. */
 const REPORT_GRACE_MS = 1000
 
@@ -35,13 +32,11 @@ export class DevSession {
   /** The plugin's own work for the pending batch, and when its first change arrived. */
   #batchWork = { ms: 0, firstChangeAt: undefined }
   #lateWrites
+  compileCheck = new CompileCheck(this)
   #disposed = false
   #disposers = []
-  /** @type {Map<number, string>} the page each known tab last reported */
-  #pageOfTab = new Map()
   /** Sockets that have not said yet which page they show, with the update they missed. */
   #unreported = new Map()
-  /** @type {WeakSet<import('vite').EnvironmentModuleNode>} */ #transformed = new WeakSet()
 
   constructor(binding, options, server) {
     this.server = server
@@ -104,6 +99,7 @@ export class DevSession {
     if (!change) return undefined
     debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
     if (change.class !== 'server-only' && change.class !== 'shared') return undefined
+    if (change.class === 'server-only') this.compileCheck.queue(file)
     if (change.keepViteUpdate) return undefined
     invalidateInServer(this.server, environment, change.invalidate)
     if (!isRunnable(environment)) {
@@ -113,6 +109,11 @@ export class DevSession {
       environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
     }
     return []
+  }
+
+  /** A file's content is read now (by a compile check): note it for late writes. */
+  noteRead(file) {
+    this.#lateWrites.noteReported(file)
   }
 
   handleWatchedChange(file) {
@@ -144,6 +145,13 @@ export class DevSession {
       this.server.ws.send({ type: 'full-reload', path: '*' })
       this.#logger.info(colors.green('ssr-hmr ') + 'page reload (every tab, after an internal error)', { timestamp: true })
     }
+    // Only a due batch is compiled: checking reads the files, as the decision's refresh will.
+    if (!this.guard('scheduling', (core) => (core.nextDeadline() ?? Infinity) <= performance.now())) return this.#scheduleFlush()
+    const checkStarted = performance.now()
+    const checked = await this.compileCheck.run()
+    const checkMs = performance.now() - checkStarted
+    if (this.#disposed) return
+    if (checked) debug(`compile check of ${plural(checked, 'server-only file')}: ${checkMs.toFixed(1)} ms`)
     const json = this.guard('flushing', (core) => core.flush(performance.now()))
     if (json === undefined) return
     if (json === null) return this.#scheduleFlush()
@@ -151,18 +159,12 @@ export class DevSession {
     const work = this.#batchWork
     this.#batchWork = { ms: 0, firstChangeAt: undefined }
     debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
-    this.#lateWrites.actedOn(filesOf(decision, this.server.config.root))
     if (decision.action === 'passthrough') {
       this.#logServerUpdate(decision, work.ms)
       return this.#scheduleFlush()
     }
-    const checkStarted = performance.now()
-    const broken = await this.#compileServerOnly(decision)
-    const checkMs = performance.now() - checkStarted
-    debug(`compile check of ${plural(decision.files.serverOnly.length, 'server-only file')}: ${checkMs.toFixed(1)} ms`)
-    if (this.#disposed) return
-    const rest = broken.size > 0 ? this.#showCompileErrors(decision, broken) : decision
-    if (rest) this.#carryOut(rest, work.ms + checkMs)
+    this.#showCompileError(decision)
+    this.#carryOut(decision, work.ms)
     this.#scheduleFlush()
   }
 
@@ -181,70 +183,23 @@ export class DevSession {
     this.#logger.info(decisionLine(decision, { ms: workMs }), { timestamp: true })
   }
 
-  /**
-   * Transforms the changed server-only modules before any tab refreshes, so a syntax error
-   * shows Vite's overlay in the tabs whose page uses the broken file instead of reloading
-   * them into a 500 page. Returns the files that failed, with their errors.
-   */
-  async #compileServerOnly(decision) {
+  /** The decision's tabs whose page uses a file that does not compile see Vite's overlay. */
+  #showCompileError(decision) {
+    if (decision.errorTabs.length === 0) return
     const root = this.server.config.root
-    /** @type {Map<string, unknown>} */
-    const broken = new Map()
-    for (const relativeFile of decision.files.serverOnly) {
-      const file = path.resolve(root, relativeFile)
-      if (!existsSync(file)) continue
-      for (const environment of Object.values(this.environments)) {
-        if (this.consumerOf(environment) !== 'server' || broken.has(relativeFile)) continue
-        for (const mod of environment.moduleGraph.getModulesByFile(file) ?? []) {
-          // Only what Vite transformed before: a file a `?raw` import watches is a graph
-          // node too, and transforming `notes.md` as code would "fail" for no reason.
-          if (!this.#transformed.has(mod)) continue
-          try {
-            await environment.transformRequest(mod.url)
-          } catch (error) {
-            broken.set(relativeFile, error)
-            break
-          }
-          // That transform filled Vite's cache, which tells a runner refreshing through the
-          // fetch protocol (ssrLoadModule's, or any without HMR) that its copy is current.
-          // Soft-invalidate it again: the next fetch re-evaluates, reusing this result.
-          environment.moduleGraph.invalidateModule(mod, new Set(), undefined, false, true)
-        }
-      }
+    const broken = this.compileCheck.errorOf(decision.brokenFiles, root)
+    if (!broken) return
+    let sent = 0
+    for (const tab of decision.errorTabs) {
+      const client = this.tabs.clientOf(tab)
+      if (!client) continue
+      client.send({ type: 'error', err: serializeError(broken.error, root) })
+      sent++
     }
-    return broken
-  }
-
-  /**
-   * Shows the first compile error in the tabs whose page uses a broken file, and returns the
-   * decision for the other tabs (still to refresh), or `undefined` when none is left. Which
-   * page uses which file comes from the decision's explanations; when they were capped, or a
-   * tab's page is unknown, the tab gets the overlay (it may use a broken file).
-   */
-  #showCompileErrors(decision, broken) {
-    const root = this.server.config.root
-    const explained = decision.explanations.length < MAX_EXPLANATIONS
-    const brokenPages = new Set(decision.explanations.filter(({ file }) => broken.has(file)).map(({ page }) => page))
-    const overlaid = []
-    const refreshed = []
-    for (const tab of decision.tabs) {
-      const page = this.#pageOfTab.get(tab)
-      const usesBroken = !explained || decision.reloadAll || page === undefined || brokenPages.has(page)
-      ;(usesBroken ? overlaid : refreshed).push(tab)
-    }
-    const [file, error] = broken.entries().next().value
-    const sent = this.#sendToTabs({ ...decision, reloadAll: false, tabs: overlaid }, { type: 'error', err: serializeError(error, root) })
     this.#logger.error(
-      `${colors.yellow('ssr-hmr error overlay')} ${colors.dim(`${file}:`)} failed to compile, shown in ${sent} of ${plural(this.server.ws.clients.size, 'tab')}: ${error?.message ?? error}`,
-      { timestamp: true, error },
+      `${colors.yellow('ssr-hmr error overlay')} ${colors.dim(`${broken.file}:`)} failed to compile, shown in ${sent} of ${plural(this.server.ws.clients.size, 'tab')}: ${broken.error?.message ?? broken.error}`,
+      { timestamp: true, error: broken.error },
     )
-    if (refreshed.length === 0) return undefined
-    return { ...decision, tabs: refreshed, pages: decision.pages.filter((page) => !brokenPages.has(page)) }
-  }
-
-  /** Vite transformed this module (the graph-mirror plugin saw it): it is code, not a watched file. */
-  markTransformed(mod) {
-    this.#transformed.add(mod)
   }
 
   #carryOut(decision, workMs) {
@@ -257,6 +212,8 @@ export class DevSession {
       timestamp: Date.now(),
     }
     const sent = this.#sendToTabs(decision, { type: 'custom', event: UPDATE_EVENT, data })
+    // Every affected tab is showing a compile error: that was logged already.
+    if (sent === 0 && decision.errorTabs.length > 0) return
     const total = this.server.ws.clients.size
     this.#logger.info(decisionLine(decision, { ms: workMs, sent, total }), { timestamp: true })
     for (const { file, page, chain } of decision.explanations) {
@@ -266,7 +223,12 @@ export class DevSession {
 
   /** Sends to the decision's tabs; sockets that have not said which page they show wait for it. */
   #sendToTabs(decision, payload) {
-    const targets = new Set(decision.reloadAll ? this.server.ws.clients : [])
+    const showingError = new Set(decision.errorTabs)
+    const targets = new Set()
+    for (const client of this.server.ws.clients) {
+      const tab = this.tabs.tabOf(client)
+      if (decision.reloadAll && !showingError.has(tab)) targets.add(client)
+    }
     for (const tab of decision.tabs) {
       const client = this.tabs.clientOf(tab)
       if (client) targets.add(client)
@@ -274,8 +236,7 @@ export class DevSession {
     let sent = 0
     for (const client of this.server.ws.clients) {
       if (this.tabs.tabOf(client) === undefined) {
-        if (payload.type === 'custom') this.#holdUntilReported(client, decision, payload)
-        else client.send(payload)
+        this.#holdUntilReported(client, decision, payload)
         sent++
       } else if (targets.has(client)) {
         client.send(payload)
@@ -307,30 +268,33 @@ export class DevSession {
     for (const page of decision.pages) held.pages.add(page)
   }
 
-  /** A tab told us which URL it shows. */
-  reportPage(client, url) {
+  /**
+   * A tab told us which URL it shows, and for a server-rendered document the epoch its render
+   * was stamped with: the core then knows whether it missed a refresh while it had no socket.
+   */
+  reportPage(client, url, renderedEpoch) {
     const known = this.tabs.tabOf(client)
     if (known !== undefined) {
       this.guard('tracking a tab', (core) => core.navigateTab(known, url))
-      this.#pageOfTab.set(known, url)
       return
     }
-    const tab = this.guard('tracking a tab', (core) => core.openTab(url))
+    const tab = this.guard('tracking a tab', (core) => core.openTab(url, renderedEpoch, performance.now()))
     if (tab === undefined) return
     this.tabs.add(tab, client)
-    this.#pageOfTab.set(tab, url)
     client.socket?.once?.('close', () => this.forgetTab(client))
+    this.#scheduleFlush()
     const held = this.#unreported.get(client)
     if (held) {
       clearTimeout(held.timer)
       this.#unreported.delete(client)
-      if (held.reloadAll || held.pages.has(url)) client.send(held.payload)
+      // With a render stamp the core has decided already; without one, what the socket
+      // missed while unreported is sent if its page was affected.
+      if (renderedEpoch === undefined && (held.reloadAll || held.pages.has(url))) client.send(held.payload)
     }
   }
 
   forgetTab(client) {
     const tab = this.tabs.remove(client)
-    if (tab !== undefined) this.#pageOfTab.delete(tab)
     if (tab !== undefined) this.guard('forgetting a tab', (core) => core.closeTab(tab))
   }
 
@@ -352,7 +316,6 @@ export class DevSession {
     this.#lateWrites.dispose()
     for (const { timer } of this.#unreported.values()) clearTimeout(timer)
     this.#unreported.clear()
-    this.#pageOfTab.clear()
     this.tabs.clear()
     this.#core.reset()
   }
@@ -360,12 +323,6 @@ export class DevSession {
   get disposed() {
     return this.#disposed
   }
-}
-
-/** Absolute paths of every file a decision is about. */
-function filesOf(decision, root) {
-  const { serverOnly, shared, clientOnly, watched } = decision.files
-  return [...serverOnly, ...shared, ...clientOnly, ...watched].map((file) => path.resolve(root, file))
 }
 
 function relative(server, file) {

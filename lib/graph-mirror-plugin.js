@@ -22,7 +22,7 @@ export function graphMirrorPlugin(state) {
         if (!session || !session.consumerOf(environment)) return
         const mod = environment.moduleGraph.getModuleById(id)
         if (!mod) return
-        session.markTransformed(mod)
+        session.compileCheck.markTransformed(mod)
         const isDynamic = onlyDynamicallyImported(code)
         session.guard('mirroring the module graph', (core) => {
           for (const fileOnly of fileOnlyImportsOf(mod)) core.updateModule(environment.name, toAnalyzedModule(fileOnly))

@@ -2,9 +2,9 @@
 // rest (paulmillr/chokidar#1455, #1084): an editor's second write (format on save) or the
 // second half of a file written in two steps can go unreported, and Vite, the browser and
 // this plugin would keep what the first write left (the compile check even caches it). So
-// each reported file's modification time is noted, again when a decision acts on it (its
-// content is read then); once the throttle window is over, a file that changed since
-// without being reported again is reported to Vite, as the watcher would have.
+// each reported file's modification time is noted when it is reported, which is when Vite
+// and the compile check read it; once the throttle window is over, a file that changed
+// since without being reported again is reported to Vite, as the watcher would have.
 
 import { statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
@@ -34,11 +34,6 @@ export class LateWriteCheck {
   /** The watcher reported `file` (a hot update reached the plugin). */
   noteReported(file) {
     this.#note(file)
-  }
-
-  /** A decision about these files (absolute paths) is being acted on: their content is read now. */
-  actedOn(files) {
-    for (const file of files) this.#note(file)
   }
 
   #note(file) {

@@ -38,11 +38,10 @@ export function describeFiles(files) {
   return formatList(described)
 }
 
-/** How many server modules a decision invalidated (`invalidatedCount`, or the ids themselves). */
+/** How many server modules a decision invalidated, over every environment. */
 export function invalidatedCount(decision) {
   let count = 0
-  if (decision.invalidatedCount) for (const n of Object.values(decision.invalidatedCount)) count += n
-  else for (const ids of Object.values(decision.invalidated ?? {})) count += ids.length
+  for (const n of Object.values(decision.invalidatedCount)) count += n
   return count
 }
 

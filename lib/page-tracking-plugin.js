@@ -3,12 +3,16 @@
 // renders through a module runner or `ssrLoadModule`, so a wrapper around the server
 // environments' `fetchModule` sees, per request URL, the entry and every dynamic import()
 // taken: the page's roots. The core's static closure from them gives the page's modules.
+// Each HTML response is also stamped with the core's render epoch (`Server-Timing`), which
+// the tab reports back: a tab that missed a refresh while it was reloading is found so.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { debug } from './logger.js'
 
 export const PAGE_EVENT = 'ssr-hmr:page'
+export const SERVER_TIMING_NAME = 'ssr-hmr'
 const MAX_URL_LENGTH = 2048
+const MAX_EPOCH = 0xffffffff
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER_RE = /[\u0000-\u001f\u007f]/
 
@@ -28,7 +32,7 @@ export function pageTrackingPlugin(state) {
       const onPage = (data, client) => {
         const url = validPageUrl(data)
         if (url === undefined) return debug(`ignored an invalid ${PAGE_EVENT} message`)
-        session.reportPage(client, url)
+        session.reportPage(client, url, validEpoch(data.renderedEpoch))
       }
       server.ws.on(PAGE_EVENT, onPage)
       const onDisconnect = (_data, client) => session.forgetTab(client)
@@ -45,6 +49,10 @@ export function pageTrackingPlugin(state) {
 function trackRequest(session, requests, req, res, next) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return next()
   const store = { url: req.url, rootsByEnvironment: new Map() }
+  if (req.headers.accept?.includes('text/html')) {
+    const epoch = session.guard('stamping a render', (core) => core.currentEpoch())
+    if (epoch !== undefined) res.appendHeader('Server-Timing', `${SERVER_TIMING_NAME};desc="${epoch}"`)
+  }
   res.once('close', () => {
     for (const [environmentName, roots] of store.rootsByEnvironment) {
       session.recordPageRoots(store.url, environmentName, [...roots])
@@ -81,4 +89,9 @@ function validPageUrl(data) {
   if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return undefined
   if (url[0] !== '/' || url.startsWith('//') || CONTROL_CHARACTER_RE.test(url)) return undefined
   return url
+}
+
+/** The render stamp a tab reports, if it is one the core could have handed out. */
+function validEpoch(epoch) {
+  return Number.isSafeInteger(epoch) && epoch >= 0 && epoch <= MAX_EPOCH ? epoch : undefined
 }

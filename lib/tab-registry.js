@@ -1,5 +1,10 @@
 // Which Vite websocket client is which tab of the core. Tab ids are assigned by the core and
 // never sent by the browser: a message can only speak for the socket it arrived on.
+// Past its tab cap the core answers NO_TAB (0): such sockets are known here, so they are
+// told apart from sockets that never reported, but they share the id, so only the
+// client → tab direction holds them (the core then refreshes every tab).
+
+const NO_TAB = 0
 
 export class TabRegistry {
   /** @type {Map<number, import('vite').WebSocketClient>} */
@@ -16,7 +21,7 @@ export class TabRegistry {
   }
 
   add(tab, client) {
-    this.#clientsByTab.set(tab, client)
+    if (tab !== NO_TAB) this.#clientsByTab.set(tab, client)
     this.#tabsByClient.set(client, tab)
   }
 
@@ -24,7 +29,7 @@ export class TabRegistry {
     const tab = this.#tabsByClient.get(client)
     if (tab === undefined) return undefined
     this.#tabsByClient.delete(client)
-    this.#clientsByTab.delete(tab)
+    if (tab !== NO_TAB) this.#clientsByTab.delete(tab)
     return tab
   }
 
