@@ -63,11 +63,9 @@ describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
     inlineEditPayloads = since()
   })
 
-  // Known core gap (see the report of issue 4): the core counts `?inline` as the file's code
-  // (like `?import`), so a server `?inline` import next to a browser plain import is "shared"
-  // and the open tab keeps the stale <style> the server rendered. `?inline` is a string
-  // export, like `?raw`: the tab should be refreshed. Flip to `test` once the core agrees.
-  test.fails('CSS the server inlines with ?inline refreshes the page (core gap)', () => {
+  // `?inline` is a string export, like `?raw`: the server inlined the old CSS text, so the
+  // tab is refreshed although the browser got Vite's update for its own plain import.
+  test('CSS the server inlines with ?inline refreshes the page', () => {
     expect(inlineEditPayloads.filter(isUpdateEvent).map((payload) => payload.data.files.serverOnly)).toEqual([['src/styles/inline.css']])
   })
   let inlineEditPayloads = []

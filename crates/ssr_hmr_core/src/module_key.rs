@@ -3,10 +3,13 @@
 //! Environments give the same source file different ids: the client adds
 //! cache-busting (`?v=`, `?t=`) and request-kind markers (`?import`,
 //! `?direct`, `?used`, `?inline`), framework plugins add sub-request queries
-//! (`?vue&type=style&index=0&lang.css`). Those all still *execute the file's
-//! code* in that environment, so they must compare equal. `?raw` and `?url`
-//! are different: they turn the file into a JS string export, so a server-side
-//! `?raw` import is not covered by the client's copy of the same file.
+//! (`?vue&type=style&index=0&lang.css`). All name the same file. Most still
+//! *execute the file's code* in that environment, so they compare equal.
+//! `?raw`, `?url` and `?inline` are different: they turn the file into a JS
+//! string export (`style.css?inline` is the CSS text, an asset's `?inline` a
+//! data URL), so a server-side `?raw` or `?inline` import is not covered by
+//! the client's copy of the same file: a page that inlined the old string is
+//! stale. `?worker&inline` is still code (a worker constructor).
 
 use std::borrow::Cow;
 
@@ -20,7 +23,7 @@ pub const MAX_ID_BYTES: usize = 4096;
 pub enum Variant {
   /// The file's code runs (plain import, style sub-request, `?import` ...).
   Code,
-  /// `?raw` / `?url`: the module is a JS string derived from the file.
+  /// `?raw` / `?url` / `?inline`: the module is a JS string derived from the file.
   StringExport,
 }
 
@@ -35,6 +38,8 @@ pub struct ModuleKey<'a> {
 const IGNORABLE_PARAMS: &[&str] = &["v", "t", "import", "direct", "used", "inline"];
 /// Query parameters that turn the file into a string export.
 const STRING_EXPORT_PARAMS: &[&str] = &["raw", "url"];
+/// `?inline` is a string export too, unless the module is a worker.
+const WORKER_PARAMS: &[&str] = &["worker", "sharedworker"];
 
 /// Prefix Vite uses for virtual modules.
 pub const VIRTUAL_PREFIX: char = '\0';
@@ -48,7 +53,8 @@ pub fn variant_of(id: &str) -> Variant {
   let Some((_, query)) = id.split_once('?') else {
     return Variant::Code;
   };
-  if query.split('&').any(|p| STRING_EXPORT_PARAMS.contains(&param_name(p))) {
+  let has = |names: &[&str]| query.split('&').any(|p| names.contains(&param_name(p)));
+  if has(STRING_EXPORT_PARAMS) || (has(&["inline"]) && !has(WORKER_PARAMS)) {
     Variant::StringExport
   } else {
     Variant::Code
@@ -185,7 +191,8 @@ mod tests {
       ("/app/a.css?import", "/app/a.css", Variant::Code),
       ("/app/a.css?direct", "/app/a.css", Variant::Code),
       ("/app/a.css?used", "/app/a.css", Variant::Code),
-      ("/app/a.css?inline", "/app/a.css", Variant::Code),
+      ("/app/a.css?inline", "/app/a.css", Variant::StringExport),
+      ("/app/w.ts?worker&inline", "/app/w.ts", Variant::Code),
       ("/app/a.css?import&t=5", "/app/a.css", Variant::Code),
       ("/app/C.vue?vue&type=style&index=0&lang.css", "/app/C.vue", Variant::Code),
       ("/app/a.css?raw", "/app/a.css", Variant::StringExport),

@@ -30,7 +30,7 @@ fn id_pool() -> Vec<String> {
   let mut ids = vec![];
   for f in ["/a.ts", "/b.ts", "/c.css", "/d.ts", "/e.tsx", "/f.ts", "C:/w/g.ts"] {
     ids.push(f.to_string());
-    for q in ["?v=1", "?raw", "?url", "?import", "?t=9&used"] {
+    for q in ["?v=1", "?raw", "?inline", "?import", "?t=9&used"] {
       ids.push(format!("{f}{q}"));
     }
   }
@@ -163,7 +163,11 @@ fn ref_file(id: &str) -> String {
 }
 
 fn ref_string_export(id: &str) -> bool {
-  id.split_once('?').is_some_and(|(_, q)| q.split('&').any(|p| p == "raw" || p == "url"))
+  id.split_once('?').is_some_and(|(_, q)| {
+    let params: Vec<&str> = q.split('&').map(|p| p.split('=').next().unwrap()).collect();
+    params.iter().any(|p| *p == "raw" || *p == "url")
+      || (params.contains(&"inline") && !params.iter().any(|p| *p == "worker" || *p == "sharedworker"))
+  })
 }
 
 /// Url the generated records carry; empty for `&used` ids, to exercise
