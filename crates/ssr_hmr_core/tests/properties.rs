@@ -3,9 +3,10 @@
 //! recursive `propagateUpdate`) that must agree on classification,
 //! invalidation sets, affected pages/tabs, explanations and graph contents.
 //!
-//! Default case counts keep `cargo test` fast. For a long fuzz run set
-//! `PROPTEST_CASES`, e.g. `PROPTEST_CASES=20000 cargo test -p ssr_hmr_core
-//! --release --test properties`.
+//! Default case counts keep `cargo test` fast. The core fuzzing run is the
+//! ignored `fuzz_*` tests (20,000 cases each, bounded, in `npm test`):
+//! `cargo test -p ssr_hmr_core --release --test properties -- --include-ignored`.
+//! `PROPTEST_CASES` overrides every count, for a longer run.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
@@ -843,5 +844,24 @@ proptest! {
       prop_assert!(st.tabs <= 3 && st.pages <= 2);
       if let Some(d) = e.next_deadline() { prop_assert!(d.is_finite()); }
     }
+  }
+}
+
+/// The core fuzzing run: the same properties with many more cases. Ignored by
+/// plain `cargo test`; `npm test` runs it in release mode (seconds).
+fn fuzz_config() -> ProptestConfig {
+  ProptestConfig {
+    cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000),
+    ..ProptestConfig::default()
+  }
+}
+
+proptest! {
+  #![proptest_config(fuzz_config())]
+
+  #[test]
+  #[ignore = "the long fuzz run: npm test runs it in release mode"]
+  fn fuzz_engine_agrees_with_reference_model(ops in prop::collection::vec(op_strategy(), 1..120)) {
+    run(ops);
   }
 }
