@@ -62,7 +62,8 @@ function trackPages(cores, graph) {
 /** One decision: every file through onServerChange, then the flush once the batch is due. */
 function nativeDecision(core, files, clock) {
   const now = clock.next()
-  for (const file of files) core.onServerChange('ssr', file, now)
+  // As the shim does: the ids to invalidate come as one JSON array per hook.
+  for (const file of files) JSON.parse(core.onServerChange('ssr', file, now).invalidateJson)
   return JSON.parse(core.flush(now + MAX_WAIT_MS))
 }
 
@@ -115,7 +116,7 @@ function profileNative(core, editSets) {
   for (const files of editSets) {
     const now = clock.next()
     let strings = 0
-    parts.onServerChange.push(timeMs(() => { for (const f of files) strings += core.onServerChange('ssr', f, now).invalidate.length }))
+    parts.onServerChange.push(timeMs(() => { for (const f of files) strings += JSON.parse(core.onServerChange('ssr', f, now).invalidateJson).length }))
     let json
     parts.flush.push(timeMs(() => (json = core.flush(now + MAX_WAIT_MS))))
     parts.parse.push(timeMs(() => JSON.parse(json)))
@@ -138,7 +139,12 @@ function profileHubEdit({ native, js }, reps) {
   for (let r = 0; r < reps; r++) {
     const now = clock.next()
     let change
-    parts.onServerChange.push(timeMs(() => (change = native.onServerChange('ssr', file, now))))
+    parts.onServerChange.push(
+      timeMs(() => {
+        change = native.onServerChange('ssr', file, now)
+        change.invalidate = JSON.parse(change.invalidateJson)
+      }),
+    )
     let json
     parts.flush.push(timeMs(() => (json = native.flush(now + MAX_WAIT_MS))))
     let decision

@@ -97,11 +97,12 @@ export class DevSession {
     const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
     this.#scheduleFlush()
     if (!change) return undefined
-    debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
+    const invalidate = JSON.parse(change.invalidateJson)
+    debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
     if (change.class !== 'server-only' && change.class !== 'shared') return undefined
     if (change.class === 'server-only') this.compileCheck.queue(file)
     if (change.keepViteUpdate) return undefined
-    invalidateInServer(this.server, environment, change.invalidate)
+    invalidateInServer(this.server, environment, invalidate)
     if (!isRunnable(environment)) {
       // Its runtime lives elsewhere (a worker, another process), out of our reach: it
       // reloads itself on this, fetching what was just invalidated.

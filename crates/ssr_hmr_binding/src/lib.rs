@@ -62,8 +62,10 @@ pub struct AnalyzedModule {
 pub struct ServerChangeResult {
   /// `client-only`, `shared`, `server-only` or `unknown`.
   pub class: String,
-  /// Module ids to invalidate in Vite's graph and in the module runner.
-  pub invalidate: Vec<String>,
+  /// Module ids to invalidate in Vite's graph and in the module runner, as one JSON array:
+  /// an edit of a popular module invalidates thousands, and one string crosses the boundary
+  /// several times faster than as many JS strings.
+  pub invalidate_json: String,
   /// Vite's own HMR update reaches an accepting boundary: let it through.
   pub keep_vite_update: bool,
 }
@@ -153,16 +155,16 @@ impl SsrHmrCore {
     environment: String,
     file: String,
     now_ms: f64,
-  ) -> ServerChangeResult {
+  ) -> Result<ServerChangeResult> {
     if std::mem::take(&mut self.panic_on_next_change) {
       panic!("fault injected by a test");
     }
     let change = self.engine.on_server_change(&environment, &file, now_ms);
-    ServerChangeResult {
+    Ok(ServerChangeResult {
       class: change_class_name(change.class).to_owned(),
-      invalidate: change.invalidate,
+      invalidate_json: to_json(&change.invalidate)?,
       keep_vite_update: change.keep_vite_update,
-    }
+    })
   }
 
   /// The shim compiled a changed server module; `failed` says whether it threw.
