@@ -5,9 +5,8 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { INTERNAL } from '../../lib/session-plugin.js'
-import { startDevServer } from '../helpers/dev-server.js'
-import { connectHmrClient, isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
+import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
+import { hmrClientPool, isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
 import { waitUntil } from '../helpers/browser.js'
 
 describe('tab messages', () => {
@@ -15,21 +14,17 @@ describe('tab messages', () => {
   let state
   beforeAll(async () => {
     const plugins = ssrHmr()
-    state = plugins.find((plugin) => plugin[INTERNAL])[INTERNAL]
+    state = pluginStateOf(plugins)
     dev = await startDevServer('browser-app', { plugins })
     // Render both pages once, so the server knows what each depends on.
     for (const url of ['/', '/about']) expect((await dev.fetchPage(url)).status).toBe(200)
   })
   afterAll(() => dev?.close())
 
-  const clients = []
-  const connect = async (page) => {
-    const client = await connectHmrClient(dev, { page })
-    clients.push(client)
-    return client
-  }
+  const pool = hmrClientPool(() => dev)
+  const connect = pool.connect
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close()
+    await pool.closeAll()
     await waitUntil(() => stats().tabs === 0, 'closed sockets to be forgotten')
   })
 

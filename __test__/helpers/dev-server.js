@@ -9,6 +9,16 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url))
+const INTERNAL = Symbol.for('vite-plugin-ssr-hmr:internal')
+
+/**
+ * The plugin's internal state (its sessions and their native core), which the session plugin
+ * exposes under a symbol for this package's tests only.
+ * @param {import('vite').Plugin[]} plugins what `ssrHmr()` returned, or a server's plugins
+ */
+export function pluginStateOf(plugins) {
+  return plugins.find((plugin) => plugin[INTERNAL])?.[INTERNAL]
+}
 
 /**
  * Copies a fixture to a temporary folder outside the repository (edits never touch the

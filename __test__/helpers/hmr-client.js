@@ -73,6 +73,26 @@ export async function connectHmrClient(devServer, { page } = {}) {
   return client
 }
 
+/**
+ * Clients of one test file: `connect` opens one (optionally on a page), `closeAll` closes
+ * every one opened so far (call it in afterEach, so a failing test leaks none).
+ * @param {() => Parameters<typeof connectHmrClient>[0]} getDevServer
+ */
+export function hmrClientPool(getDevServer) {
+  const clients = []
+  return {
+    async connect(page) {
+      const client = await connectHmrClient(getDevServer(), { page })
+      clients.push(client)
+      return client
+    },
+    async closeAll() {
+      for (const client of clients.splice(0)) client.close()
+      await sleep(50)
+    },
+  }
+}
+
 export const isUpdateEvent = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:update'
 export const isFullReload = (payload) => payload.type === 'full-reload'
 export const isViteUpdate = (payload) => payload.type === 'update'

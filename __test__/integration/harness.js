@@ -3,8 +3,7 @@
 // and a server environment with its own runtime (`worker`, not runnable in Vite's process).
 
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { INTERNAL } from '../../lib/session-plugin.js'
-import { startDevServer } from '../helpers/dev-server.js'
+import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, sleep } from '../helpers/hmr-client.js'
 
 /**
@@ -41,7 +40,7 @@ const silentRunnerLogger = { debug() {}, error() {} }
  */
 export async function startApp(vite, { mode = 'runner', pluginOptions, config = {}, fixture = 'ssr-app', plugins: morePlugins = [], listen = false } = {}) {
   const plugins = [...ssrHmr(pluginOptions), ...morePlugins]
-  const state = plugins.find((plugin) => plugin[INTERNAL])[INTERNAL]
+  const state = pluginStateOf(plugins)
   // The worker's own runtime: a module runner that, like one in a worker thread, reaches its
   // environment only through the environment's hot channel.
   const workerRunners = new WeakMap()

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { startDevServer } from '../helpers/dev-server.js'
-import { connectHmrClient, isFullReload, isUpdateEvent, isViteUpdate, sleep } from '../helpers/hmr-client.js'
+import { hmrClientPool, isFullReload, isUpdateEvent, isViteUpdate, sleep } from '../helpers/hmr-client.js'
 
 describe('server-only edits on a real dev server', () => {
   let dev
@@ -16,15 +16,10 @@ describe('server-only edits on a real dev server', () => {
   })
   afterAll(() => dev?.close())
 
-  const clients = []
-  const connect = async (page) => {
-    const client = await connectHmrClient(dev, { page })
-    clients.push(client)
-    return client
-  }
+  const pool = hmrClientPool(() => dev)
+  const connect = pool.connect
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close()
-    await sleep(50)
+    await pool.closeAll()
   })
 
   test('refreshes the tab showing the page that depends on the edit, and only that tab', async () => {

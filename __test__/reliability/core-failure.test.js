@@ -4,17 +4,15 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
+import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
-
-const INTERNAL = Symbol.for('vite-plugin-ssr-hmr:internal')
 
 describe('a panic inside the Rust core', () => {
   let dev
   let pluginState
   beforeAll(async () => {
     const plugins = ssrHmr()
-    pluginState = plugins.find((plugin) => plugin[INTERNAL])[INTERNAL]
+    pluginState = pluginStateOf(plugins)
     dev = await startDevServer('basic', { plugins })
     await dev.loadClient('/src/entry-client.js')
     await dev.fetchPage('/')

@@ -5,10 +5,8 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
+import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, isUpdateEvent } from '../helpers/hmr-client.js'
-
-const INTERNAL = Symbol.for('vite-plugin-ssr-hmr:internal')
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc')
@@ -42,7 +40,7 @@ describe('10,000 junk messages from browsers', () => {
   let pluginState
   beforeAll(async () => {
     const plugins = ssrHmr()
-    pluginState = plugins.find((plugin) => plugin[INTERNAL])[INTERNAL]
+    pluginState = pluginStateOf(plugins)
     dev = await startDevServer('basic', { plugins })
     await dev.loadClient('/src/entry-client.js')
     await dev.fetchPage('/')

@@ -11,9 +11,9 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import { createLogger, createServer } from 'vite'
 import { describe, expect, test } from 'vitest'
+import { pluginStateOf } from '../helpers/dev-server.js'
 import { connectHmrClient, isUpdateEvent } from '../helpers/hmr-client.js'
 
-const INTERNAL = Symbol.for('vite-plugin-ssr-hmr:internal')
 const RESTARTS = 20
 const fixture = fileURLToPath(new URL('../fixtures/basic', import.meta.url))
 const pluginEntry = pathToFileURL(fileURLToPath(new URL('../../index.js', import.meta.url))).href
@@ -67,7 +67,6 @@ async function restartTwentyTimes(withPlugin) {
   await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${httpServer.address().port}`
   const states = []
-  const pluginStateOf = () => server.config.plugins.find((plugin) => plugin[INTERNAL])?.[INTERNAL]
 
   const measurements = []
   for (let generation = 1; generation <= RESTARTS; generation++) {
@@ -75,7 +74,7 @@ async function restartTwentyTimes(withPlugin) {
     writeFileSync(configFile, configSource(withPlugin, generation))
     await expect.poll(() => restarted.length, { timeout: 15_000 }).toBe(before + 1)
     await (await fetch(`${origin}/`)).text()
-    if (withPlugin) states.push(pluginStateOf())
+    if (withPlugin) states.push(pluginStateOf(server.config.plugins))
     if (generation === 5 || generation === RESTARTS) measurements.push(snapshot())
   }
 
