@@ -9,9 +9,11 @@
 //! modules over static importer edges (visiting only what can reach them)
 //! and look each reached module up in a root → pages index.
 //!
-//! Safety rule: a tab we know too little about (no url, or a page with no
+//! Safety rules: a tab we know too little about (no url, or a page with no
 //! resolved roots) is always affected; a stale tab is worse than an extra
-//! refresh.
+//! refresh. Likewise, a change in an environment where no page has recorded
+//! roots (its fetches are not tied to page requests, e.g. a worker) affects
+//! every tab: no page can be said not to depend on it.
 //!
 //! Bounded state (see `EngineOptions`): at most `max_tabs` tabs (past it a
 //! tab is not tracked: it gets `NO_TAB`, and while any such tab is open every
@@ -373,10 +375,11 @@ impl PageTargeting {
   ) -> AffectedPages {
     let mut affected_pages: FxHashSet<Arc<str>> = FxHashSet::default();
     let mut explanations = Vec::new();
+    let mut blind = false;
     for change in changes {
-      let (Some(g), Some(index)) =
-        (mirror.environment(change.env), self.root_index.get(change.env))
-      else {
+      let Some(g) = mirror.environment(change.env) else { continue };
+      let Some(index) = self.root_index.get(change.env).filter(|index| !index.is_empty()) else {
+        blind |= !change.modules.is_empty();
         continue;
       };
       walk_to_roots(
@@ -393,6 +396,7 @@ impl PageTargeting {
       .tabs
       .iter()
       .filter(|(_, t)| match &t.url {
+        _ if blind => true,
         None => true,
         Some(url) => match self.pages.get(url) {
           None => true,
@@ -616,6 +620,19 @@ mod tests {
     p.record_page_roots(&m, "/x", "ssr", &roots(&["/cart.tsx"]));
     p.record_page_roots(&m, "/x", "ssr", &roots(&["/home.tsx"]));
     assert!(affected(&mut p, &m, "/db.ts").pages.is_empty());
+  }
+
+  #[test]
+  fn a_change_in_an_environment_no_page_recorded_roots_in_affects_every_tab() {
+    let mut m = shop();
+    m.set_environment("worker", crate::module_record::Consumer::Server);
+    m.update_module("worker", &crate::module_record::ModuleRecord::js("/db.ts", vec![]));
+    let mut p = PageTargeting::new(8, 8, 8);
+    p.record_page_roots(&m, "/cart", "ssr", &roots(&["/cart.tsx"]));
+    let tab = p.open_tab(Some("/cart"));
+    let db = m.environment("worker").unwrap().get_by_id("/db.ts").unwrap();
+    let changes = [ChangedModules { file: "db.ts", env: "worker", modules: &[db] }];
+    assert_eq!(p.affected(&m, &changes).tabs, [tab]);
   }
 
   #[test]

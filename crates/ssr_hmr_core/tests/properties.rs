@@ -516,10 +516,15 @@ impl Reference {
       all.extend(self.tabs.values().flatten().cloned());
       d.pages = all;
     } else {
+      // A change in an environment where no page has resolved roots affects every tab.
+      let blind = changed.iter().any(|(ce, _)| {
+        !self.pages.values().any(|envs| envs.get(ce).is_some_and(|roots| !roots.is_empty()))
+      });
       d.tabs = self
         .tabs
         .iter()
         .filter(|(_, url)| match url {
+          _ if blind => true,
           None => true,
           Some(u) => match self.pages.get(u) {
             None => true,
