@@ -19,7 +19,8 @@ export interface SsrHmrOptions {
   refresh?: RefreshStrategy
   /**
    * Globs (relative to the root) of files that server code reads at run time without importing
-   * them (content, templates, JSON read with `fs`). A change refreshes every page.
+   * them (content, templates, JSON read with `fs`). A change refreshes every page. Globs
+   * outside the root (`../content/**`) are added to Vite's watcher.
    */
   watch?: string | string[]
   /** How a burst of edits (branch switch, save-all, codegen) becomes one refresh. */
