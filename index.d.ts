@@ -53,15 +53,22 @@ export interface SsrHmrUpdatePayload {
   strategy: RefreshStrategy
   /**
    * Why the page is stale: `'server-only'` when modules that only server code runs changed
-   * (`files.serverOnly`), `'watched'` when only files matching the `watch` option did.
+   * (`files.serverOnly`), `'watched'` when only files matching the `watch` option did,
+   * `'missed'` when this tab was reloading while a refresh of its page went out (its render
+   * predates it; `files` is then empty).
    */
-  reason: 'server-only' | 'watched'
+  reason: 'server-only' | 'watched' | 'missed'
   /** Every file of the batch, root-relative (a burst of edits arrives as one batch). */
   files: ChangedFiles
   /** URLs (path and query) of the pages known to depend on the change. */
   pages: string[]
   /** Every tab is refreshed because which pages depend on the change is not known. */
   reloadAll: boolean
+  /**
+   * Edits are still arriving (the batch was cut by `batch.maxWaitMs`): more updates will
+   * follow, and the runtime folds them into one trailing refresh. `false` ends the burst.
+   */
+  settling: boolean
   /** Server time of the decision, `Date.now()`. */
   timestamp: number
 }

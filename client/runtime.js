@@ -8,10 +8,11 @@
 // The page can override the configured strategy with <meta name="ssr-hmr" content="…">.
 //
 // Bursts (branch switch, save-all, codegen) reach a tab as several updates, each sent once the
-// server has applied the edits so far. The first one refreshes at once; updates that follow
-// within `settleMs` of the previous one (or of that refresh) fold into one trailing refresh
-// once they stop, so a burst costs a tab at most two refreshes. That memory survives this
-// runtime's own reloads.
+// server has applied the edits so far. The first one refreshes at once; while the server says
+// the burst goes on (`settling`), updates that follow within `settleMs` of the previous one
+// (or of that refresh) fold into one trailing refresh, which the update ending the burst
+// brings forward. A burst costs a tab at most two refreshes, and a lone edit is never
+// delayed. That memory survives this runtime's own reloads.
 
 const PAGE_EVENT = 'ssr-hmr:page'
 const SERVER_TIMING_NAME = 'ssr-hmr'
@@ -104,11 +105,16 @@ function onUpdate(payload) {
     const strategy = pageStrategy(payload?.strategy)
     if (strategy === 'event') return
     const now = Date.now()
-    const inBurst = trailingRefresh !== null || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs
+    // The server says whether the burst goes on (`settling`): only then do later updates fold
+    // into the trailing refresh. The update that ends a burst, or a lone edit, refreshes now.
+    const burstGoesOn = payload?.settling !== false
+    const inBurst = burstGoesOn && (trailingRefresh !== null || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs)
     burst.activeAt = burst.updateAt = now
     saveBurst()
-    if (inBurst) refreshLater(strategy)
-    else refresh(strategy)
+    if (inBurst) return refreshLater(strategy)
+    clearTimeout(trailingRefresh)
+    trailingRefresh = null
+    refresh(strategy)
   })
 }
 

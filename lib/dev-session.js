@@ -206,10 +206,11 @@ export class DevSession {
   #carryOut(decision, workMs) {
     const data = {
       strategy: decision.action,
-      reason: decision.files.serverOnly.length > 0 ? 'server-only' : 'watched',
+      reason: reasonOf(decision.files),
       files: decision.files,
       pages: decision.pages,
       reloadAll: decision.reloadAll,
+      settling: decision.settling,
       timestamp: Date.now(),
     }
     const sent = this.#sendToTabs(decision, { type: 'custom', event: UPDATE_EVENT, data })
@@ -324,6 +325,13 @@ export class DevSession {
   get disposed() {
     return this.#disposed
   }
+}
+
+/** What made the page stale: a server-only edit, a watched file, or a refresh the tab missed. */
+function reasonOf(files) {
+  if (files.serverOnly.length > 0) return 'server-only'
+  if (files.watched.length > 0) return 'watched'
+  return 'missed'
 }
 
 function relative(server, file) {

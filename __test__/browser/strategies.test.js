@@ -37,6 +37,7 @@ describe("refresh: 'event'", () => {
       files: { serverOnly: ['src/data/about.js'], shared: [], clientOnly: [], watched: [] },
       pages: ['/about'],
       reloadAll: false,
+      settling: false,
       timestamp: expect.any(Number),
     })
     expect(event.timestamp).toBeGreaterThanOrEqual(before - 1000)

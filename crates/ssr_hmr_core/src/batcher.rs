@@ -47,6 +47,12 @@ pub struct PendingBatch {
   pub stale_tabs: Vec<crate::pages::TabId>,
   /// Epoch of the batch's last change that can make a page stale.
   pub epoch: u64,
+  /// Set when taken: the batch is part of a burst that is most likely still going on. It
+  /// was cut by its maximum wait while changes kept coming, or it began right after the
+  /// previous batch's last change (edits as far apart as the quiet period race its timer,
+  /// so such a stream is cut into many batches that each look finished).
+  pub settling: bool,
+  continues_stream: bool,
 }
 
 impl PendingBatch {
@@ -73,8 +79,11 @@ pub struct ChangeBatcher {
   max_wait_ms: f64,
   first_ms: f64,
   last_ms: f64,
+  /// When the last change of the previous batch arrived.
+  previous_last_ms: Option<f64>,
   batch: PendingBatch,
 }
+
 
 /// Non-finite or negative durations become 0 so deadlines stay finite.
 fn duration(ms: f64) -> f64 {
@@ -92,6 +101,7 @@ impl ChangeBatcher {
       max_wait_ms: duration(max_wait_ms),
       first_ms: 0.0,
       last_ms: 0.0,
+      previous_last_ms: None,
       batch: PendingBatch::default(),
     }
   }
@@ -103,6 +113,10 @@ impl ChangeBatcher {
     if self.batch.is_empty() {
       self.first_ms = now;
       self.last_ms = now;
+      // A change arriving while the previous batch could still have been open (its longest
+      // life is quiet + max wait) continues the same stream of edits.
+      let gap = self.quiet_ms + self.max_wait_ms;
+      self.batch.continues_stream = self.previous_last_ms.is_some_and(|last| now - last < gap);
     } else {
       // A clock going backwards must not push the deadline back.
       self.last_ms = self.last_ms.max(now);
@@ -125,11 +139,16 @@ impl ChangeBatcher {
   /// The pending batch if its deadline has passed at `now_ms`.
   pub fn take_due(&mut self, now_ms: f64) -> Option<PendingBatch> {
     let deadline = self.next_deadline()?;
-    if now_ms >= deadline {
-      Some(std::mem::take(&mut self.batch))
-    } else {
-      None
+    // A NaN clock is never due.
+    if now_ms.partial_cmp(&deadline).is_none_or(|order| order.is_lt()) {
+      return None;
     }
+    let mut batch = std::mem::take(&mut self.batch);
+    batch.settling = batch.continues_stream || now_ms < self.last_ms + self.quiet_ms;
+    if !batch.files.is_empty() {
+      self.previous_last_ms = Some(self.last_ms);
+    }
+    Some(batch)
   }
 
   pub fn clear(&mut self) {
@@ -173,6 +192,19 @@ mod tests {
       t += 10.0;
     }
     assert_eq!(b.next_deadline(), Some(300.0));
+  }
+
+  #[test]
+  fn batches_of_a_stream_are_settling_and_a_lone_edit_is_not() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    for t in (0..=300).step_by(30) {
+      touch(&mut b, t as f64, "/a");
+    }
+    assert!(b.take_due(300.0).unwrap().settling, "changes kept coming: the burst goes on");
+    touch(&mut b, 330.0, "/a");
+    assert!(b.take_due(360.0).unwrap().settling, "began right after the last change: a stream");
+    touch(&mut b, 1000.0, "/a");
+    assert!(!b.take_due(1030.0).unwrap().settling, "a lone edit: nothing to wait for");
   }
 
   #[test]

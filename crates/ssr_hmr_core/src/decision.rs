@@ -71,6 +71,10 @@ pub struct Decision {
   /// The affected set is unknown (watched file, overflowing batch): every
   /// tab is listed and should be refreshed.
   pub reload_all: bool,
+  /// The batch was cut by its maximum wait while changes kept coming: more
+  /// decisions are likely to follow, and a tab may fold them into one
+  /// trailing refresh. `false`: the burst is over, refresh now.
+  pub settling: bool,
   pub files: FilesByClass,
   /// env → ids invalidated in that environment's runner during the batch,
   /// sorted. Not serialized: the shim already invalidated them hook by hook
@@ -101,6 +105,7 @@ pub fn build_decision(
   pages: &mut PageTargeting,
   broken: &FxHashSet<String>,
 ) -> Decision {
+  let settling = batch.settling;
   let mut files = FilesByClass::default();
   let mut needs_refresh = batch.overflowed || !batch.stale_tabs.is_empty();
   // A batch of stale tabs alone changed nothing: no other tab is affected.
@@ -154,6 +159,7 @@ pub fn build_decision(
     return Decision {
       action: Action::Passthrough,
       reload_all: false,
+      settling,
       files,
       invalidated,
       invalidated_count,
@@ -180,6 +186,7 @@ pub fn build_decision(
   Decision {
     action: refresh.into(),
     reload_all,
+    settling,
     files,
     invalidated,
     invalidated_count,
@@ -230,6 +237,7 @@ mod tests {
     let d = Decision {
       action: Action::Passthrough,
       reload_all: false,
+      settling: false,
       files: FilesByClass { server_only: vec!["src/db.ts".into()], ..Default::default() },
       invalidated: BTreeMap::from([("ssr".to_string(), vec!["/r/src/db.ts".to_string()])]),
       invalidated_count: BTreeMap::from([("ssr".to_string(), 1)]),
