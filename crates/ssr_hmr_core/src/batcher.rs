@@ -7,7 +7,10 @@
 //! cannot postpone the refresh forever. The clock is injected (milliseconds
 //! as f64) so behaviour is deterministic under test.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 
 use crate::classify::ChangeClass;
 
@@ -40,8 +43,9 @@ impl PendingFile {
 pub struct PendingBatch {
   /// Keyed by normalized file: the same file twice in a burst is one entry.
   pub files: BTreeMap<String, PendingFile>,
-  /// env → ids we invalidated ourselves during the batch.
-  pub invalidated: BTreeMap<String, BTreeSet<String>>,
+  /// env → ids we invalidated ourselves during the batch: the graph's interned ids, so a
+  /// hub edit invalidating thousands of modules copies no string.
+  pub invalidated: BTreeMap<String, FxHashSet<Arc<str>>>,
   pub overflowed: bool,
   /// Tabs that opened showing a render older than a refresh of their page.
   pub stale_tabs: Vec<crate::pages::TabId>,
@@ -83,7 +87,6 @@ pub struct ChangeBatcher {
   previous_last_ms: Option<f64>,
   batch: PendingBatch,
 }
-
 
 /// Non-finite or negative durations become 0 so deadlines stay finite.
 fn duration(ms: f64) -> f64 {

@@ -1,6 +1,7 @@
 //! The one value the shim acts on after a batch of changes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
@@ -9,8 +10,8 @@ use crate::batcher::PendingBatch;
 use crate::classify::ChangeClass;
 use crate::environment_graph::ModuleIx;
 use crate::mirror::ModuleGraphMirror;
-use crate::module_record::Consumer;
 use crate::module_key::root_relative;
+use crate::module_record::Consumer;
 use crate::pages::{AffectedPages, ChangedModules, PageTargeting, TabId};
 
 /// How the browser is refreshed after a server-only change.
@@ -81,7 +82,7 @@ pub struct Decision {
   /// (`ServerChange`), and for an edit of a popular module they would make
   /// the JSON megabytes long; `invalidated_count` carries what logs need.
   #[serde(skip)]
-  pub invalidated: BTreeMap<String, Vec<String>>,
+  pub invalidated: BTreeMap<String, Vec<Arc<str>>>,
   /// env → how many ids were invalidated there during the batch.
   pub invalidated_count: BTreeMap<String, usize>,
   pub pages: Vec<String>,
@@ -146,11 +147,15 @@ pub fn build_decision(
     list.sort_unstable();
     list.dedup();
   }
-  let invalidated: BTreeMap<String, Vec<String>> = batch
+  let invalidated: BTreeMap<String, Vec<Arc<str>>> = batch
     .invalidated
     .into_iter()
     .filter(|(_, ids)| !ids.is_empty())
-    .map(|(env, ids)| (env, ids.into_iter().collect()))
+    .map(|(env, ids)| {
+      let mut ids: Vec<Arc<str>> = ids.into_iter().collect();
+      ids.sort_unstable();
+      (env, ids)
+    })
     .collect();
   let invalidated_count = invalidated.iter().map(|(env, ids)| (env.clone(), ids.len())).collect();
   let mut broken_files: Vec<String> = broken.iter().map(|file| root_relative(root, file)).collect();
@@ -172,7 +177,8 @@ pub fn build_decision(
   }
   let changes: Vec<ChangedModules> =
     changed.iter().map(|(file, env, modules)| ChangedModules { file, env, modules }).collect();
-  let affected = if only_stale_tabs { AffectedPages::default() } else { pages.affected(mirror, &changes) };
+  let affected =
+    if only_stale_tabs { AffectedPages::default() } else { pages.affected(mirror, &changes) };
   let (page_list, mut tabs) = if reload_all {
     (pages.all_pages(), pages.all_tabs())
   } else {
@@ -224,8 +230,11 @@ fn split_off_broken_pages(
     .iter()
     .map(|&(file, env, modules)| ChangedModules { file, env, modules })
     .collect();
-  let broken_pages: FxHashSet<String> = pages.affected(mirror, &changes).pages.into_iter().collect();
-  tabs.into_iter().partition(|&tab| pages.tab_page(tab).is_some_and(|url| broken_pages.contains(url)))
+  let broken_pages: FxHashSet<String> =
+    pages.affected(mirror, &changes).pages.into_iter().collect();
+  tabs
+    .into_iter()
+    .partition(|&tab| pages.tab_page(tab).is_some_and(|url| broken_pages.contains(url)))
 }
 
 #[cfg(test)]
@@ -239,7 +248,7 @@ mod tests {
       reload_all: false,
       settling: false,
       files: FilesByClass { server_only: vec!["src/db.ts".into()], ..Default::default() },
-      invalidated: BTreeMap::from([("ssr".to_string(), vec!["/r/src/db.ts".to_string()])]),
+      invalidated: BTreeMap::from([("ssr".to_string(), vec![Arc::from("/r/src/db.ts")])]),
       invalidated_count: BTreeMap::from([("ssr".to_string(), 1)]),
       pages: vec!["/".into()],
       tabs: vec![1],

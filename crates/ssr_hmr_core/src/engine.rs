@@ -172,6 +172,7 @@ impl Engine {
     let key = file_key(file);
     let class = classify_change(&self.mirror, env, &key);
     let mut invalidate = Vec::new();
+    let mut invalidated_ids: Vec<std::sync::Arc<str>> = Vec::new();
     let mut keep_vite_update = true;
     let mut server_only_ids = Vec::new();
     // Whenever this environment runs the file (shared or server-only), it
@@ -182,7 +183,8 @@ impl Engine {
         let changed: &[ModuleIx] = g.modules_of_file(&key);
         let set = InvalidationSet::compute(g, changed, &mut self.scratch);
         keep_vite_update = set.keep_vite_update;
-        invalidate = set.modules.iter().map(|&m| g.node(m).id.to_string()).collect();
+        invalidated_ids = set.modules.iter().map(|&m| g.node(m).id.clone()).collect();
+        invalidate = invalidated_ids.iter().map(|id| id.to_string()).collect();
         if class == ChangeClass::ServerOnly {
           // Only variants the browser lacks make pages stale.
           let client = client_variants(&self.mirror, &key);
@@ -207,8 +209,8 @@ impl Engine {
         ids.dedup();
       }
     }
-    if !invalidate.is_empty() {
-      batch.invalidated.entry(env.to_string()).or_default().extend(invalidate.iter().cloned());
+    if !invalidated_ids.is_empty() {
+      batch.invalidated.entry(env.to_string()).or_default().extend(invalidated_ids);
     }
     ServerChange { class, invalidate, keep_vite_update }
   }
@@ -465,7 +467,8 @@ mod tests {
 
   #[test]
   fn while_a_tab_past_max_tabs_is_open_every_tab_refreshes() {
-    let mut e = Engine::new(EngineOptions { root: "/app".into(), max_tabs: 2, ..Default::default() });
+    let mut e =
+      Engine::new(EngineOptions { root: "/app".into(), max_tabs: 2, ..Default::default() });
     e.set_environment("ssr", Consumer::Server);
     add(&mut e, "ssr", "/app/entry.ts", &["/app/db.ts"]);
     add(&mut e, "ssr", "/app/db.ts", &[]);

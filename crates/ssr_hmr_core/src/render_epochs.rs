@@ -45,7 +45,12 @@ impl RenderEpochs {
   }
 
   /// A decision refreshed `pages` (or every tab) for changes up to `epoch`.
-  pub fn record_refresh<'a>(&mut self, epoch: u64, all: bool, pages: impl Iterator<Item = &'a str>) {
+  pub fn record_refresh<'a>(
+    &mut self,
+    epoch: u64,
+    all: bool,
+    pages: impl Iterator<Item = &'a str>,
+  ) {
     if self.refreshes.len() == MAX_REFRESHES {
       if let Some(oldest) = self.refreshes.pop_front() {
         self.forgotten = self.forgotten.max(oldest.epoch);

@@ -167,7 +167,8 @@ fn ref_string_export(id: &str) -> bool {
   id.split_once('?').is_some_and(|(_, q)| {
     let params: Vec<&str> = q.split('&').map(|p| p.split('=').next().unwrap()).collect();
     params.iter().any(|p| *p == "raw" || *p == "url")
-      || (params.contains(&"inline") && !params.iter().any(|p| *p == "worker" || *p == "sharedworker"))
+      || (params.contains(&"inline")
+        && !params.iter().any(|p| *p == "worker" || *p == "sharedworker"))
   })
 }
 
@@ -579,7 +580,11 @@ fn to_ref(d: &Decision) -> RefDecision {
     shared: set(&d.files.shared),
     client_only: set(&d.files.client_only),
     watched: set(&d.files.watched),
-    invalidated: d.invalidated.iter().map(|(k, v)| (k.clone(), set(v))).collect(),
+    invalidated: d
+      .invalidated
+      .iter()
+      .map(|(k, v)| (k.clone(), v.iter().map(|id| id.to_string()).collect()))
+      .collect(),
     pages: set(&d.pages),
     tabs: d.tabs.clone(),
     error_tabs: d.error_tabs.clone(),
@@ -749,7 +754,11 @@ fn run(ops: Vec<Op>) {
           (Some(d), Some(w)) => {
             assert_eq!(to_ref(&d), w, "decision");
             let broken: BTreeSet<String> = r.broken.iter().map(|f| root_relative("", f)).collect();
-            assert_eq!(d.broken_files.iter().cloned().collect::<BTreeSet<_>>(), broken, "broken files");
+            assert_eq!(
+              d.broken_files.iter().cloned().collect::<BTreeSet<_>>(),
+              broken,
+              "broken files"
+            );
             assert!(d.tabs.windows(2).all(|w| w[0] < w[1]), "tabs sorted, deduped");
             assert!(d.pages.windows(2).all(|w| w[0] < w[1]), "pages sorted, deduped");
             check_explanations(&r, &d);
