@@ -54,8 +54,13 @@ function pageReports(dev) {
   return reports
 }
 
+/**
+ * @param {{ origin: string, server?: import('vite').ViteDevServer }} dev a server from
+ *   startDevServer, or the origin of one in another process: then the tab's own frames say
+ *   when it reported its page (sent, not yet handled: allow the server a moment).
+ */
 async function openTab(browser, dev, url, context) {
-  const reports = pageReports(dev)
+  const reports = dev.server ? pageReports(dev) : []
   const ownContext = !context
   context ??= await browser.newContext()
   const page = await context.newPage()
@@ -88,7 +93,9 @@ async function openTab(browser, dev, url, context) {
   page.on('websocket', (socket) => {
     note('websocket')
     socket.on('framesent', ({ payload }) => {
-      if (String(payload).includes('ssr-hmr:page')) note('reported its page')
+      if (!String(payload).includes('ssr-hmr:page')) return
+      note('reported its page')
+      if (!dev.server) reports.push(JSON.parse(String(payload)).data?.url)
     })
     socket.on('framereceived', ({ payload }) => {
       let message
