@@ -9,16 +9,14 @@
 // so for it both are the same moment.
 
 import { performance } from 'node:perf_hooks'
-import { chromium } from 'playwright-core'
 import { ssrHmr } from '../index.js'
 import { generateApp } from './app-gen.js'
 import { docsRecipeHmrReload } from './docs-recipe.js'
 import { removeApp, serveApp, until } from './dev-app.js'
+import { launchChromium } from '../__test__/helpers/browser.js'
 import { sleep } from '../__test__/helpers/hmr-client.js'
 import { summarize } from './stats.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const APP_SIZE = 500
 const QUICK_APP_SIZE = 200
 const BURST_EDITS = 50
@@ -154,7 +152,7 @@ async function measureVariant(browser, app, name, { quick }) {
 
 export async function runBrowserSection({ quick, log }) {
   const app = generateApp(quick ? QUICK_APP_SIZE : APP_SIZE)
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  const browser = await launchChromium()
   try {
     const results = { appModules: app.modules, version: browser.version() }
     for (const name of Object.keys(VARIANTS)) {
