@@ -22,7 +22,7 @@ function detectLibc() {
   return report?.header?.glibcVersionRuntime ? 'gnu' : 'musl'
 }
 
-export function expectedPlatformPackage() {
+function expectedPlatformPackage() {
   const libc = detectLibc()
   const arch = process.arch
   const suffix =

@@ -33,10 +33,6 @@ export class TabRegistry {
     return tab
   }
 
-  get size() {
-    return this.#clientsByTab.size
-  }
-
   clear() {
     this.#clientsByTab.clear()
   }
