@@ -76,6 +76,9 @@ export class CompileCheck {
       // Only what Vite transformed before: a file a `?raw` import watches is a graph node
       // too, and transforming `notes.md` as code would "fail" for no reason.
       if (!this.#transformed.has(mod)) continue
+      // Compile what is on disk: a request may have cached an earlier write since Vite last
+      // heard of the file (the watcher drops writes within 50 ms of each other).
+      environment.moduleGraph.invalidateModule(mod)
       try {
         await environment.transformRequest(mod.url)
       } catch (error) {
