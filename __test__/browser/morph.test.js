@@ -154,6 +154,18 @@ describe("'morph' in Chromium", () => {
     expect(tab.record.pageFetches).toEqual([])
   })
 
+  test('a morph whose page now redirects falls back to a reload, and the browser follows it', async () => {
+    const tab = await browser.open(dev, '/moved')
+    dev.write('src/data/moved.js', "export const movedTo = '/about'\n")
+
+    // The morph's fetch of /moved gets the redirect and gives up; the reload is a document
+    // request for /moved again, which the browser itself follows to /about.
+    await waitUntil(() => tab.page.url() === `${dev.origin}/about`, 'the fallback reload')
+    expect(tab.record.pageFetches[0]).toBe(`${dev.origin}/moved`)
+    expect(tab.record.documents.slice(0, 3)).toEqual([`${dev.origin}/moved`, `${dev.origin}/moved`, `${dev.origin}/about`])
+    expect(await tab.text('#title')).toContain('About')
+  })
+
   // Last: it leaves /form broken.
   test('a morph that fails (the page answers 500) falls back to a reload', async () => {
     const tab = await browser.open(dev, '/form')

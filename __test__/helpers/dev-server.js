@@ -144,7 +144,7 @@ async function renderPage(server, mode, customRender, req, res) {
       page = await render(req.url)
     }
     const html = await server.transformIndexHtml(req.url, page.html)
-    res.writeHead(page.status ?? 200, { 'content-type': 'text/html' }).end(html)
+    res.writeHead(page.status ?? 200, { 'content-type': 'text/html', ...page.headers }).end(html)
   } catch (error) {
     res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error?.stack ?? error))
   }
