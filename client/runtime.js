@@ -285,15 +285,16 @@ if (import.meta.hot) {
   watchNavigation()
   reportPage()
   // This load may be our own reload (read once: a later manual reload is not). The burst
-  // may still be going on, so it counts as activity; and if an update reached the previous
-  // page after the reload had started, the document we got may predate that edit: the
-  // burst ends with one more refresh, pushed back by any update that still arrives.
+  // may still be going on, so it counts as activity. If an update reached the previous page
+  // after the reload had started, the document we got may predate that edit: for a stamped
+  // render the server knows (render epochs) and refreshes this tab itself; only a document
+  // without a stamp ends the burst with one more refresh of its own.
   const reloadedAt = burst.reloadAt
   if (reloadedAt !== undefined) {
     delete burst.reloadAt
     burst.activeAt = Date.now()
     saveBurst()
-    if (burst.updateAt > reloadedAt) refreshLater(pageStrategy(CONFIG.refresh))
+    if (burst.updateAt > reloadedAt && renderedEpoch() === undefined) refreshLater(pageStrategy(CONFIG.refresh))
   }
   // Pages that morph fetch idiomorph ahead of the first edit.
   if (pageStrategy(CONFIG.refresh) === 'morph') loadIdiomorph().catch(() => {})
