@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
-import { connectHmrClient, isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
+import { connectHmrClient, isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 
 describe('a panic inside the Rust core', () => {
   let dev
@@ -43,7 +43,7 @@ describe('a panic inside the Rust core', () => {
     since = [home.payloads.length, about.payloads.length]
     dev.edit('src/data/greeting.js', (code) => code.replace('hello v2', 'hello v3'))
     const update = await home.waitFor(isUpdateEvent, { since: since[0] })
-    expect(update.data.pages).toEqual(['/'])
+    expect(pageUrls(update.data)).toEqual(['/'])
     expect(about.payloads.slice(since[1]).filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
     expect((await dev.fetchPage('/')).text).toContain('hello v3')
     home.close()
