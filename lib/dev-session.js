@@ -10,6 +10,13 @@ import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
+/**
+ * The compile error of a server module, for the tabs whose page uses it. Not Vite's own
+ * `error` payload: Vite's client clears that overlay on the next client update although the
+ * server module is still broken, and reloads a page that shows one on its first update, into
+ * the page's failing render.
+ */
+export const ERROR_EVENT = 'ssr-hmr:error'
 /** How long a socket may stay connected without saying which page it shows. */
 const REPORT_GRACE_MS = 1000
 
@@ -128,7 +135,8 @@ export class DevSession {
 
   #scheduleFlush() {
     if (this.#disposed) return
-    if (this.#flushTimer) clearTimeout(this.#flushTimer)
+    clearTimeout(this.#flushTimer)
+    this.#flushTimer = null
     const deadline = this.#reloadEveryTabPending ? performance.now() : this.guard('scheduling', (core) => core.nextDeadline())
     if (deadline == null) return
     this.#flushTimer = setTimeout(() => {
@@ -198,7 +206,7 @@ export class DevSession {
     }
   }
 
-  /** The decision's tabs whose page uses a file that does not compile see Vite's overlay. */
+  /** The decision's tabs whose page uses a file that does not compile see it in an overlay. */
   #showCompileError(decision) {
     if (decision.errorTabs.length === 0) return
     const root = this.server.config.root
@@ -208,7 +216,7 @@ export class DevSession {
     for (const tab of decision.errorTabs) {
       const client = this.tabs.clientOf(tab)
       if (!client) continue
-      client.send({ type: 'error', err: serializeError(broken.error, root) })
+      client.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(broken.error, root) } })
       sent++
     }
     this.#logger.error(
@@ -303,7 +311,10 @@ export class DevSession {
   /** A render ended; if it answered a check, its tab is told the verdict now. */
   endRender(render, complete) {
     const json = this.guard('fingerprinting a render', (core) => core.endRender(render, complete))
-    if (json) this.#apply(JSON.parse(json))
+    if (!json) return
+    this.#apply(JSON.parse(json))
+    // A check answered: the deadline the flush timer waits for may be gone.
+    this.#scheduleFlush()
   }
 
   /** Registers cleanup (listeners, wrappers) to run when the session ends. */
