@@ -92,9 +92,18 @@ export async function ensureInstalled(app) {
     writeFileSync(path.join(staging, 'installed.json'), JSON.stringify(info))
     rmSync(dir, { recursive: true, force: true })
     renameSync(staging, dir)
+    pruneOtherInstalls(app, dir)
     return { dir, ...info, cached: false }
   } finally {
     rmSync(lock, { recursive: true, force: true })
+  }
+}
+
+/** Installs of earlier versions of this app's manifest or lockfile are of no further use. */
+function pruneOtherInstalls(app, keep) {
+  for (const entry of readdirSync(CACHE_DIR)) {
+    if (!new RegExp(`^${app}-[0-9a-f]{16}$`).test(entry) || path.join(CACHE_DIR, entry) === keep) continue
+    rmSync(path.join(CACHE_DIR, entry), { recursive: true, force: true })
   }
 }
 
