@@ -1,6 +1,6 @@
 // Prints the observed table (markdown) from the results the framework tests last wrote:
 //   node __test__/frameworks/table.js
-// Each cell: document loads in tab A / tab B, and what tab A shows in the end.
+// Each cell: what tab A (/about) and tab B (/) did: `in place` (no document replaced) or the\n// number of document loads, error pages and overlays, and whether A shows the edit in the end.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -9,33 +9,35 @@ import { isErrorDocument, POSITIONS, RESULTS_DIR } from './harness.js'
 
 const POSITION_LABELS = { none: 'without the plugin', after: 'ssrHmr() after', before: 'ssrHmr() before' }
 
-/** `1 / 0`, with what is notable: kept (no reload, marker kept), error page, overlay. */
-function loads(A, B) {
-  return `${A.loads} / ${B.loads}`
-}
-
-function state(tab, { fresh = tab.fresh } = {}) {
-  const notes = []
-  if (tab.documents.some(isErrorDocument)) notes.push(`error page (${tab.documents.filter(isErrorDocument).map((doc) => doc.status).join(',')})`)
+/** What a tab did: `in place` (no document replaced), `1 load`, plus error pages, overlay, fresh/stale. */
+function summary(tab, { fresh = tab.fresh } = {}) {
+  const notes = [tab.loads === 0 && tab.marker ? 'in place' : `${tab.loads} load${tab.loads === 1 ? '' : 's'}`]
+  const errors = tab.documents.filter(isErrorDocument)
+  if (errors.length) notes.push(`error page ${errors.map((doc) => doc.status ?? '?').join(',')}${errors.some((doc) => !doc.viteClient) ? ' without Vite client' : ''}`)
   if (tab.overlayShownNow) notes.push('overlay')
   if (fresh !== undefined) notes.push(fresh ? 'fresh' : 'stale')
-  if (tab.loads === 0 && tab.marker) notes.push('in place')
   return notes.join(', ')
+}
+
+/** Tab B in the scenarios where it should not move: `untouched`, or what happened to it. */
+function bystander(tab) {
+  if (tab.loads === 0 && tab.marker && tab.unchanged !== false && !tab.overlayShownNow) return 'untouched'
+  return summary(tab, { fresh: undefined })
 }
 
 function cell(scenario, result) {
   if (!result) return 'not run'
-  if (result.error) return `error: ${result.error.split('\n')[0].slice(0, 80)}`
+  if (result.error) return `could not run: ${result.error.split('\n')[0].slice(0, 80)}`
   const { A, B } = result
   switch (scenario) {
     case 'serverOnly':
     case 'burst':
-      return `${loads(A, B)}; A ${state(A)}${B.unchanged === false || B.loads || !B.marker ? '; B refreshed' : ''}`
+      return `A ${summary(A)}; B ${bystander(B)}`
     case 'shared':
-      return `${loads(A, B)}; A ${state(A)}, B ${state(B)}; SSR ${A.ssrFresh && B.ssrFresh ? 'fresh' : 'stale'}`
+      return `A ${summary(A)}; B ${summary(B)}; next SSR ${A.ssrFresh && B.ssrFresh ? 'fresh' : 'stale'}`
     case 'syntaxError': {
       const { broken, fixed } = result
-      return `error: ${loads(broken.A, broken.B)}; A ${state(broken.A, { fresh: undefined }) || 'nothing'}${broken.B.overlayShownNow ? '; B overlay' : ''} → fix: ${loads(fixed.A, fixed.B)}; A ${state(fixed.A)}`
+      return `A ${summary(broken.A, { fresh: undefined })}${broken.A.overlayShownNow ? '' : ', no overlay'}; B ${bystander(broken.B)} → fix: A ${summary(fixed.A)}; B ${bystander(fixed.B)}`
     }
   }
 }
@@ -47,7 +49,7 @@ export function table() {
     return [`${observed.app}/${observed.position}`, observed]
   }))
   const lines = [
-    '| app | plugin | server-only edit (loads A / B) | shared edit | syntax error → fix | 10-edit burst |',
+    '| app | plugin | server-only edit | shared edit | syntax error → fix | 10-edit burst |',
     '|---|---|---|---|---|---|',
   ]
   for (const app of Object.keys(APPS)) {
