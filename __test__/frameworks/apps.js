@@ -12,6 +12,8 @@ const viteCli = (port) => ['node_modules/vite/bin/vite.js', '--port', String(por
 const dataModule = (name) => (token) => `export const ${name} = '${name} ${token}'\n`
 /** The same module with an unterminated string: a syntax error. */
 const brokenDataModule = (name) => (token) => `export const ${name} = '${name} ${token}\n`
+/** The same module, valid, throwing when evaluated: the render fails at run time. */
+const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
 
 function describeApp({ name, label, command, data, shared, vite, notes }) {
   return {
@@ -22,7 +24,7 @@ function describeApp({ name, label, command, data, shared, vite, notes }) {
     notes,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
     data: {
-      A: { file: data.about, write: dataModule('about'), broken: brokenDataModule('about'), initial: 'about v1' },
+      A: { file: data.about, write: dataModule('about'), broken: brokenDataModule('about'), throwing: throwingDataModule('about'), initial: 'about v1' },
       B: { file: data.home, write: dataModule('home'), initial: 'home v1' },
     },
     /** The shared component's file; an edit replaces its `shared <token>` text. */

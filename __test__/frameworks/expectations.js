@@ -80,11 +80,13 @@ export function problemsOf(scenario, observed, baseline) {
       }
       break
     }
-    case 'syntaxError': {
+    case 'syntaxError':
+    case 'runtimeError': {
       const { broken, fixed } = result
-      if (!broken.A.overlay) problems.push(`after the syntax error, tab A shows no error overlay: ${seen(broken.A)}`)
-      checkLandings(problems, 'after the syntax error, tab A', broken.A)
-      checkUntouched(problems, 'after the syntax error, tab B (/)', broken.B, { baselineOverlay: !!base && !base.error && base.broken.B.overlayShownNow })
+      const error = scenario === 'syntaxError' ? 'the syntax error' : 'the error thrown at run time'
+      if (!broken.A.overlay) problems.push(`after ${error}, tab A shows no error overlay: ${seen(broken.A)}`)
+      checkLandings(problems, `after ${error}, tab A`, broken.A)
+      checkUntouched(problems, `after ${error}, tab B (/)`, broken.B, { baselineOverlay: !!base && !base.error && base.broken.B.overlayShownNow })
       if (!fixed.A.fresh) problems.push(`after the fix, tab A is not fresh: it shows ${JSON.stringify(fixed.A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(fixed.A)}`)
       if (fixed.A.overlayShownNow) problems.push(`after the fix, tab A still shows the error overlay`)
       if (inPlace && fixed.A.loads > 0) problems.push(`after the fix, tab A was reloaded over the framework's in-place update: ${seen(fixed.A)}`)
@@ -128,9 +130,9 @@ export function regressionsOf(scenario, observed, baseline) {
     if (without.overlay && !withPlugin.overlay) regressions.push(`${label} shows the error overlay without the plugin, not with it: ${seen(withPlugin)}`)
   }
   const isBroken = (tab) => tab.documents.some(isErrorDocument)
-  if (scenario === 'syntaxError') {
-    compare('after the syntax error, tab A', result.broken.A, base.broken.A)
-    compare('after the syntax error, tab B', result.broken.B, base.broken.B)
+  if (scenario === 'syntaxError' || scenario === 'runtimeError') {
+    compare('after the error, tab A', result.broken.A, base.broken.A)
+    compare('after the error, tab B', result.broken.B, base.broken.B)
     compare('after the fix, tab A', result.fixed.A, base.fixed.A)
     compare('after the fix, tab B', result.fixed.B, base.fixed.B)
   } else {

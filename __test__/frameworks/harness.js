@@ -6,6 +6,8 @@
 //   serverOnly   an edit of /about's server-only data module
 //   shared       an edit of the shared component (server and browser render it)
 //   syntaxError  a syntax error in /about's data module, then its fix
+//   runtimeError /about's data module throws when evaluated (a render that fails at run
+//                time), then its fix
 //   burst        ten edits of /about's data module, 30 ms apart
 //
 // Per tab it records every main-frame document load (status, content type, whether it loaded
@@ -24,7 +26,7 @@ import { copyApp, WORK_DIR } from './install.js'
 
 export { APPS, ROUTES }
 export const POSITIONS = ['none', 'after', 'before']
-export const SCENARIOS = ['serverOnly', 'shared', 'syntaxError', 'burst']
+export const SCENARIOS = ['serverOnly', 'shared', 'syntaxError', 'runtimeError', 'burst']
 export const RESULTS_DIR = path.join(WORK_DIR, 'results')
 
 /** A scenario is over once neither tab did anything (request, payload, overlay) for this long. */
@@ -399,6 +401,42 @@ async function fetchDocument(origin, route) {
   return { status: response.status, contentType: response.headers.get('content-type'), html: await response.text() }
 }
 
+/** Breaks /about's data module with `broken` (a source), observes, then fixes it with `token`. */
+async function errorThenFix({ app, copy, dev, tabs }, broken, token) {
+  const { A, B, clock } = tabs
+  const before = { A: await A.text('#data'), B: await B.text('#data') }
+  const since = clock.seq
+  const logs = dev.logs.length
+  let started = Date.now()
+  copy.write(app.data.A.file, broken)
+  const quietBroken = await settle(clock, { since: started })
+  const brokenA = await observeTab(A, since)
+  const brokenB = await observeTab(B, since)
+  const brokenLogs = logSince(dev, logs)
+  const sinceFix = clock.seq
+  const logsFix = dev.logs.length
+  started = Date.now()
+  copy.write(app.data.A.file, app.data.A.write(token))
+  const quietFixed = await settle(clock, { since: started })
+  const fixedA = await observeTab(A, sinceFix)
+  const fixedB = await observeTab(B, sinceFix)
+  return {
+    expected: { A: `about ${token}`, B: before.B },
+    broken: {
+      quiet: quietBroken,
+      A: { ...brokenA, overlay: brokenA.overlayShownNow, landedOnError: brokenA.documents.some(isErrorDocument) },
+      B: { ...brokenB, unchanged: brokenB.texts['#data'] === before.B },
+      logs: brokenLogs,
+    },
+    fixed: {
+      quiet: quietFixed,
+      A: { ...fixedA, fresh: fixedA.texts['#data'] === `about ${token}`, landedOnError: fixedA.documents.some(isErrorDocument) },
+      B: { ...fixedB, unchanged: fixedB.texts['#data'] === before.B },
+      logs: logSince(dev, logsFix),
+    },
+  }
+}
+
 const SCENARIO_STEPS = {
   async serverOnly({ app, copy, dev, tabs }) {
     const { A, B, clock } = tabs
@@ -443,41 +481,8 @@ const SCENARIO_STEPS = {
     }
   },
 
-  async syntaxError({ app, copy, dev, tabs }) {
-    const { A, B, clock } = tabs
-    const before = { A: await A.text('#data'), B: await B.text('#data') }
-    const since = clock.seq
-    const logs = dev.logs.length
-    let started = Date.now()
-    copy.write(app.data.A.file, app.data.A.broken('broken-3'))
-    const quietBroken = await settle(clock, { since: started })
-    const brokenA = await observeTab(A, since)
-    const brokenB = await observeTab(B, since)
-    const brokenLogs = logSince(dev, logs)
-    const sinceFix = clock.seq
-    const logsFix = dev.logs.length
-    const token = 'fixed-3'
-    started = Date.now()
-    copy.write(app.data.A.file, app.data.A.write(token))
-    const quietFixed = await settle(clock, { since: started })
-    const fixedA = await observeTab(A, sinceFix)
-    const fixedB = await observeTab(B, sinceFix)
-    return {
-      expected: { A: `about ${token}`, B: before.B },
-      broken: {
-        quiet: quietBroken,
-        A: { ...brokenA, overlay: brokenA.overlayShownNow, landedOnError: brokenA.documents.some(isErrorDocument) },
-        B: { ...brokenB, unchanged: brokenB.texts['#data'] === before.B },
-        logs: brokenLogs,
-      },
-      fixed: {
-        quiet: quietFixed,
-        A: { ...fixedA, fresh: fixedA.texts['#data'] === `about ${token}`, landedOnError: fixedA.documents.some(isErrorDocument) },
-        B: { ...fixedB, unchanged: fixedB.texts['#data'] === before.B },
-        logs: logSince(dev, logsFix),
-      },
-    }
-  },
+  syntaxError: (context) => errorThenFix(context, context.app.data.A.broken('broken-3'), 'fixed-3'),
+  runtimeError: (context) => errorThenFix(context, context.app.data.A.throwing('thrown-4'), 'recovered-4'),
 
   async burst({ app, copy, dev, tabs }) {
     const { A, B, clock } = tabs

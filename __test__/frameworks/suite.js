@@ -16,6 +16,7 @@ const TITLES = {
   serverOnly: 'server-only edit of /about\'s data: tab A fresh (no document load where the framework updates in place), tab B untouched',
   shared: 'shared component edit: client HMR in both tabs, no reload, the next server render fresh',
   syntaxError: 'syntax error in /about\'s data: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A',
+  runtimeError: 'data module that throws at run time: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A',
   burst: 'burst of 10 edits: tab A refreshed at most twice and ends fresh, tab B untouched',
 }
 

@@ -35,7 +35,8 @@ function cell(scenario, result) {
       return `A ${summary(A)}; B ${bystander(B)}`
     case 'shared':
       return `A ${summary(A)}; B ${summary(B)}; next SSR ${A.ssrFresh && B.ssrFresh ? 'fresh' : 'stale'}`
-    case 'syntaxError': {
+    case 'syntaxError':
+    case 'runtimeError': {
       const { broken, fixed } = result
       return `A ${summary(broken.A, { fresh: undefined })}${broken.A.overlayShownNow ? '' : ', no overlay'}; B ${bystander(broken.B)} → fix: A ${summary(fixed.A)}; B ${bystander(fixed.B)}`
     }
@@ -49,15 +50,15 @@ export function table() {
     return [`${observed.app}/${observed.position}`, observed]
   }))
   const lines = [
-    '| app | plugin | server-only edit | shared edit | syntax error → fix | 10-edit burst |',
-    '|---|---|---|---|---|---|',
+    '| app | plugin | server-only edit | shared edit | syntax error → fix | error thrown at run time → fix | 10-edit burst |',
+    '|---|---|---|---|---|---|---|',
   ]
   for (const app of Object.keys(APPS)) {
     for (const position of POSITIONS) {
       const observed = results.get(`${app}/${position}`)
       if (!observed) continue
       const r = observed.results
-      lines.push(`| ${APPS[app].label} | ${POSITION_LABELS[position]} | ${cell('serverOnly', r.serverOnly)} | ${cell('shared', r.shared)} | ${cell('syntaxError', r.syntaxError)} | ${cell('burst', r.burst)} |`)
+      lines.push(`| ${APPS[app].label} | ${POSITION_LABELS[position]} | ${cell('serverOnly', r.serverOnly)} | ${cell('shared', r.shared)} | ${cell('syntaxError', r.syntaxError)} | ${cell('runtimeError', r.runtimeError)} | ${cell('burst', r.burst)} |`)
     }
   }
   return lines.join('\n')
