@@ -27,7 +27,7 @@ export function updatesInPlace(baseline) {
 
 function checkUntouched(problems, label, tab, { baselineOverlay = false } = {}) {
   if (tab.loads > 0 || !tab.marker) problems.push(`${label} was refreshed (${tab.loads} document load(s), window marker ${tab.marker ? 'kept' : 'lost'}): ${seen(tab)}`)
-  if (tab.unchanged === false) problems.push(`${label} changed its content to ${JSON.stringify(tab.texts['#data'])}`)
+  else if (tab.unchanged === false) problems.push(`${label} changed its content in place to ${JSON.stringify(tab.texts['#data'])}`)
   if (tab.overlayShownNow && !baselineOverlay) problems.push(`${label} shows an error overlay it does not show without the plugin: ${tab.overlays.join(' | ')}`)
 }
 

@@ -10,7 +10,8 @@ import { isErrorDocument, POSITIONS, RESULTS_DIR } from './harness.js'
 const POSITION_LABELS = { none: 'without the plugin', after: 'ssrHmr() after', before: 'ssrHmr() before' }
 
 /** What a tab did: `in place` (no document replaced), `1 load`, plus error pages, overlay, fresh/stale. */
-function summary(tab, { fresh = tab.fresh } = {}) {
+function summary(tab, { withFreshness = true } = {}) {
+  const fresh = withFreshness ? tab.fresh : undefined
   const notes = [tab.loads === 0 && tab.marker ? 'in place' : `${tab.loads} load${tab.loads === 1 ? '' : 's'}`]
   const errors = tab.documents.filter(isErrorDocument)
   if (errors.length) notes.push(`error page ${errors.map((doc) => doc.status ?? '?').join(',')}${errors.some((doc) => !doc.viteClient) ? ' without Vite client' : ''}`)
@@ -22,7 +23,7 @@ function summary(tab, { fresh = tab.fresh } = {}) {
 /** Tab B in the scenarios where it should not move: `untouched`, or what happened to it. */
 function bystander(tab) {
   if (tab.loads === 0 && tab.marker && tab.unchanged !== false && !tab.overlayShownNow) return 'untouched'
-  return summary(tab, { fresh: undefined })
+  return summary(tab, { withFreshness: false })
 }
 
 function cell(scenario, result) {
@@ -38,7 +39,7 @@ function cell(scenario, result) {
     case 'syntaxError':
     case 'runtimeError': {
       const { broken, fixed } = result
-      return `A ${summary(broken.A, { fresh: undefined })}${broken.A.overlayShownNow ? '' : ', no overlay'}; B ${bystander(broken.B)} → fix: A ${summary(fixed.A)}; B ${bystander(fixed.B)}`
+      return `A ${summary(broken.A, { withFreshness: false })}${broken.A.overlayShownNow ? '' : ', no overlay'}; B ${bystander(broken.B)} → fix: A ${summary(fixed.A)}; B ${bystander(fixed.B)}`
     }
   }
 }
