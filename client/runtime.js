@@ -135,8 +135,9 @@ function saveBurst() {
  * following redirects, and reads what came back.
  */
 async function fetchPage(url, { token, signal } = {}) {
-  const headers = { accept: ACCEPT_HTML }
-  if (token) headers[CHECK_HEADER] = token
+  // Without a token the header still says the request is this runtime's: if the render fails,
+  // Vite tells this tab (in the answer) rather than every tab.
+  const headers = { accept: ACCEPT_HTML, [CHECK_HEADER]: token ?? 'refresh' }
   const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', redirect: 'manual', headers, signal })
   const redirected = response.type === 'opaqueredirect' || response.redirected || (response.status >= 300 && response.status < 400)
   const isHtml = !!response.headers.get('content-type')?.includes('text/html')
@@ -221,7 +222,7 @@ async function takeCheck(token, verdict) {
   }
   const response = await current.response
   clearTimeout(current.timer)
-  return response
+  return { ...response, errorShown: current.errorShown }
 }
 
 function onUpdate(payload) {
@@ -249,6 +250,7 @@ async function handleUpdate(payload) {
     return reload()
   }
   const failed = page && failure(page)
+  if (failed && page.errorShown) return log(payload, `${failed}, showing the error instead of reloading`)
   if (failed) return showFailure(payload, page, failed)
   const differently = payload?.verdict === 'changed' ? 're-rendered differently' : 'may depend on it'
   if (strategy === 'event') {
@@ -499,7 +501,11 @@ function keepsClientState(attribute, element) {
 }
 
 if (import.meta.hot) {
-  import.meta.hot.on(ERROR_EVENT, (data) => showError(data?.err))
+  import.meta.hot.on(ERROR_EVENT, (data) => {
+    // The error a check's render failed with comes before its verdict: it is what to show.
+    if (check) check.errorShown = true
+    showError(data?.err)
+  })
   import.meta.hot.on(CHECK_EVENT, onCheck)
   import.meta.hot.on(UPDATE_EVENT, onUpdate)
   watchNavigation()
