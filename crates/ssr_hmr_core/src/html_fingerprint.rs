@@ -323,7 +323,9 @@ impl HtmlFingerprint {
     let fragment_start = value.iter().position(|&b| b == b'#').filter(|&f| f > query_start);
     let query_end = fragment_start.unwrap_or(value.len());
     self.emit_slice(&value[..query_start]);
-    let kept = value[query_start + 1..query_end].split(|&b| b == b'&').filter(|param| !is_hmr_timestamp(param));
+    let kept = value[query_start + 1..query_end]
+      .split(|&b| b == b'&')
+      .filter(|param| !is_hmr_timestamp(param));
     for (n, param) in kept.enumerate() {
       self.emit(if n == 0 { b'?' } else { b'&' });
       self.emit_slice(param);
