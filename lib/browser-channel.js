@@ -17,7 +17,9 @@
 // A change is "in progress" from the client environment's hook for its file until every
 // environment's hooks ran (the plugin's hook runs in each; the window closes once the last one
 // and the hooks after it are done), so a send is attributed to the files in progress, or to the
-// file a `triggeredBy` names.
+// file a `triggeredBy` names. In a burst Vite handles several changes of one file at once (a
+// hook awaits the file's content while the next watcher event starts): the file's window stays
+// open until the last of them is done.
 
 import { debug } from './logger.js'
 
@@ -29,7 +31,7 @@ export class BrowserChannel {
   #hot
   #send
   #keepFrameworkReloads
-  /** @type {Map<string, { serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, timer: any }>} */
+  /** @type {Map<string, { open: number, serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, timer: any }>} */
   #changes = new Map()
   /** Full-reloads of other plugins replaced since the last decision. */
   replaced = 0
@@ -65,11 +67,12 @@ export class BrowserChannel {
 
   /** The client environment's hook for `file` runs first: its change begins. */
   begin(file) {
-    this.#end(file)
-    const change = { serverOnly: undefined, held: [], updatedInPlace: false }
-    change.timer = setTimeout(() => this.#end(file), MAX_CHANGE_MS)
+    let change = this.#changes.get(file)
+    if (!change) this.#changes.set(file, (change = { open: 0, serverOnly: undefined, held: [], updatedInPlace: false }))
+    change.open++
+    clearTimeout(change.timer)
+    change.timer = setTimeout(() => this.#close(file), MAX_CHANGE_MS)
     change.timer.unref?.()
-    this.#changes.set(file, change)
   }
 
   /** A server environment classified `file`. */
@@ -82,10 +85,13 @@ export class BrowserChannel {
 
   /** The last environment's hook for `file` ran: its change ends once the hooks after ours did. */
   end(file) {
-    setImmediate(() => this.#end(file))
+    setImmediate(() => {
+      const change = this.#changes.get(file)
+      if (change && --change.open <= 0) this.#close(file)
+    })
   }
 
-  #end(file) {
+  #close(file) {
     const change = this.#changes.get(file)
     if (!change) return
     clearTimeout(change.timer)
