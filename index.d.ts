@@ -122,6 +122,12 @@ export interface SsrHmrUpdatePayload {
   settling: boolean
   /** Server time of the update, `Date.now()`. */
   timestamp: number
+  /**
+   * Server files that do not compile right now, on the update of a tab whose page's
+   * dependencies are not known: the runtime shows their error (it arrives just before) instead
+   * of refreshing into a page that cannot render.
+   */
+  brokenFiles?: string[]
   /** @internal The check this update answers (the runtime holds its response). */
   check?: string
   /** @internal The stamp of the render that answered the check. */

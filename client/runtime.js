@@ -249,6 +249,10 @@ async function handleUpdate(payload) {
     log(payload, `could not be fetched (${page.error.message ?? page.error}), reloading`)
     return reload()
   }
+  if (payload?.brokenFiles?.length) {
+    // Its page renders differently while these do not compile (the error came just before).
+    return log(payload, `renders differently while ${payload.brokenFiles.join(', ')} does not compile, showing the error instead of refreshing`)
+  }
   const failed = page && failure(page)
   if (failed && page.errorShown) return log(payload, `${failed}, showing the error instead of reloading`)
   if (failed) return showFailure(payload, page, failed)

@@ -7,6 +7,7 @@
 
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { debug } from './logger.js'
 
 export class CompileCheck {
   /** @type {WeakSet<import('vite').EnvironmentModuleNode>} modules Vite transformed as code */
@@ -75,13 +76,17 @@ export class CompileCheck {
     for (const mod of environment.moduleGraph.getModulesByFile(file) ?? []) {
       // Only what Vite transformed before: a file a `?raw` import watches is a graph node
       // too, and transforming `notes.md` as code would "fail" for no reason.
-      if (!this.#transformed.has(mod)) continue
+      if (!this.#transformed.has(mod)) {
+        debug(`(${environment.name}) ${mod.url}: never transformed here, not compiled`)
+        continue
+      }
       // Compile what is on disk: a request may have cached an earlier write since Vite last
       // heard of the file (the watcher drops writes within 50 ms of each other).
       environment.moduleGraph.invalidateModule(mod)
       try {
         await environment.transformRequest(mod.url)
       } catch (error) {
+        debug(`(${environment.name}) ${mod.url} does not compile: ${error?.message ?? error}`)
         return error
       }
       // That transform filled Vite's cache, which tells a runner refreshing through the

@@ -218,6 +218,9 @@ export class DevSession {
     for (const { tab, event, data } of messages) {
       const client = this.tabs.clientOf(tab)
       if (!client) continue
+      // A tab of a page whose dependencies are unknown shows the compile error it may be
+      // seeing the effect of, instead of reloading into it.
+      if (data.brokenFiles?.length) this.#sendCompileError(client, data.brokenFiles)
       client.send({ type: 'custom', event, data: event === UPDATE_EVENT ? { ...data, timestamp: Date.now() } : data })
     }
     for (const outcome of outcomes) {
@@ -229,17 +232,24 @@ export class DevSession {
     }
   }
 
+  /** Sends `client` the compile error of the first of `brokenFiles` that has one. */
+  #sendCompileError(client, brokenFiles) {
+    const root = this.server.config.root
+    const broken = this.compileCheck.errorOf(brokenFiles, root)
+    if (broken) client.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(broken.error, root) } })
+    return broken
+  }
+
   /** The decision's tabs whose page uses a file that does not compile see it in an overlay. */
   #showCompileError(decision) {
     if (decision.errorTabs.length === 0) return
-    const root = this.server.config.root
-    const broken = this.compileCheck.errorOf(decision.brokenFiles, root)
+    const broken = this.compileCheck.errorOf(decision.brokenFiles, this.server.config.root)
     if (!broken) return
     let sent = 0
     for (const tab of decision.errorTabs) {
       const client = this.tabs.clientOf(tab)
       if (!client) continue
-      client.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(broken.error, root) } })
+      this.#sendCompileError(client, decision.brokenFiles)
       sent++
     }
     this.#logger.error(
@@ -308,6 +318,7 @@ export class DevSession {
       // With a render stamp the core has decided already; without one, what the socket
       // missed while unreported is sent if its page was affected.
       if (render === undefined && (held.reloadAll || held.pages.has(url))) {
+        if (held.data.brokenFiles?.length) this.#sendCompileError(client, held.data.brokenFiles)
         client.send({ type: 'custom', event: UPDATE_EVENT, data: { ...held.data, page: url } })
       }
     }

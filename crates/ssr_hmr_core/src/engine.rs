@@ -12,7 +12,9 @@ use crate::decision::{build_decision, Action, Decision, DecisionInputs, Strategy
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
 use crate::in_place::client_update_carries;
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
-use crate::messages::{parse_token, Message, TabMessage, UpdatePayload, UpdateTemplate, Verdict};
+use crate::messages::{
+  parse_token, Message, TabMessage, TabUpdate, UpdatePayload, UpdateTemplate, Verdict,
+};
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
 use crate::module_record::{Consumer, ModuleRecord};
@@ -21,7 +23,7 @@ use crate::pickup::Pickup;
 use crate::render_epochs::RenderEpochs;
 use crate::renders::{RenderId, Renders};
 use crate::tabs::{TabId, Tabs, NO_TAB};
-use crate::verification::{DecisionSummary, Outcome, Verification};
+use crate::verification::{CheckedTab, DecisionSummary, Outcome, Verification};
 
 /// Engine configuration. Caps bound memory whatever the browser or the app
 /// does; past a cap the oldest/least recently used entry is dropped, which
@@ -467,24 +469,26 @@ impl Engine {
     let mut unverified = Vec::new();
     for &tab in &decision.tabs {
       let page = self.tabs.page(tab);
+      let page_unknown = page.is_none_or(|page| self.roots.has_resolved_roots(page) != Some(true));
       let shown = page.zip(self.tabs.shown(tab)).and_then(|(page, render)| {
         self.renders.fingerprint_of(render, page).map(|fingerprint| (page.to_string(), fingerprint))
       });
       match shown {
-        Some((page, fingerprint)) => checks.push((tab, page, fingerprint)),
-        None => unverified.push((tab, page)),
+        Some((page, shown)) => checks.push((tab, page, shown, page_unknown)),
+        None => unverified.push((tab, page, page_unknown)),
       }
     }
-    let unverified_pages: Vec<Option<&str>> = unverified.iter().map(|&(_, page)| page).collect();
+    let unverified_pages: Vec<Option<&str>> = unverified.iter().map(|&(_, page, _)| page).collect();
     let id = self.verification.register(template.clone(), summary, &unverified_pages, checks.len());
-    for &(tab, page) in &unverified {
-      let update = template.update(page, Verdict::Unverified, &[], None, None);
+    for &(tab, page, page_unknown) in &unverified {
+      let update = template.update(TabUpdate::unverified(page, page_unknown), &[]);
       effects.messages.push(TabMessage { tab, message: Message::Update(Box::new(update)) });
     }
-    for (tab, page, fingerprint) in checks {
-      effects.messages.push(self.verification.start(id, tab, &page, fingerprint, now_ms));
+    for (tab, page, shown, page_unknown) in checks {
+      let checked = CheckedTab { tab, page: &page, shown, page_unknown };
+      effects.messages.push(self.verification.start(id, checked, now_ms));
     }
-    effects.unreported = Some(template.update(None, Verdict::Unverified, &[], None, None));
+    effects.unreported = Some(template.update(TabUpdate::unverified(None, true), &[]));
     id
   }
 
@@ -639,6 +643,27 @@ mod tests {
     let d = e.flush(1000.0).unwrap();
     assert!(d.tabs.contains(&unknown));
     assert!(!d.error_tabs.contains(&unknown));
+  }
+
+  #[test]
+  fn a_tab_of_unknown_page_is_told_which_files_do_not_compile_unless_its_output_is_unchanged() {
+    let (mut e, _a, _b) = two_pages();
+    let shown = render(&mut e, "/unknown", "<p>old</p>");
+    let unknown = e.open_tab(Some("/unknown"), Some(shown), 0.0);
+    let never_said = e.open_tab(None, None, 0.0);
+    e.set_compile_error("/app/a-data.ts", true);
+    e.on_server_change("ssr", "/app/a-data.ts", 0.0);
+    let decided = e.poll(1000.0);
+    let broken_of = |effects: &Effects, tab: TabId| {
+      effects.messages.iter().find_map(|m| match &m.message {
+        Message::Update(u) if m.tab == tab => Some(u.broken_files.clone()),
+        _ => None,
+      })
+    };
+    assert_eq!(broken_of(&decided, never_said), Some(vec!["a-data.ts".to_string()]));
+    let token = checks(&decided).into_iter().find(|(tab, _)| *tab == unknown).unwrap().1;
+    let changed = answer(&mut e, "/unknown", &token, "<p>new</p>");
+    assert_eq!(broken_of(&changed, unknown), Some(vec!["a-data.ts".to_string()]), "shows the error, not a 500");
   }
 
   #[test]

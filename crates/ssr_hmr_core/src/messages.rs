@@ -87,6 +87,11 @@ pub struct UpdatePayload {
   /// The stamp of the render that answered the check.
   #[serde(skip_serializing_if = "Option::is_none")]
   pub render: Option<RenderId>,
+  /// Server files that do not compile right now, for a tab whose page is not
+  /// known (so not told apart as an error tab): its page renders differently
+  /// while they are broken, so it shows their error instead of refreshing.
+  #[serde(skip_serializing_if = "Vec::is_empty")]
+  pub broken_files: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +131,27 @@ pub struct UpdateTemplate {
   pub pages: Vec<PageReport>,
   pub reload_all: bool,
   pub settling: bool,
+  /// Root-relative files whose last compile check failed.
+  pub broken_files: Vec<String>,
+}
+
+/// What one tab's update says besides what its decision does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabUpdate<'a> {
+  pub page: Option<&'a str>,
+  pub verdict: Verdict,
+  /// The check it answers, and the render that did.
+  pub check: Option<String>,
+  pub render: Option<RenderId>,
+  /// The tab's page has no recorded roots: what it depends on is not known.
+  pub page_unknown: bool,
+}
+
+impl<'a> TabUpdate<'a> {
+  /// The update of a tab that was not checked.
+  pub fn unverified(page: Option<&'a str>, page_unknown: bool) -> Self {
+    TabUpdate { page, verdict: Verdict::Unverified, check: None, render: None, page_unknown }
+  }
 }
 
 impl UpdateTemplate {
@@ -154,18 +180,18 @@ impl UpdateTemplate {
       pages,
       reload_all: decision.reload_all,
       settling: decision.settling,
+      broken_files: decision.broken_files.clone(),
     })
   }
 
-  /// The update for a tab showing `page`.
-  pub fn update(
-    &self,
-    page: Option<&str>,
-    verdict: Verdict,
-    verdicts_so_far: &[(Arc<str>, Verdict)],
-    check: Option<String>,
-    render: Option<RenderId>,
-  ) -> UpdatePayload {
+  /// The update of one tab.
+  pub fn update(&self, tab: TabUpdate, verdicts_so_far: &[(Arc<str>, Verdict)]) -> UpdatePayload {
+    let TabUpdate { page, verdict, check, render, page_unknown } = tab;
+    let broken_files = if page_unknown && verdict != Verdict::Unchanged {
+      self.broken_files.clone()
+    } else {
+      Vec::new()
+    };
     let pages = self
       .pages
       .iter()
@@ -185,6 +211,7 @@ impl UpdateTemplate {
       settling: self.settling,
       check,
       render,
+      broken_files,
     }
   }
 }
@@ -245,14 +272,22 @@ mod tests {
       ],
       reload_all: false,
       settling: false,
+      broken_files: vec!["src/broken.js".into()],
     };
-    let update = template.update(
-      Some("/about"),
-      Verdict::Changed,
-      &[(Arc::from("/"), Verdict::Unchanged)],
-      None,
-      Some(9),
-    );
+    let tab = TabUpdate {
+      page: Some("/about"),
+      verdict: Verdict::Changed,
+      check: None,
+      render: Some(9),
+      page_unknown: false,
+    };
+    let update = template.update(tab.clone(), &[(Arc::from("/"), Verdict::Unchanged)]);
+    assert!(update.broken_files.is_empty(), "a known page is told apart by the decision");
+    let unknown = template.update(TabUpdate { page_unknown: true, ..tab.clone() }, &[]);
+    assert_eq!(unknown.broken_files, ["src/broken.js"]);
+    let unchanged =
+      template.update(TabUpdate { page_unknown: true, verdict: Verdict::Unchanged, ..tab }, &[]);
+    assert!(unchanged.broken_files.is_empty());
     let json =
       serde_json::to_value(TabMessage { tab: 1, message: Message::Update(Box::new(update)) })
         .unwrap();

@@ -24,7 +24,9 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::decision::{Action, FilesByClass};
-use crate::messages::{token_text, CheckPayload, Message, TabMessage, UpdateTemplate, Verdict};
+use crate::messages::{
+  token_text, CheckPayload, Message, TabMessage, TabUpdate, UpdateTemplate, Verdict,
+};
 use crate::renders::RenderId;
 use crate::tabs::TabId;
 
@@ -75,6 +77,16 @@ pub struct Resolution {
   pub message: TabMessage,
 }
 
+/// A tab to check: the page it shows and the fingerprint of its render.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckedTab<'a> {
+  pub tab: TabId,
+  pub page: &'a str,
+  pub shown: u64,
+  /// What the page depends on is not known (no recorded roots).
+  pub page_unknown: bool,
+}
+
 struct PendingCheck {
   tab: TabId,
   page: Arc<str>,
@@ -83,6 +95,7 @@ struct PendingCheck {
   decision: DecisionId,
   deadline_ms: f64,
   render: Option<RenderId>,
+  page_unknown: bool,
 }
 
 struct PendingDecision {
@@ -198,21 +211,23 @@ impl Verification {
 
   /// Starts a check of `tab` (showing `page`, fingerprinted `shown`) for
   /// `decision`. A check the tab had not answered yet no longer counts.
-  pub fn start(
-    &mut self,
-    decision: DecisionId,
-    tab: TabId,
-    page: &str,
-    shown: u64,
-    now_ms: f64,
-  ) -> TabMessage {
+  pub fn start(&mut self, decision: DecisionId, tab: CheckedTab, now_ms: f64) -> TabMessage {
+    let CheckedTab { tab, page, shown, page_unknown } = tab;
     self.forget_check_of(tab);
     self.issued += 1;
     let token = self.random.hash_one(self.issued);
     let deadline_ms = if now_ms.is_finite() { now_ms + CHECK_TIMEOUT_MS } else { f64::MAX };
     self.checks.insert(
       token,
-      PendingCheck { tab, page: Arc::from(page), shown, decision, deadline_ms, render: None },
+      PendingCheck {
+        tab,
+        page: Arc::from(page),
+        shown,
+        decision,
+        deadline_ms,
+        render: None,
+        page_unknown,
+      },
     );
     self.by_tab.insert(tab, token);
     let settling = self.decisions.get(&decision).is_some_and(|d| d.template.settling);
@@ -312,13 +327,14 @@ impl Verification {
   ) -> Option<Resolution> {
     let decision = self.decisions.get_mut(&check.decision)?;
     decision.note(&check.page, verdict);
-    let update = decision.template.update(
-      Some(&check.page),
+    let tab = TabUpdate {
+      page: Some(&check.page),
       verdict,
-      &decision.verdicts,
-      Some(token_text(token)),
+      check: Some(token_text(token)),
       render,
-    );
+      page_unknown: check.page_unknown,
+    };
+    let update = decision.template.update(tab, &decision.verdicts);
     let message = TabMessage { tab: check.tab, message: Message::Update(Box::new(update)) };
     self.settle(check.decision);
     Some(Resolution { tab: check.tab, verdict, render, message })
@@ -346,6 +362,10 @@ mod tests {
   use crate::decision::Strategy;
   use crate::messages::{Reason, UpdatePayload};
 
+  fn checked(tab: TabId, page: &str, shown: u64) -> CheckedTab<'_> {
+    CheckedTab { tab, page, shown, page_unknown: false }
+  }
+
   fn template() -> Arc<UpdateTemplate> {
     Arc::new(UpdateTemplate {
       strategy: Strategy::Reload,
@@ -354,6 +374,7 @@ mod tests {
       pages: vec![],
       reload_all: false,
       settling: false,
+      broken_files: vec![],
     })
   }
 
@@ -385,8 +406,8 @@ mod tests {
   fn the_verdict_compares_the_check_render_with_the_render_the_tab_shows() {
     let mut v = Verification::default();
     let d = v.register(template(), summary(), &[], 2);
-    let a = token_of(&v.start(d, 1, "/a", 111, 0.0));
-    let b = token_of(&v.start(d, 2, "/b", 222, 0.0));
+    let a = token_of(&v.start(d, checked(1, "/a", 111), 0.0));
+    let b = token_of(&v.start(d, checked(2, "/b", 222), 0.0));
     assert_ne!(a, b);
     v.begin_render(a, 10);
     v.begin_render(b, 11);
@@ -408,7 +429,7 @@ mod tests {
   fn renders_that_answer_no_check_or_another_page_are_not_verdicts_of_it() {
     let mut v = Verification::default();
     let d = v.register(template(), summary(), &[], 1);
-    let token = token_of(&v.start(d, 1, "/a", 111, 0.0));
+    let token = token_of(&v.start(d, checked(1, "/a", 111), 0.0));
     assert!(v.end_render(5, "/a", Some(111)).is_none(), "an ordinary render");
     v.begin_render(token, 6);
     v.begin_render(token, 7);
@@ -420,7 +441,7 @@ mod tests {
   fn a_check_that_does_not_come_back_refreshes_its_tab_unverified() {
     let mut v = Verification::default();
     let d = v.register(template(), summary(), &[Some("/x")], 1);
-    v.start(d, 1, "/a", 111, 100.0);
+    v.start(d, checked(1, "/a", 111), 100.0);
     assert_eq!(v.next_deadline(), Some(100.0 + CHECK_TIMEOUT_MS));
     assert!(v.expire(100.0 + CHECK_TIMEOUT_MS - 1.0).is_empty());
     let expired = v.expire(100.0 + CHECK_TIMEOUT_MS);
@@ -436,10 +457,10 @@ mod tests {
   fn a_newer_check_of_the_same_tab_replaces_the_older_one() {
     let mut v = Verification::default();
     let first = v.register(template(), summary(), &[], 1);
-    let old = token_of(&v.start(first, 1, "/a", 111, 0.0));
+    let old = token_of(&v.start(first, checked(1, "/a", 111), 0.0));
     assert_eq!(v.take_outcomes().len(), 0);
     let second = v.register(template(), summary(), &[], 1);
-    let new = token_of(&v.start(second, 1, "/a", 111, 0.0));
+    let new = token_of(&v.start(second, checked(1, "/a", 111), 0.0));
     assert_eq!(v.take_outcomes().len(), 1, "the first decision has nothing left to wait for");
     v.begin_render(old, 1);
     assert!(v.end_render(1, "/a", Some(111)).is_none());
@@ -454,7 +475,7 @@ mod tests {
     v.register(template(), summary(), &[Some("/a")], 0);
     assert_eq!(v.take_outcomes()[0].refreshed, ["/a"]);
     let d = v.register(template(), summary(), &[], 1);
-    v.start(d, 4, "/b", 1, 0.0);
+    v.start(d, checked(4, "/b", 1), 0.0);
     v.close_tab(4);
     let outcome = v.take_outcomes().pop().unwrap();
     assert_eq!((outcome.refreshed_tabs, outcome.unchanged_tabs), (0, 0));
