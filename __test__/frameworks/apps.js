@@ -15,13 +15,24 @@ const brokenDataModule = (name) => (token) => `export const ${name} = '${name} $
 /** The same module, valid, throwing when evaluated: the render fails at run time. */
 const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
 
-function describeApp({ name, label, command, data, shared, vite, notes }) {
+function describeApp({ name, label, command, data, shared, vite, notes, staticRoutes = false, errorsAsPages = false }) {
   return {
     name,
     label,
     command,
     vite,
     notes,
+    /**
+     * The server imports every route statically: when /about's data module is broken, `/`
+     * fails to render too, and tab B may say so (an overlay over its page, never a reload).
+     */
+    staticRoutes,
+    /**
+     * A render that throws is answered as a normal page (200, HTML, Vite's client) with the
+     * framework's error page inside: nothing tells it from a page, so a tab is refreshed into
+     * it, and recovers from there on the fix.
+     */
+    errorsAsPages,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
     data: {
       A: { file: data.about, write: dataModule('about'), broken: brokenDataModule('about'), throwing: throwingDataModule('about'), initial: 'about v1' },
@@ -40,6 +51,7 @@ export const APPS = {
     command: viteCli,
     data: { home: 'src/data/home.js', about: 'src/data/about.js' },
     shared: 'src/shared/label.js',
+    staticRoutes: true,
   }),
   'react-router': describeApp({
     name: 'react-router',
@@ -48,6 +60,7 @@ export const APPS = {
     command: (port) => ['node_modules/@react-router/dev/bin.js', 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
     data: { home: 'app/data/home.js', about: 'app/data/about.js' },
     shared: 'app/components/shared.jsx',
+    staticRoutes: true,
   }),
   vike: describeApp({
     name: 'vike',
@@ -65,6 +78,7 @@ export const APPS = {
     command: viteCli,
     data: { home: 'app/data/home.js', about: 'app/data/about.js' },
     shared: 'app/shared/label.js',
+    errorsAsPages: true,
   }),
   cloudflare: describeApp({
     name: 'cloudflare',
@@ -73,5 +87,6 @@ export const APPS = {
     command: viteCli,
     data: { home: 'src/data/home.js', about: 'src/data/about.js' },
     shared: 'src/shared/label.js',
+    staticRoutes: true,
   }),
 }

@@ -176,7 +176,7 @@ export async function openTabs(browser, origin, { expectRuntime }) {
   await context.addInitScript(() => {
     const seen = new WeakSet()
     new MutationObserver(() => {
-      const overlay = document.querySelector('vite-error-overlay')
+      const overlay = document.querySelector('vite-error-overlay, ssr-hmr-error-overlay')
       if (!overlay || seen.has(overlay)) return
       seen.add(overlay)
       const message = overlay.shadowRoot?.querySelector('.message-body')?.textContent ?? ''
@@ -284,8 +284,9 @@ function createTabRecord(page, name, route, origin, clock) {
     await page.goto(origin + route, { waitUntil: 'load' })
     const document = tab.documents.length - 1
     if (document < documents) throw new Error(`tab ${name}: no document load for ${route}`)
-    await waitFor(() => tab.payloads.some((p) => p.document === document && p.payload.type === 'connected'), `tab ${name} (${route}) to connect to Vite's HMR websocket`)
-    if (expectRuntime) await waitFor(() => tab.sent.some((s) => s.document === document && s.payload.event === 'ssr-hmr:page'), `tab ${name} (${route}) to report its page`)
+    // A later document counts too: Vite's dependency optimizer may reload a page it just served.
+    await waitFor(() => tab.payloads.some((p) => p.document >= document && p.payload.type === 'connected'), `tab ${name} (${route}) to connect to Vite's HMR websocket`)
+    if (expectRuntime) await waitFor(() => tab.sent.some((s) => s.document >= document && s.payload.event === 'ssr-hmr:page'), `tab ${name} (${route}) to report its page`)
     // Hydration and every module the page loads: a tab is "open" once it stopped loading.
     await page.waitForLoadState('networkidle')
     await page.evaluate((marker) => (window[marker] = 'kept'), MARKER)
@@ -360,7 +361,7 @@ async function observeTab(tab, since, { selectors = ['#data', '#shared'] } = {})
     documents: loads.map(({ path, status, contentType, viteClient, loaded }) => ({ path, status, contentType, viteClient, loaded })),
     texts,
     marker: (await tab.evaluate((marker) => window[marker] ?? null, MARKER)) === 'kept',
-    overlayShownNow: (await tab.evaluate(() => !!document.querySelector('vite-error-overlay'))) === true,
+    overlayShownNow: (await tab.evaluate(() => !!document.querySelector('vite-error-overlay, ssr-hmr-error-overlay'))) === true,
     overlays: tab.overlays.filter(after).map(({ message }) => message),
     payloads: tab.payloads.filter(after).map(({ payload }) => describePayload(payload)),
     updatePayloads: tab.payloads.filter(after).filter(({ payload }) => payload.type === 'custom' && payload.event === 'ssr-hmr:update').map(({ payload }) => payload.data),

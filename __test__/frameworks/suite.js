@@ -48,12 +48,12 @@ export function describeFramework(appName, { plugins, positions = ['after', 'bef
 
         for (const [scenario, title] of Object.entries(TITLES)) {
           test(title, () => {
-            expect(problemsOf(scenario, observed, baseline), `${app.label}, ${position}, ${scenario}: dev server log ${observed.logFile}`).toEqual([])
+            expect(problemsOf(scenario, observed, baseline, app), `${app.label}, ${position}, ${scenario}: dev server log ${observed.logFile}`).toEqual([])
           })
         }
 
         test('never worse than without the plugin, in any scenario', () => {
-          const regressions = Object.keys(TITLES).flatMap((scenario) => regressionsOf(scenario, observed, baseline).map((text) => `${scenario}: ${text}`))
+          const regressions = Object.keys(TITLES).flatMap((scenario) => regressionsOf(scenario, observed, baseline, app).map((text) => `${scenario}: ${text}`))
           expect(regressions, `${app.label}, ${position}: dev server logs ${observed.logFile} and ${baseline.logFile}`).toEqual([])
         })
 
