@@ -7,7 +7,14 @@ import base from './vitest.config.js'
 import { INSTALLED_ENTRY, PLATFORM_PACKAGE } from './__test__/helpers/installed-package.js'
 
 export default defineConfig({
-  resolve: { alias: { 'vite-plugin-ssr-hmr': INSTALLED_ENTRY } },
+  resolve: {
+    alias: [
+      { find: /^vite-plugin-ssr-hmr$/, replacement: INSTALLED_ENTRY },
+      // A test that reaches into the plugin's own modules (the logger's debug switch) gets the
+      // installed copy's, the one the plugin under test uses.
+      { find: /^(\.\.\/)+lib\//, replacement: INSTALLED_ENTRY.replace(/index\.js$/, 'lib/') },
+    ],
+  },
   test: {
     ...base.test,
     name: PLATFORM_PACKAGE,
