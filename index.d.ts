@@ -44,15 +44,49 @@ export interface ChangedFiles {
 }
 
 /**
- * Data of the `ssr-hmr:update` event, sent only to the tabs whose page is stale, once the
- * server has applied the edits. Every strategy emits it first (listen with
- * `import.meta.hot.on('ssr-hmr:update', (data) => …)`); with `'event'` it is all that happens.
+ * What the server found when it rendered a tab's page again: `'changed'` (it renders
+ * differently from what the tab shows), `'unchanged'` (same output: the tab is left alone) or
+ * `'unverified'` (it could not compare: the tab shows no render the server fingerprinted, or
+ * the check did not come back; the tab refreshes, a stale tab being worse).
+ */
+export type SsrHmrVerdict = 'changed' | 'unchanged' | 'unverified'
+
+/**
+ * One of a page's render roots that reaches a changed module: the render's entry, or a module
+ * it took with `import()` (a route module, a loader), with the importer chain between them.
+ * A framework can revalidate only the loaders whose module is on a chain.
+ */
+export interface SsrHmrRootReach {
+  /** The root's module id, root-relative. */
+  root: string
+  /** The changed file, root-relative. */
+  file: string
+  /** Module ids from the changed module up to `root` (both included), root-relative. */
+  chain: string[]
+}
+
+/** A page the change may affect. */
+export interface SsrHmrPageReport {
+  /** Path and query. */
+  url: string
+  /** Set once a tab of this page was checked (`'changed'` if any of its tabs renders differently). */
+  verdict?: SsrHmrVerdict
+  /** The page's render roots that reach a changed module (empty when every page is refreshed). */
+  roots: SsrHmrRootReach[]
+}
+
+/**
+ * Data of the `ssr-hmr:update` event, sent to each tab whose page a change may have made
+ * stale, once the server has applied the edits and checked what the page renders now.
+ * Listen with `import.meta.hot.on('ssr-hmr:update', (data) => …)`. Every strategy emits it
+ * first; with `'event'` it is all that happens, and an `'unchanged'` verdict tells the app its
+ * server output did not change (it may still want to revalidate client data).
  */
 export interface SsrHmrUpdatePayload {
   /** The configured strategy; the page's `<meta name="ssr-hmr">` may override it. */
   strategy: RefreshStrategy
   /**
-   * Why the page is stale: `'server-only'` when modules that only server code runs changed
+   * Why the page may be stale: `'server-only'` when modules that only server code runs changed
    * (`files.serverOnly`), `'watched'` when only files matching the `watch` option did,
    * `'missed'` when this tab was reloading while a refresh of its page went out (its render
    * predates it; `files` is then empty).
@@ -60,17 +94,31 @@ export interface SsrHmrUpdatePayload {
   reason: 'server-only' | 'watched' | 'missed'
   /** Every file of the batch, root-relative (a burst of edits arrives as one batch). */
   files: ChangedFiles
-  /** URLs (path and query) of the pages known to depend on the change. */
-  pages: string[]
-  /** Every tab is refreshed because which pages depend on the change is not known. */
+  /** This tab's verdict. */
+  verdict: SsrHmrVerdict
+  /** This tab's page: path and query. */
+  page: string
+  /** The pages the change may affect, with the verdicts known so far and their roots. */
+  pages: SsrHmrPageReport[]
+  /** Every tab got an update because which pages depend on the change is not known. */
   reloadAll: boolean
   /**
    * Edits are still arriving (the batch was cut by `batch.maxWaitMs`): more updates will
    * follow, and the runtime folds them into one trailing refresh. `false` ends the burst.
    */
   settling: boolean
-  /** Server time of the decision, `Date.now()`. */
+  /** Server time of the update, `Date.now()`. */
   timestamp: number
+  /** @internal The check this update answers (the runtime holds its response). */
+  check?: string
+  /** @internal The stamp of the render that answered the check. */
+  render?: number
+}
+
+/** The server asks a tab to fetch its own page (runtime-internal). */
+export interface SsrHmrCheckMessage {
+  /** Sent back in the `x-ssr-hmr-check` header of the tab's request for its page. */
+  token: string
 }
 
 /** What the browser runtime tells the server about its tab (untrusted, validated there). */
@@ -78,11 +126,12 @@ export interface SsrHmrPageMessage {
   /** The page the tab shows: `location.pathname + location.search`. */
   url: string
   /**
-   * On the first report of a document: the render stamp the dev server sent in its
-   * `Server-Timing: ssr-hmr;desc="…"` header. It lets the server refresh a tab that missed a
-   * refresh while it was reloading.
+   * The stamp of the render the tab shows, from the dev server's
+   * `Server-Timing: ssr-hmr;desc="…"` header: on the first report of a document, and after a
+   * morph. It tells the server what the tab shows, and whether it missed a refresh while it
+   * was reloading.
    */
-  renderedEpoch?: number
+  render?: number
 }
 
 // Types `import.meta.hot.on('ssr-hmr:update', …)` and `import.meta.hot.send('ssr-hmr:page', …)`
@@ -90,6 +139,7 @@ export interface SsrHmrPageMessage {
 declare module 'vite/types/customEvent.d.ts' {
   interface CustomEventMap {
     'ssr-hmr:update': SsrHmrUpdatePayload
+    'ssr-hmr:check': SsrHmrCheckMessage
     'ssr-hmr:page': SsrHmrPageMessage
   }
 }

@@ -54,7 +54,7 @@ export function buildJsReference(graph) {
 export function trackPages(cores, graph) {
   const pages = graph.pages.slice(0, TRACKED_PAGES)
   for (const core of cores) {
-    for (const page of pages) core.recordPageRoots(page.url, 'ssr', page.roots)
+    for (const page of pages) core.recordPageRoots(page.url, 'ssr', core instanceof JsReferenceCore ? page.roots : page.roots.map((id) => ({ id })))
     for (let t = 0; t < OPEN_TABS; t++) core.openTab(pages[(t * 7) % pages.length].url, null, 0)
   }
 }
@@ -64,7 +64,7 @@ export function nativeDecision(core, files, clock) {
   const now = clock.next()
   // As the shim does: the ids to invalidate come as one JSON array per hook.
   for (const file of files) JSON.parse(core.onServerChange('ssr', file, now).invalidateJson)
-  return JSON.parse(core.flush(now + MAX_WAIT_MS))
+  return JSON.parse(core.poll(now + MAX_WAIT_MS)).decision
 }
 
 function jsDecision(core, files, clock) {
@@ -118,7 +118,7 @@ function profileNative(core, editSets) {
     let strings = 0
     parts.onServerChange.push(timeMs(() => { for (const f of files) strings += JSON.parse(core.onServerChange('ssr', f, now).invalidateJson).length }))
     let json
-    parts.flush.push(timeMs(() => (json = core.flush(now + MAX_WAIT_MS))))
+    parts.flush.push(timeMs(() => (json = core.poll(now + MAX_WAIT_MS))))
     parts.parse.push(timeMs(() => JSON.parse(json)))
     parts.jsonBytes.push(json.length)
     parts.invalidateStrings.push(strings)
@@ -146,9 +146,9 @@ function profileHubEdit({ native, js }, reps) {
       }),
     )
     let json
-    parts.flush.push(timeMs(() => (json = native.flush(now + MAX_WAIT_MS))))
+    parts.flush.push(timeMs(() => (json = native.poll(now + MAX_WAIT_MS))))
     let decision
-    parts.parse.push(timeMs(() => (decision = JSON.parse(json))))
+    parts.parse.push(timeMs(() => (decision = JSON.parse(json).decision)))
     parts.js.push(timeMs(() => jsDecision(js, [file], clock)))
     shape = { invalidate: change.invalidate.length, pages: decision.pages.length, tabs: decision.tabs.length, jsonBytes: json.length }
   }

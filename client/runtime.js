@@ -1,11 +1,18 @@
 // Browser runtime of vite-plugin-ssr-hmr, loaded in every page that loads Vite's client (dev
-// only). It tells the dev server which URL this tab shows, and carries out the refresh the
-// server decided for this tab when a server-only edit made its page stale:
+// only). It tells the dev server which URL this tab shows and which server render it was
+// served, answers the server's checks, and carries out the refresh the server decided:
 //   'reload'  reload the page;
-//   'morph'   fetch the page again and morph the document in place (idiomorph), keeping
+//   'morph'   morph the document in place to the page's new HTML (idiomorph), keeping
 //             scroll, focus, typed text, open <details>/<dialog> and permanent subtrees;
 //   'event'   nothing: frameworks re-fetch their own data on the `ssr-hmr:update` event.
 // The page can override the configured strategy with <meta name="ssr-hmr" content="…">.
+//
+// A change that may have made this page stale first reaches the tab as `ssr-hmr:check`: the
+// tab fetches its own URL (its cookies, its query) with the check's token; the server
+// compares that render with the one the tab shows and answers with `ssr-hmr:update`, whose
+// verdict says whether the page changed. An unchanged page is left alone; a morph uses the
+// HTML the check fetched; a page that now answers with a server error shows it in Vite's
+// overlay instead of being reloaded into it.
 //
 // Bursts (branch switch, save-all, codegen) reach a tab as several updates, each sent once the
 // server has applied the edits so far. The first one refreshes at once; while the server says
@@ -15,8 +22,10 @@
 // delayed. That memory survives this runtime's own reloads.
 
 const PAGE_EVENT = 'ssr-hmr:page'
-const SERVER_TIMING_NAME = 'ssr-hmr'
+const CHECK_EVENT = 'ssr-hmr:check'
 const UPDATE_EVENT = 'ssr-hmr:update'
+const CHECK_HEADER = 'x-ssr-hmr-check'
+const SERVER_TIMING_NAME = 'ssr-hmr'
 const STRATEGIES = ['reload', 'morph', 'event']
 // The plugin's options, filled in when it serves this file. `settleMs` is the longest gap
 // between two updates of one burst: the server's batch quiet time plus its longest wait,
@@ -25,6 +34,10 @@ const CONFIG = { refresh: 'reload', settleMs: 530 } // @ssr-hmr-config
 const BURST_KEY = 'ssr-hmr:burst'
 const PERMANENT = 'data-ssr-hmr-permanent'
 const STYLESHEET_TIMEOUT_MS = 3000
+// Past the server's own limit on a check: a verdict lost on the way must not leave the tab stale.
+const VERDICT_TIMEOUT_MS = 15000
+const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+const MAX_ERROR_TEXT = 4000
 
 let reportedUrl
 let reloading = false
@@ -34,23 +47,36 @@ let reloading = false
  */
 const burst = loadBurst()
 let trailingRefresh = null
+/** A check waiting for its burst to settle. */
+let deferredCheck = null
 /** The running morph, if any, and whether another update arrived while it ran. */
 let morphing = null
 let morphAgain = false
+/** The check in flight: `{ token, url, controller, response, timer }`. */
+let check = null
+/** The error overlay this runtime showed for a failing render. */
+let shownError = null
 
 function currentUrl() {
   return location.pathname + location.search
 }
 
-/**
- * The stamp the dev server put on this document's render (`Server-Timing`), reported once
- * with the first report: if a refresh of this page went out while the tab was reloading,
- * the server sees that this render predates it.
- */
-function renderedEpoch() {
-  const timing = performance.getEntriesByType?.('navigation')[0]?.serverTiming
-  const stamp = timing?.find((entry) => entry.name === SERVER_TIMING_NAME)?.description
+/** The render stamp the dev server put in a response's `Server-Timing`. */
+function stampOf(timings) {
+  const stamp = timings?.find((entry) => entry.name === SERVER_TIMING_NAME)?.description
   return stamp === undefined || stamp === '' ? undefined : Number(stamp)
+}
+
+/** The stamp of this document's render, if the dev server rendered it. */
+function documentStamp() {
+  return stampOf(performance.getEntriesByType?.('navigation')[0]?.serverTiming)
+}
+
+/** `ssr-hmr;desc="12", app;dur=3` → 12. */
+function responseStamp(response) {
+  const header = response.headers.get('server-timing') ?? ''
+  const match = new RegExp(`(?:^|,)\\s*${SERVER_TIMING_NAME}\\s*;\\s*desc="?(\\d+)`).exec(header)
+  return match ? Number(match[1]) : undefined
 }
 
 /** The server keys pages by path and query; a hash change is the same page. */
@@ -59,7 +85,12 @@ function reportPage() {
   if (url === reportedUrl) return
   const first = reportedUrl === undefined
   reportedUrl = url
-  import.meta.hot.send(PAGE_EVENT, first ? { url, renderedEpoch: renderedEpoch() } : { url })
+  import.meta.hot.send(PAGE_EVENT, first ? { url, render: documentStamp() } : { url })
+}
+
+/** The tab now shows render `render` of its page (after a morph, or the app's own update). */
+function reportRender(render) {
+  if (render !== undefined) import.meta.hot.send(PAGE_EVENT, { url: currentUrl(), render })
 }
 
 /** Client-side routers move with the history API; the server must follow the tab. */
@@ -97,32 +128,160 @@ function saveBurst() {
   }
 }
 
+/**
+ * Fetches this tab's URL as a reload would ask for it, with its cookies and without
+ * following redirects, and reads what came back.
+ */
+async function fetchPage(url, { token, signal } = {}) {
+  const headers = { accept: ACCEPT_HTML }
+  if (token) headers[CHECK_HEADER] = token
+  const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', redirect: 'manual', headers, signal })
+  const redirected = response.type === 'opaqueredirect' || response.redirected || (response.status >= 300 && response.status < 400)
+  const isHtml = !!response.headers.get('content-type')?.includes('text/html')
+  const text = redirected ? '' : await response.text()
+  return { url, status: response.status, redirected, isHtml, text, render: responseStamp(response) }
+}
+
+/** A render the tab must not be reloaded into: a server error, or not a page at all. */
+function failure(page) {
+  if (page.redirected) return undefined
+  if (page.status >= 500) return `answers ${page.status}`
+  if (!page.isHtml) return `answers ${page.status} with no HTML`
+  return undefined
+}
+
+/**
+ * The server asks: does this page render differently now? The tab fetches it and the server
+ * compares. While a burst of edits goes on (`settling`), the fetch waits for the burst to
+ * settle and answers only the last check: one extra render per burst, on the final code.
+ */
+function onCheck(data) {
+  const token = data?.token
+  if (typeof token !== 'string') return
+  if (noteBurstActivity(data.settling)) {
+    clearTimeout(deferredCheck)
+    deferredCheck = setTimeout(() => {
+      deferredCheck = null
+      startCheck(token)
+    }, CONFIG.settleMs)
+    return
+  }
+  clearTimeout(deferredCheck)
+  deferredCheck = null
+  startCheck(token)
+}
+
+/**
+ * An update or check arrived: returns whether it belongs to a burst that is still going on,
+ * so that acting on it should wait. The server says whether more is coming (`settling`);
+ * the update that ends a burst, or a lone edit, is acted on at once.
+ */
+function noteBurstActivity(settling) {
+  const now = Date.now()
+  const waiting = trailingRefresh !== null || deferredCheck !== null
+  const inBurst = settling !== false && (waiting || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs)
+  burst.activeAt = burst.updateAt = now
+  saveBurst()
+  return inBurst
+}
+
+function startCheck(token) {
+  check?.controller.abort()
+  const controller = new AbortController()
+  const url = location.href
+  const current = { token, url, controller }
+  current.response = fetchPage(url, { token, signal: controller.signal }).catch((error) => ({ url, error }))
+  // The verdict should follow the response at once; if it never comes, refresh anyway.
+  current.response.then(() => {
+    if (check !== current) return
+    current.timer = setTimeout(() => {
+      if (check !== current) return
+      check = null
+      console.warn('[ssr-hmr] no verdict from the dev server for this page, reloading')
+      reload()
+    }, VERDICT_TIMEOUT_MS)
+  })
+  check = current
+}
+
+/**
+ * The response of the check `token`, if this tab made it and the server judged it. A check
+ * the server gave up on (`unverified`) may still hang: it is dropped.
+ */
+async function takeCheck(token, verdict) {
+  if (!token || check?.token !== token) return undefined
+  const current = check
+  check = null
+  clearTimeout(current.timer)
+  if (verdict === 'unverified') {
+    current.controller.abort()
+    return undefined
+  }
+  const response = await current.response
+  clearTimeout(current.timer)
+  return response
+}
+
 function onUpdate(payload) {
   // Vite calls every listener of this event in turn; acting in a microtask lets the app's
   // own listeners see the update before the page changes. Returning nothing matters too:
   // Vite handles HMR messages one at a time and would wait for a returned promise.
   queueMicrotask(() => {
-    const strategy = pageStrategy(payload?.strategy)
-    if (strategy === 'event') return
-    const now = Date.now()
-    // The server says whether the burst goes on (`settling`): only then do later updates fold
-    // into the trailing refresh. The update that ends a burst, or a lone edit, refreshes now.
-    const burstGoesOn = payload?.settling !== false
-    const inBurst = burstGoesOn && (trailingRefresh !== null || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs)
-    burst.activeAt = burst.updateAt = now
-    saveBurst()
-    if (inBurst) return refreshLater(strategy)
-    clearTimeout(trailingRefresh)
-    trailingRefresh = null
-    refresh(strategy)
+    handleUpdate(payload).catch((error) => {
+      console.warn(`[ssr-hmr] handling an update failed, reloading instead: ${error?.message ?? error}`)
+      reload()
+    })
   })
 }
 
-function refresh(strategy) {
+async function handleUpdate(payload) {
+  const strategy = pageStrategy(payload?.strategy)
+  const page = await takeCheck(payload?.check, payload?.verdict)
+  if (payload?.verdict === 'unchanged') {
+    log(payload, 'output unchanged, not refreshed')
+    clearShownError()
+    return
+  }
+  if (page?.error) {
+    log(payload, `could not be fetched (${page.error.message ?? page.error}), reloading`)
+    return reload()
+  }
+  const failed = page && failure(page)
+  if (failed) return showFailure(payload, page, failed)
+  const differently = payload?.verdict === 'changed' ? 're-rendered differently' : 'may depend on it'
+  if (strategy === 'event') {
+    log(payload, `${differently}, ${UPDATE_EVENT} left to the app`)
+    clearShownError()
+    // The app updates itself to the page's new render.
+    return reportRender(page?.render)
+  }
+  // A checked update already waited for its burst to settle (its check did); an unchecked
+  // one folds into the trailing refresh of a burst that goes on.
+  if (!page && noteBurstActivity(payload?.settling)) {
+    log(payload, `${differently}, refreshing when the burst of edits ends`)
+    return refreshLater(strategy)
+  }
+  clearTimeout(trailingRefresh)
+  trailingRefresh = null
+  log(payload, `${differently}, ${strategy === 'morph' ? 'morphing' : 'reloading'}`)
+  refresh(strategy, page)
+}
+
+/** `[ssr-hmr] src/data/team.js changed: /about re-rendered differently, reloading`. */
+function log(payload, what) {
+  const files = payload?.files ?? {}
+  const changed = [...(files.serverOnly ?? []), ...(files.watched ?? [])]
+  const subject = changed.length === 0 ? 'a refresh this tab missed' : `${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''} changed`
+  console.debug(`[ssr-hmr] ${subject}: ${currentUrl()} ${what}`)
+}
+
+/** `page`: this page's new render, when a check fetched it. */
+function refresh(strategy, page) {
   burst.activeAt = Date.now()
   saveBurst()
-  if (strategy === 'morph') morphSoon()
-  else reload()
+  if (strategy === 'morph') return morphSoon(page)
+  if (page) return reload()
+  reloadUnlessFailing()
 }
 
 /** (Re)arms the trailing refresh of a burst. */
@@ -134,6 +293,19 @@ function refreshLater(strategy) {
   }, CONFIG.settleMs)
 }
 
+/** Reloads, unless the page now fails to render: that is shown here instead. */
+async function reloadUnlessFailing() {
+  let page
+  try {
+    page = await fetchPage(location.href)
+  } catch {
+    return reload()
+  }
+  const failed = failure(page)
+  if (failed) return showFailure(undefined, page, failed)
+  reload()
+}
+
 function reload() {
   // Once a reload is under way, later updates are already covered by it.
   if (reloading) return
@@ -143,8 +315,32 @@ function reload() {
   location.reload()
 }
 
+/**
+ * The page now fails to render (a 500 from the framework, a text error page): reloading
+ * would strand the tab on a document that cannot recover. Vite's overlay shows the error;
+ * the next edit that makes the page render again refreshes the tab.
+ */
+function showFailure(payload, page, failed) {
+  if (payload) log(payload, `${failed}, showing the error instead of reloading`)
+  let body = page.text
+  if (page.isHtml) body = new DOMParser().parseFromString(page.text, 'text/html').body?.textContent ?? ''
+  body = body.trim().slice(0, MAX_ERROR_TEXT)
+  const message = `[ssr-hmr] ${new URL(page.url).pathname} ${failed}${body ? `:\n\n${body}` : ''}`
+  console.error(message)
+  const ErrorOverlay = customElements.get('vite-error-overlay')
+  if (!ErrorOverlay) return
+  clearShownError()
+  shownError = new ErrorOverlay({ message, stack: '' })
+  document.body.appendChild(shownError)
+}
+
+function clearShownError() {
+  shownError?.remove()
+  shownError = null
+}
+
 /** At most one morph runs; updates that arrive meanwhile become a single follow-up morph. */
-function morphSoon() {
+function morphSoon(page) {
   if (reloading) return
   if (morphing) {
     morphAgain = true
@@ -152,9 +348,11 @@ function morphSoon() {
   }
   morphing = (async () => {
     try {
+      let next = page
       do {
         morphAgain = false
-        await morphPage()
+        await morphPage(next)
+        next = undefined
       } while (morphAgain && !reloading)
     } catch (error) {
       console.warn(`[ssr-hmr] morph failed, reloading instead: ${error?.message ?? error}`)
@@ -173,26 +371,21 @@ function loadIdiomorph() {
   return idiomorph
 }
 
-async function morphPage() {
+/** Morphs the document to `page` (a render fetched for this URL), or to a fresh one. */
+async function morphPage(page) {
   const url = location.href
-  // The tab's own URL, with its cookies, as a reload would ask for it.
-  const [response, Idiomorph] = await Promise.all([
-    fetch(url, { credentials: 'same-origin', cache: 'no-store', redirect: 'manual', headers: { accept: 'text/html' } }),
-    loadIdiomorph(),
-  ])
-  if (response.type === 'opaqueredirect' || response.redirected) throw new Error('the page redirects')
-  if (response.status >= 500 || response.status < 200 || (response.status >= 300 && response.status < 400)) {
-    throw new Error(`the page answered ${response.status}`)
-  }
-  if (!response.headers.get('content-type')?.includes('text/html')) throw new Error('the page is not HTML')
-  const html = await response.text()
+  const [fetched, Idiomorph] = await Promise.all([page?.url === url ? page : fetchPage(url), loadIdiomorph()])
+  if (fetched.redirected) throw new Error('the page redirects')
+  const failed = failure(fetched)
+  if (failed) return showFailure(undefined, fetched, failed)
+  if (fetched.status < 200 || fetched.status >= 300) throw new Error(`the page answered ${fetched.status}`)
   // A client-side navigation while fetching: this HTML is for a page the tab left.
   if (location.href !== url) {
     morphAgain = true
     return
   }
   // DOMParser marks its scripts as already run, so nodes cloned from it never execute.
-  const next = new DOMParser().parseFromString(html, 'text/html')
+  const next = new DOMParser().parseFromString(fetched.text, 'text/html')
   const added = addedScript(next)
   if (added) throw new Error(`a script changed (${added}), which only a reload runs`)
 
@@ -213,6 +406,8 @@ async function morphPage() {
   if (scrollX !== scroll[0] || scrollY !== scroll[1]) scrollTo(scroll[0], scroll[1])
   // The page now shows what the server renders: an error overlay from before is obsolete.
   for (const overlay of document.querySelectorAll('vite-error-overlay')) overlay.remove()
+  shownError = null
+  reportRender(fetched.render)
 }
 
 /**
@@ -281,6 +476,7 @@ function keepsClientState(attribute, element) {
 }
 
 if (import.meta.hot) {
+  import.meta.hot.on(CHECK_EVENT, onCheck)
   import.meta.hot.on(UPDATE_EVENT, onUpdate)
   watchNavigation()
   reportPage()
@@ -294,7 +490,7 @@ if (import.meta.hot) {
     delete burst.reloadAt
     burst.activeAt = Date.now()
     saveBurst()
-    if (burst.updateAt > reloadedAt && renderedEpoch() === undefined) refreshLater(pageStrategy(CONFIG.refresh))
+    if (burst.updateAt > reloadedAt && documentStamp() === undefined) refreshLater(pageStrategy(CONFIG.refresh))
   }
   // Pages that morph fetch idiomorph ahead of the first edit.
   if (pageStrategy(CONFIG.refresh) === 'morph') loadIdiomorph().catch(() => {})

@@ -5,8 +5,8 @@
 import { performance } from 'node:perf_hooks'
 import { CompileCheck } from './compile-check.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
-import { colors, debug, decisionLine, invalidatedCount, plural } from './logger.js'
-import { TabRegistry } from './tab-registry.js'
+import { colors, debug, outcomeLine, plural } from './logger.js'
+import { NO_TAB, TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
 
@@ -38,6 +38,8 @@ export class DevSession {
   #disposers = []
   /** Sockets that have not said yet which page they show, with the update they missed. */
   #unreported = new Map()
+  /** The plugin's own work (ms) for each decision not logged yet. */
+  #workByDecision = new Map()
 
   constructor(binding, options, server) {
     this.server = server
@@ -149,26 +151,14 @@ export class DevSession {
       this.server.ws.send({ type: 'full-reload', path: '*' })
       this.#logger.info(colors.green('ssr-hmr ') + 'page reload (every tab, after an internal error)', { timestamp: true })
     }
-    // Only a due batch is compiled: checking reads the files, as the decision's refresh will.
     if (!this.guard('scheduling', (core) => (core.nextDeadline() ?? Infinity) <= performance.now())) return this.#scheduleFlush()
+    // Compiled only when due: checking reads the files, as the decision's refresh will.
     const checkStarted = performance.now()
     const checked = await this.compileCheck.run()
-    const checkMs = performance.now() - checkStarted
     if (this.#disposed) return
-    if (checked) debug(`compile check of ${plural(checked, 'server-only file')}: ${checkMs.toFixed(1)} ms`)
-    const json = this.guard('flushing', (core) => core.flush(performance.now()))
-    if (json === undefined) return
-    if (json === null) return this.#scheduleFlush()
-    const decision = JSON.parse(json)
-    const work = this.#batchWork
-    this.#batchWork = { ms: 0, firstChangeAt: undefined }
-    debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
-    if (decision.action === 'passthrough') {
-      this.#logServerUpdate(decision, work.ms)
-      return this.#scheduleFlush()
-    }
-    this.#showCompileError(decision)
-    this.#carryOut(decision, work.ms)
+    if (checked) debug(`compile check of ${plural(checked, 'server-only file')}: ${(performance.now() - checkStarted).toFixed(1)} ms`)
+    const json = this.guard('deciding', (core) => core.poll(performance.now()))
+    if (json) this.#apply(JSON.parse(json))
     this.#scheduleFlush()
   }
 
@@ -181,10 +171,34 @@ export class DevSession {
     }
   }
 
-  /** A decision that refreshes no tab may still have updated the server (a shared file). */
-  #logServerUpdate(decision, workMs) {
-    if (invalidatedCount(decision) === 0) return
-    this.#logger.info(decisionLine(decision, { ms: workMs }), { timestamp: true })
+  /**
+   * Carries out what the core decided: the decision's compile-error overlays, each tab's
+   * check or update, what sockets that have not reported yet will get, and one log line per
+   * decision whose checks are all answered.
+   */
+  #apply({ decision, unreported, messages, outcomes }) {
+    if (decision) {
+      const work = this.#batchWork
+      this.#batchWork = { ms: 0, firstChangeAt: undefined }
+      this.#workByDecision.set(decision.id, work.ms)
+      debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
+      for (const { file, page, chain } of decision.explanations) {
+        debug(`${file} → ${page}: ${chain.map((id) => relative(this.server, id)).join(' ← ')}`)
+      }
+      this.#showCompileError(decision)
+      if (unreported) this.#reachUnreported(decision, unreported)
+    }
+    for (const { tab, event, data } of messages) {
+      const client = this.tabs.clientOf(tab)
+      if (!client) continue
+      client.send({ type: 'custom', event, data: event === UPDATE_EVENT ? { ...data, timestamp: Date.now() } : data })
+    }
+    for (const outcome of outcomes) {
+      const ms = this.#workByDecision.get(outcome.id) ?? 0
+      this.#workByDecision.delete(outcome.id)
+      const line = outcomeLine(outcome, { ms, total: this.server.ws.clients.size })
+      if (line) this.#logger.info(line, { timestamp: true })
+    }
   }
 
   /** The decision's tabs whose page uses a file that does not compile see Vite's overlay. */
@@ -206,49 +220,18 @@ export class DevSession {
     )
   }
 
-  #carryOut(decision, workMs) {
-    const data = {
-      strategy: decision.action,
-      reason: reasonOf(decision.files),
-      files: decision.files,
-      pages: decision.pages,
-      reloadAll: decision.reloadAll,
-      settling: decision.settling,
-      timestamp: Date.now(),
-    }
-    const sent = this.#sendToTabs(decision, { type: 'custom', event: UPDATE_EVENT, data })
-    // Every affected tab is showing a compile error: that was logged already.
-    if (sent === 0 && decision.errorTabs.length > 0) return
-    const total = this.server.ws.clients.size
-    this.#logger.info(decisionLine(decision, { ms: workMs, sent, total }), { timestamp: true })
-    for (const { file, page, chain } of decision.explanations) {
-      debug(`${file} → ${page}: ${chain.map((id) => relative(this.server, id)).join(' ← ')}`)
-    }
-  }
-
-  /** Sends to the decision's tabs; sockets that have not said which page they show wait for it. */
-  #sendToTabs(decision, payload) {
-    const showingError = new Set(decision.errorTabs)
-    const targets = new Set()
+  /**
+   * Sockets the core has no tab for: those that have not said which page they show wait for
+   * it, and those past the core's tab cap get every refresh of a decision that reaches every
+   * tab.
+   */
+  #reachUnreported(decision, payload) {
+    const data = { ...payload, timestamp: Date.now() }
     for (const client of this.server.ws.clients) {
       const tab = this.tabs.tabOf(client)
-      if (decision.reloadAll && !showingError.has(tab)) targets.add(client)
+      if (tab === undefined) this.#holdUntilReported(client, decision, data)
+      else if (tab === NO_TAB && decision.reloadAll) client.send({ type: 'custom', event: UPDATE_EVENT, data })
     }
-    for (const tab of decision.tabs) {
-      const client = this.tabs.clientOf(tab)
-      if (client) targets.add(client)
-    }
-    let sent = 0
-    for (const client of this.server.ws.clients) {
-      if (this.tabs.tabOf(client) === undefined) {
-        this.#holdUntilReported(client, decision, payload)
-        sent++
-      } else if (targets.has(client)) {
-        client.send(payload)
-        sent++
-      }
-    }
-    return sent
   }
 
   /**
@@ -257,10 +240,10 @@ export class DevSession {
    * would cost that tab an extra reload, so what it missed waits for its report and is then
    * sent only if its page is affected. A socket that never reports gets a full reload.
    */
-  #holdUntilReported(client, decision, payload) {
+  #holdUntilReported(client, decision, data) {
     let held = this.#unreported.get(client)
     if (!held) {
-      held = { payload, pages: new Set(), reloadAll: false }
+      held = { data, pages: new Set(), reloadAll: false }
       held.timer = setTimeout(() => {
         this.#unreported.delete(client)
         client.send({ type: 'full-reload', path: '*' })
@@ -268,22 +251,24 @@ export class DevSession {
       held.timer.unref?.()
       this.#unreported.set(client, held)
     }
-    held.payload = payload
+    held.data = data
     held.reloadAll ||= decision.reloadAll
     for (const page of decision.pages) held.pages.add(page)
   }
 
   /**
-   * A tab told us which URL it shows, and for a server-rendered document the epoch its render
-   * was stamped with: the core then knows whether it missed a refresh while it had no socket.
+   * A tab told us which URL it shows and, for a server-rendered document, the stamp of its
+   * render: the core then knows what it shows, and whether it missed a refresh while it had
+   * no socket. A known tab reporting again moved on the client, or (with a stamp) now shows
+   * the render it morphed to.
    */
-  reportPage(client, url, renderedEpoch) {
+  reportPage(client, url, render) {
     const known = this.tabs.tabOf(client)
     if (known !== undefined) {
-      this.guard('tracking a tab', (core) => core.navigateTab(known, url))
+      this.guard('tracking a tab', (core) => core.navigateTab(known, url, render))
       return
     }
-    const tab = this.guard('tracking a tab', (core) => core.openTab(url, renderedEpoch, performance.now()))
+    const tab = this.guard('tracking a tab', (core) => core.openTab(url, render, performance.now()))
     if (tab === undefined) return
     this.tabs.add(tab, client)
     client.socket?.once?.('close', () => this.forgetTab(client))
@@ -294,7 +279,9 @@ export class DevSession {
       this.#unreported.delete(client)
       // With a render stamp the core has decided already; without one, what the socket
       // missed while unreported is sent if its page was affected.
-      if (renderedEpoch === undefined && (held.reloadAll || held.pages.has(url))) client.send(held.payload)
+      if (render === undefined && (held.reloadAll || held.pages.has(url))) {
+        client.send({ type: 'custom', event: UPDATE_EVENT, data: { ...held.data, page: url } })
+      }
     }
   }
 
@@ -303,8 +290,23 @@ export class DevSession {
     if (tab !== undefined) this.guard('forgetting a tab', (core) => core.closeTab(tab))
   }
 
-  recordPageRoots(url, environmentName, roots) {
-    this.guard('recording page modules', (core) => core.recordPageRoots(url, environmentName, roots))
+  recordPageRoots(url, environmentName, fetched) {
+    this.guard('recording page modules', (core) => core.recordPageRoots(url, environmentName, fetched))
+  }
+
+  /** An HTML response is sending its headers: its render stamp. */
+  beginRender(url, status, location, check) {
+    return this.guard('stamping a render', (core) => core.beginRender(url, status, location, check))
+  }
+
+  writeRender(render, bytes) {
+    this.guard('fingerprinting a render', (core) => core.writeRender(render, bytes))
+  }
+
+  /** A render ended; if it answered a check, its tab is told the verdict now. */
+  endRender(render, complete) {
+    const json = this.guard('fingerprinting a render', (core) => core.endRender(render, complete))
+    if (json) this.#apply(JSON.parse(json))
   }
 
   /** Registers cleanup (listeners, wrappers) to run when the session ends. */
@@ -328,13 +330,6 @@ export class DevSession {
   get disposed() {
     return this.#disposed
   }
-}
-
-/** What made the page stale: a server-only edit, a watched file, or a refresh the tab missed. */
-function reasonOf(files) {
-  if (files.serverOnly.length > 0) return 'server-only'
-  if (files.watched.length > 0) return 'watched'
-  return 'missed'
 }
 
 function relative(server, file) {

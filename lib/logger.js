@@ -25,42 +25,57 @@ export function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 
-/** `src/a.js (server-only), src/b.js (shared)`: each changed file with what it means. */
+/** `src/a.js, src/b.js (shared)`: the batch's files, a class named where it is not server-only. */
 export function describeFiles(files) {
-  const described = []
-  for (const [list, label] of [
-    [files.serverOnly, 'server-only'],
-    [files.watched, 'watched'],
-    [files.shared, 'shared'],
-  ]) {
-    for (const file of list) described.push(`${file} (${label})`)
-  }
-  return formatList(described)
+  const described = [
+    ...files.serverOnly,
+    ...files.watched.map((file) => `${file} (watched)`),
+    ...files.shared.map((file) => `${file} (shared)`),
+  ]
+  return described.length ? formatList(described) : 'a refresh the tab missed'
 }
 
 /** How many server modules a decision invalidated, over every environment. */
-export function invalidatedCount(decision) {
+export function invalidatedCount(outcome) {
   let count = 0
-  for (const n of Object.values(decision.invalidatedCount)) count += n
+  for (const n of Object.values(outcome.invalidatedCount)) count += n
   return count
 }
 
+const VERBS = { reload: 'reload', morph: 'morph', event: 'event to' }
+
 /**
- * The one line a decision is logged as, in the style of Vite's `hmr update` and `page reload`
- * lines: what the plugin did, the files and their class, how many server modules it
- * invalidated, which tabs it refreshed, and how long its own work took.
+ * The one line a decision is logged as, once every check of it is answered, in the style of
+ * Vite's `hmr update` / `page reload` lines: what the plugin did to how many of the open tabs
+ * and on which pages, what changed, the tabs whose page turned out unchanged, how many server
+ * modules it invalidated, and how long its own work took. `undefined`: nothing to say (no
+ * module invalidated, or only compile errors, which have their own line).
  *
- * @param {object} decision the core's decision
- * @param {{ ms: number, sent?: number, total?: number }} outcome tabs refreshed (none: a
- *   server-side update only) and the plugin's own time on the batch
+ * @param {object} outcome the core's `Outcome` of a decision
+ * @param {{ ms: number, total: number }} context the plugin's work on the batch, open tabs
  */
-export function decisionLine(decision, { ms, sent, total }) {
-  const refreshed = sent === undefined ? undefined : `${sent} of ${plural(total, 'tab')}${decision.pages.length ? ` (${formatList(decision.pages)})` : ''}`
-  const verb = refreshed === undefined ? 'server update' : decision.action
-  const details = [
-    plural(invalidatedCount(decision), 'module') + ' invalidated',
-    refreshed === undefined ? 'browser left to Vite' : `${refreshed} refreshed`,
+export function outcomeLine(outcome, { ms, total }) {
+  const invalidated = invalidatedCount(outcome)
+  const tail = [
+    ...(invalidated ? [`${plural(invalidated, 'module')} invalidated`] : []),
     `${ms.toFixed(2)} ms`,
   ]
-  return `${colors.green(`ssr-hmr ${verb}`)} ${colors.dim(`${describeFiles(decision.files)}:`)} ${details.join(', ')}`
+  const files = describeFiles(outcome.files)
+  const { refreshedTabs, unchangedTabs } = outcome
+  if (outcome.action === 'passthrough' || (refreshedTabs === 0 && unchangedTabs === 0)) {
+    if (outcome.errorTabs > 0 || invalidated === 0) return undefined
+    const browser = outcome.action === 'passthrough' ? 'browser left to Vite' : 'no open tab shows it'
+    return `${colors.green('ssr-hmr server update')} ${colors.dim(`← ${files}`)}, ${[browser, ...tail].join(', ')}`
+  }
+  const unchanged = `output unchanged in ${plural(unchangedTabs, 'tab')}${pagesOf(outcome.unchanged)}`
+  if (refreshedTabs === 0) {
+    return `${colors.green('ssr-hmr no refresh')} ${colors.dim(`← ${files}`)}: ${[unchanged, ...tail].join(', ')}`
+  }
+  const verb = VERBS[outcome.action] ?? outcome.action
+  const head = `ssr-hmr ${verb} ${refreshedTabs} of ${plural(total, 'tab')}${pagesOf(outcome.refreshed)}`
+  return `${colors.green(head)} ${colors.dim(`← ${files}`)}, ${[...(unchangedTabs ? [unchanged] : []), ...tail].join(', ')}`
+}
+
+function pagesOf(pages) {
+  return pages.length ? ` (${formatList(pages)})` : ''
 }

@@ -1,64 +1,161 @@
-// Learns which page each tab shows and which server modules each page's render requested.
-// An AsyncLocalStorage scope opened around every dev request is still active when the app
-// renders through a module runner or `ssrLoadModule`, so a wrapper around the server
-// environments' `fetchModule` sees, per request URL, the entry and every dynamic import()
-// taken: the page's roots. The core's static closure from them gives the page's modules.
-// Each HTML response is also stamped with the core's render epoch (`Server-Timing`), which
-// the tab reports back: a tab that missed a refresh while it was reloading is found so.
+// Learns which page each tab shows, which server modules each page's render requested, and
+// what each render sent.
+//
+// Its middleware goes first in the dev server's stack, whatever the plugin order, so that a
+// framework whose middleware renders pages and never calls `next()` is still seen. Around every
+// GET it opens an AsyncLocalStorage scope, still active when the app renders through a module
+// runner or `ssrLoadModule`: a wrapper around the server environments' `fetchModule` sees, per
+// request, the entry and every `import()` taken (the page's roots). Every HTML response is
+// stamped (`Server-Timing: ssr-hmr;desc="<render>"`) when its headers go out and fingerprinted
+// by the core as it streams; the tab reports the stamp back. A tab's request for its own page
+// (`x-ssr-hmr-check`, sent when a change may have made it stale) is rendered the same way, and
+// the core compares the two fingerprints when it ends.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { debug } from './logger.js'
 
 export const PAGE_EVENT = 'ssr-hmr:page'
 export const SERVER_TIMING_NAME = 'ssr-hmr'
+export const CHECK_HEADER = 'x-ssr-hmr-check'
 const MAX_URL_LENGTH = 2048
-const MAX_EPOCH = 0xffffffff
+const MAX_RENDER = 0xffffffff
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER_RE = /[\u0000-\u001f\u007f]/
+/** `Sec-Fetch-Dest` of the requests that load a document a tab shows. */
+const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame'])
 
 /** @param {import('./plugin-state.js').PluginState} state */
 export function pageTrackingPlugin(state) {
   return {
     name: 'vite-plugin-ssr-hmr:page-tracking',
     apply: 'serve',
-    configureServer(server) {
-      const session = state.session
-      if (!session || session.server !== server) return
-      const requests = new AsyncLocalStorage()
-      server.middlewares.use((req, res, next) => trackRequest(session, requests, req, res, next))
-      const restoreFetchers = Object.values(server.environments)
-        .filter((environment) => session.consumerOf(environment) === 'server')
-        .map((environment) => recordFetchedModules(environment, requests))
-      const onPage = (data, client) => {
-        const url = validPageUrl(data)
-        if (url === undefined) return debug(`ignored an invalid ${PAGE_EVENT} message`)
-        session.reportPage(client, url, validEpoch(data.renderedEpoch))
-      }
-      server.ws.on(PAGE_EVENT, onPage)
-      const onDisconnect = (_data, client) => session.forgetTab(client)
-      server.ws.on('vite:client:disconnect', onDisconnect)
-      session.onDispose(() => {
-        server.ws.off(PAGE_EVENT, onPage)
-        server.ws.off('vite:client:disconnect', onDisconnect)
-        for (const restore of restoreFetchers) restore()
-      })
+    configureServer: {
+      // Before any other plugin adds its middleware or loads server modules.
+      order: 'pre',
+      handler(server) {
+        const session = state.sessionOfServer(server)
+        if (!session) return
+        const requests = new AsyncLocalStorage()
+        prependMiddleware(server.middlewares, (req, res, next) => trackRequest(session, requests, req, res, next))
+        const restoreFetchers = Object.values(server.environments)
+          .filter((environment) => session.consumerOf(environment) === 'server')
+          .map((environment) => recordFetchedModules(environment, requests))
+        const onPage = (data, client) => {
+          const url = validPageUrl(data)
+          if (url === undefined) return debug(`ignored an invalid ${PAGE_EVENT} message`)
+          session.reportPage(client, url, validRender(data.render))
+        }
+        server.ws.on(PAGE_EVENT, onPage)
+        const onDisconnect = (_data, client) => session.forgetTab(client)
+        server.ws.on('vite:client:disconnect', onDisconnect)
+        session.onDispose(() => {
+          server.ws.off(PAGE_EVENT, onPage)
+          server.ws.off('vite:client:disconnect', onDisconnect)
+          for (const restore of restoreFetchers) restore()
+        })
+      },
     },
   }
 }
 
+/** Puts `handle` first in a connect app's stack. */
+function prependMiddleware(app, handle) {
+  if (Array.isArray(app.stack)) app.stack.unshift({ route: '', handle })
+  else app.use(handle)
+}
+
 function trackRequest(session, requests, req, res, next) {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return next()
-  const store = { url: req.url, rootsByEnvironment: new Map() }
-  if (req.headers.accept?.includes('text/html')) {
-    const epoch = session.guard('stamping a render', (core) => core.currentEpoch())
-    if (epoch !== undefined) res.appendHeader('Server-Timing', `${SERVER_TIMING_NAME};desc="${epoch}"`)
-  }
+  if (req.method !== 'GET') return next()
+  const check = [req.headers[CHECK_HEADER]].flat()[0]
+  const store = { url: req.url, fetched: new Map(), render: undefined, ended: false }
+  const isDocument = check !== undefined || isDocumentRequest(req)
+  watchResponse(session, res, store, check)
   res.once('close', () => {
-    for (const [environmentName, roots] of store.rootsByEnvironment) {
-      session.recordPageRoots(store.url, environmentName, [...roots])
-    }
+    if (store.render === undefined) return
+    // `end()` settled a complete response; an aborted one has no fingerprint.
+    if (!store.ended) session.endRender(store.render, false)
+    store.ended = true
+    if (!isDocument) return
+    for (const [environmentName, fetched] of store.fetched) session.recordPageRoots(store.url, environmentName, fetched)
   })
   requests.run(store, next)
+}
+
+/** A browser's navigation (or one without fetch metadata, as tools send), not a `fetch()`. */
+function isDocumentRequest(req) {
+  const destination = req.headers['sec-fetch-dest']
+  return destination === undefined || DOCUMENT_DESTINATIONS.has(destination)
+}
+
+/**
+ * Stamps and fingerprints the response if it is HTML (or answers a check, whatever it is: an
+ * error page is a verdict too). Decided once, just before the headers go out, from the status
+ * and `Content-Type` the app set; the body then streams through the core.
+ */
+function watchResponse(session, res, store, check) {
+  const { writeHead, write, end } = res
+  let decided = false
+  const begin = (statusCode, headers) => {
+    if (decided) return
+    decided = true
+    const contentType = headerOf(headers, 'content-type') ?? res.getHeader('content-type')
+    if (check === undefined && !String(contentType ?? '').includes('text/html')) return
+    const isRedirect = statusCode >= 300 && statusCode < 400
+    const location = isRedirect ? String(headerOf(headers, 'location') ?? res.getHeader('location') ?? '') : undefined
+    store.render = session.beginRender(store.url, Number(statusCode) | 0, location, check)
+    if (store.render !== undefined) appendServerTiming(res, headers, `${SERVER_TIMING_NAME};desc="${store.render}"`)
+  }
+  const fingerprint = (chunk, encoding) => {
+    if (store.render !== undefined && !store.ended && chunk != null && typeof chunk !== 'function') {
+      session.writeRender(store.render, toBytes(chunk, encoding))
+    }
+  }
+  res.writeHead = function (statusCode, ...rest) {
+    begin(statusCode, rest.find((arg) => typeof arg === 'object' && arg !== null))
+    return writeHead.call(this, statusCode, ...rest)
+  }
+  res.write = function (chunk, encoding, callback) {
+    if (!res.headersSent) begin(res.statusCode)
+    fingerprint(chunk, encoding)
+    return write.call(this, chunk, encoding, callback)
+  }
+  res.end = function (chunk, encoding, callback) {
+    if (!res.headersSent) begin(res.statusCode)
+    fingerprint(chunk, encoding)
+    const result = end.call(this, chunk, encoding, callback)
+    if (store.render !== undefined && !store.ended) {
+      store.ended = true
+      session.endRender(store.render, true)
+    }
+    return result
+  }
+}
+
+/** A header from `writeHead`'s object or flat array argument. */
+function headerOf(headers, name) {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return headers[i + 1]
+    return undefined
+  }
+  if (!headers) return undefined
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key]
+  return undefined
+}
+
+/** Adds our entry to `Server-Timing`, wherever the app is setting that header. */
+function appendServerTiming(res, headers, entry) {
+  if (Array.isArray(headers)) {
+    headers.push('Server-Timing', entry)
+    return
+  }
+  const key = headers && Object.keys(headers).find((k) => k.toLowerCase() === 'server-timing')
+  if (key) headers[key] = [headers[key], entry].flat().join(', ')
+  else res.appendHeader('Server-Timing', entry)
+}
+
+function toBytes(chunk, encoding) {
+  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8')
+  return chunk instanceof Uint8Array ? chunk : Buffer.from(String(chunk))
 }
 
 function recordFetchedModules(environment, requests) {
@@ -67,9 +164,9 @@ function recordFetchedModules(environment, requests) {
     const result = await original.call(this, id, importer, options)
     const store = requests.getStore()
     if (store && !result?.externalize) {
-      let roots = store.rootsByEnvironment.get(environment.name)
-      if (!roots) store.rootsByEnvironment.set(environment.name, (roots = new Set()))
-      roots.add(result?.id ?? id)
+      let fetched = store.fetched.get(environment.name)
+      if (!fetched) store.fetched.set(environment.name, (fetched = []))
+      fetched.push({ id: result?.id ?? id, importer: importer ?? undefined })
     }
     return result
   }
@@ -92,6 +189,6 @@ function validPageUrl(data) {
 }
 
 /** The render stamp a tab reports, if it is one the core could have handed out. */
-function validEpoch(epoch) {
-  return Number.isSafeInteger(epoch) && epoch >= 0 && epoch <= MAX_EPOCH ? epoch : undefined
+function validRender(render) {
+  return Number.isSafeInteger(render) && render >= 1 && render <= MAX_RENDER ? render : undefined
 }

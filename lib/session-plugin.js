@@ -10,12 +10,17 @@ export function sessionPlugin(state) {
   const plugin = {
     name: 'vite-plugin-ssr-hmr:session',
     apply: 'serve',
-    configureServer(server) {
-      if (server.config.experimental?.bundledDev) return state.warnBundledDevOnce(server.config.logger)
-      // With `server.hmr: false` Vite runs no hot update at all (the runner refreshes lazily
-      // through its fetches): there is nothing to decide, and no tab may be refreshed.
-      if (server.config.server.hmr === false) return debug('server.hmr is false: inactive')
-      state.start(server)
+    configureServer: {
+      // Before any other plugin's `configureServer` loads server modules (Cloudflare's
+      // imports its worker there): the mirror must see them, whatever the plugin order.
+      order: 'pre',
+      handler(server) {
+        if (server.config.experimental?.bundledDev) return state.warnBundledDevOnce(server.config.logger)
+        // With `server.hmr: false` Vite runs no hot update at all (the runner refreshes lazily
+        // through its fetches): there is nothing to decide, and no tab may be refreshed.
+        if (server.config.server.hmr === false) return debug('server.hmr is false: inactive')
+        state.start(server)
+      },
     },
     closeBundle() {
       state.sessionOf(this.environment)?.dispose()

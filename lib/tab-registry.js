@@ -4,7 +4,7 @@
 // told apart from sockets that never reported, but they share the id, so only the
 // client → tab direction holds them (the core then refreshes every tab).
 
-const NO_TAB = 0
+export const NO_TAB = 0
 
 export class TabRegistry {
   /** @type {Map<number, import('vite').WebSocketClient>} */

@@ -36,14 +36,15 @@ for (const record of [
 core.updateModule('client', mod('entry-client.js', [['components/label.js']]))
 core.updateModule('client', mod('components/label.js'))
 
+// What each page's render requested: the entry, then the route module it imported.
 const entry = `${root}/src/entry-server.js`
-core.recordPageRoots('/', 'ssr', [entry, `${root}/src/routes/home.js`])
-core.recordPageRoots('/about', 'ssr', [entry, `${root}/src/routes/about.js`])
-const tabs = { home: core.openTab('/', core.currentEpoch(), 0), about: core.openTab('/about', core.currentEpoch(), 0) }
+core.recordPageRoots('/', 'ssr', [{ id: entry }, { id: `${root}/src/routes/home.js`, importer: entry }])
+core.recordPageRoots('/about', 'ssr', [{ id: entry }, { id: `${root}/src/routes/about.js`, importer: entry }])
+const tabs = { home: core.openTab('/', null, 0), about: core.openTab('/about', null, 0) }
 
 const change = core.onServerChange('ssr', `${root}/src/data/greeting.js`, 1)
 const shared = core.onServerChange('ssr', `${root}/src/components/label.js`, 2)
-const decision = JSON.parse(core.flush(1000))
+const { decision } = JSON.parse(core.poll(1000))
 
 console.log(
   JSON.stringify({
@@ -52,6 +53,6 @@ console.log(
     tabs,
     change: { class: change.class, invalidate: JSON.parse(change.invalidateJson).sort() },
     shared: { class: shared.class },
-    decision: { action: decision.action, pages: decision.pages, tabs: decision.tabs, reloadAll: decision.reloadAll, files: decision.files },
+    decision: { action: decision.action, pages: decision.pages.map((page) => page.url ?? page), tabs: decision.tabs, reloadAll: decision.reloadAll, files: decision.files },
   }),
 )

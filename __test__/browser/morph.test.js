@@ -146,12 +146,12 @@ describe("'morph' in Chromium", () => {
     expect(tab.record.documents).toHaveLength(1)
   })
 
-  test('a tab whose page does not ask for morph still reloads', async () => {
+  test('a tab whose page does not ask for morph still reloads, after one check of its page', async () => {
     const tab = await browser.open(dev, '/about')
     dev.edit('src/data/about.js', (code) => code.replace(/about v\d+/, 'about v2'))
     await tab.waitForText('#data', 'about v2')
     expect(tab.record.documents).toHaveLength(2)
-    expect(tab.record.pageFetches).toEqual([])
+    expect(tab.record.pageFetches).toEqual([`${dev.origin}/about`])
   })
 
   test('a morph whose page now redirects falls back to a reload, and the browser follows it', async () => {
@@ -166,15 +166,22 @@ describe("'morph' in Chromium", () => {
     expect(await tab.text('#title')).toContain('About')
   })
 
-  // Last: it leaves /form broken.
-  test('a morph that fails (the page answers 500) falls back to a reload', async () => {
+  test('a render that fails at run time (the page answers 500) shows the error over the page, never reloads into it', async () => {
     const tab = await browser.open(dev, '/form')
     await tab.evaluate(() => (window.marker = 'kept'))
     const good = dev.read('src/data/form.js')
     dev.write('src/data/form.js', `${good}\nthrow new Error('render failed on purpose')\n`)
 
-    await waitUntil(() => tab.record.documents.length === 2, 'the fallback reload')
+    await waitUntil(() => tab.evaluate(() => document.querySelector('vite-error-overlay')?.shadowRoot?.textContent.includes('render failed on purpose')), 'the overlay with the error')
     expect(tab.record.pageFetches).toEqual([`${dev.origin}/form`])
-    await waitUntil(async () => (await tab.page.content()).includes('render failed on purpose'), 'the error page')
+    expect(tab.record.documents).toHaveLength(1)
+    expect(await tab.evaluate(() => window.marker)).toBe('kept')
+
+    // The fix renders the page again: the tab morphs to it and the overlay goes.
+    const fixed = editForm()
+    await tab.waitForText('#data', fixed)
+    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('vite-error-overlay').length === 0), 'the overlay to go')
+    expect(tab.record.documents).toHaveLength(1)
+    expect(await tab.evaluate(() => window.marker)).toBe('kept')
   })
 })

@@ -35,18 +35,23 @@ describe("refresh: 'event'", () => {
       strategy: 'event',
       reason: 'server-only',
       files: { serverOnly: ['src/data/about.js'], shared: [], clientOnly: [], watched: [] },
-      pages: ['/about'],
+      verdict: 'changed',
+      page: '/about',
+      pages: [{ url: '/about', verdict: 'changed', roots: [{ root: 'src/routes/about.js', file: 'src/data/about.js', chain: ['src/data/about.js', 'src/routes/about.js'] }] }],
       reloadAll: false,
       settling: false,
       timestamp: expect.any(Number),
+      check: expect.any(String),
+      render: expect.any(Number),
     })
     expect(event.timestamp).toBeGreaterThanOrEqual(before - 1000)
 
-    // The page itself is left to the app: still the old text, same document, no fetch.
+    // The page itself is left to the app: still the old text, same document; its one fetch
+    // was the server's check of what the page renders now.
     expect(await about.text('#data')).toBe('about v1')
     expect(await about.evaluate(() => window.marker)).toBe('kept')
     expect(about.record.documents).toHaveLength(1)
-    expect(about.record.pageFetches).toEqual([])
+    expect(about.record.pageFetches).toHaveLength(1)
     // Only the affected tab hears of it.
     expect(home.record.updates).toEqual([])
     expect(await home.evaluate(() => window.ssrHmrEvents)).toBeUndefined()

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
-import { hmrClientPool, isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
+import { hmrClientPool, isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 import { waitUntil } from '../helpers/browser.js'
 
 describe('tab messages', () => {
@@ -79,7 +79,7 @@ describe('tab messages', () => {
     about.send('ssr-hmr:page', { url: '/about' })
     home.send('ssr-hmr:page', { url: '/' })
     const update = await about.waitFor(isUpdateEvent)
-    expect(update.data.pages).toEqual(['/about'])
+    expect(pageUrls(update.data)).toEqual(['/about'])
     // Once the grace period is over (the silent socket is reloaded), the home socket still
     // has nothing, and neither got a full reload.
     await silent.waitFor(isFullReload, { timeout: 5000 })

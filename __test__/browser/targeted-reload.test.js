@@ -81,7 +81,7 @@ describe("'reload' in Chromium", () => {
       expect.objectContaining({
         strategy: 'reload',
         files: expect.objectContaining({ serverOnly: ['src/data/about.js'] }),
-        pages: ['/about'],
+        pages: [expect.objectContaining({ url: '/about' })],
         reloadAll: false,
       }),
     ])

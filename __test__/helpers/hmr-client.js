@@ -1,5 +1,7 @@
 // A websocket client that connects to Vite's HMR endpoint exactly as the browser client does
 // (subprotocol `vite-hmr`, the `token` query, an `Origin` header) and records every payload.
+// Like the plugin's browser runtime, it answers `ssr-hmr:check` by fetching its page with the
+// check's token (unless `answerChecks: false`).
 
 import WebSocket from 'ws'
 
@@ -7,7 +9,7 @@ import WebSocket from 'ws'
  * @param {{ origin: string, server?: import('vite').ViteDevServer, token?: string }} devServer
  *   a server from startDevServer, or any origin with its `webSocketToken`
  */
-export async function connectHmrClient(devServer, { page } = {}) {
+export async function connectHmrClient(devServer, { page, answerChecks = true } = {}) {
   const { origin } = devServer
   const token = devServer.token ?? devServer.server.config.webSocketToken
   const url = `${origin.replace('http', 'ws')}/?token=${encodeURIComponent(token)}`
@@ -17,6 +19,12 @@ export async function connectHmrClient(devServer, { page } = {}) {
   socket.on('message', (raw) => {
     const payload = JSON.parse(String(raw))
     payloads.push(payload)
+    // As the browser runtime does: fetch the page this "tab" shows with the check's token.
+    if (answerChecks && isCheckEvent(payload) && client.page) {
+      fetch(origin + client.page, { headers: { accept: 'text/html', 'x-ssr-hmr-check': payload.data.token } })
+        .then((response) => response.text())
+        .catch(() => {})
+    }
     for (const waiter of waiters) waiter()
   })
   await new Promise((resolve, reject) => {
@@ -25,13 +33,16 @@ export async function connectHmrClient(devServer, { page } = {}) {
   })
   const client = {
     payloads,
+    /** The page this "tab" said it shows. */
+    page: undefined,
     /** Sends a custom event, as `import.meta.hot.send(event, data)` does. */
     send(event, data) {
+      if (event === 'ssr-hmr:page' && typeof data?.url === 'string') client.page = data.url
       socket.send(JSON.stringify({ type: 'custom', event, data }))
     },
-    /** Says which page this "tab" shows, as the plugin's browser runtime does. */
-    async showPage(url) {
-      client.send('ssr-hmr:page', { url })
+    /** Says which page this "tab" shows (and the render it shows), as the browser runtime does. */
+    async showPage(url, render) {
+      client.send('ssr-hmr:page', { url, render })
       // The message has no reply; give the server's loop a moment to handle it.
       await sleep(50)
     },
@@ -94,6 +105,9 @@ export function hmrClientPool(getDevServer) {
 }
 
 export const isUpdateEvent = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:update'
+export const isCheckEvent = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:check'
+/** The URLs of the pages an `ssr-hmr:update` says the change may affect. */
+export const pageUrls = (data) => data.pages.map((page) => page.url)
 export const isFullReload = (payload) => payload.type === 'full-reload'
 export const isViteUpdate = (payload) => payload.type === 'update'
 

@@ -4,7 +4,7 @@
 // leaves the open page stale, so its tab is refreshed.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
+import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
 import { settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
 
 const vitePaths = (payloads) => payloads.filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))
@@ -45,7 +45,7 @@ describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
 
     const update = await tab.waitFor(isUpdateEvent, { since })
     expect(update.data.files.serverOnly).toEqual(['src/styles/raw.css'])
-    expect(update.data.pages).toEqual(['/styles'])
+    expect(pageUrls(update.data)).toEqual(['/styles'])
     await app.settle()
     expect(vitePaths(since())).toEqual(['/src/styles/raw.css'])
     expect(styleTag(await stylesPage(), 'raw')).toBe('.raw { color: blue; }')

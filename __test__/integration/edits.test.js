@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
+import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
 import { pageData, settleAfterEach, sleep, startApp, VITE_VERSIONS, waitUntil, warmUp } from './harness.js'
 
 const isError = (payload) => payload.type === 'error'
@@ -46,7 +46,7 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(update.data).toMatchObject({
       strategy: 'reload',
       files: { serverOnly: ['src/data/greeting.js'], shared: [], clientOnly: [], watched: [] },
-      pages: ['/'],
+      pages: [expect.objectContaining({ url: '/' })],
       reloadAll: false,
     })
     expect(await pageData(app, '/')).toBe('hello v2 #1')
@@ -68,7 +68,7 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     app.edit('src/lazy/step-b.js', (code) => code.replace('leaf v1', 'leaf v2'))
 
     await lazy.waitFor(isUpdateEvent, { since: lazySince })
-    expect(lazySince().find(isUpdateEvent).data.pages).toEqual(['/lazy'])
+    expect(pageUrls(lazySince().find(isUpdateEvent).data)).toEqual(['/lazy'])
     expect(await pageData(app, '/lazy')).toBe('a>leaf v2')
     await app.settle()
     expect(homeSince()).toEqual([])
@@ -142,7 +142,7 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     app.edit('src/data/accepted-value.js', (code) => code.replace('accepted v1', 'accepted v2'))
 
     await tab.waitFor(isUpdateEvent, { since })
-    expect(since().find(isUpdateEvent).data.pages).toEqual(['/accepting'])
+    expect(pageUrls(since().find(isUpdateEvent).data)).toEqual(['/accepting'])
     await app.settle()
     expect(ssrChannel().filter((payload) => payload.type === 'update').flatMap((payload) => payload.updates.map((u) => u.path))).toEqual([
       '/src/routes/accepting.js',

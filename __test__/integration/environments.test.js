@@ -4,7 +4,7 @@
 // `ssrLoadModule` (Vite's compatibility runner) is handled like one rendering with the runner.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
+import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
 import { pageData, settleAfterEach, startApp, VITE_VERSIONS, waitUntil, warmUp } from './harness.js'
 
 describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
@@ -32,7 +32,7 @@ describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
     app.edit('src/edge/message.js', (code) => code.replace('edge v1', 'edge v2'))
 
     const update = await edge.waitFor(isUpdateEvent, { since })
-    expect(update.data.pages).toEqual(['/edge'])
+    expect(pageUrls(update.data)).toEqual(['/edge'])
     expect(await pageData(app, '/edge')).toBe('edge v2')
     await app.settle()
     expect(homeSince()).toEqual([])
@@ -49,7 +49,7 @@ describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
     app.edit('src/worker/message.js', (code) => code.replace('worker v1', 'worker v2'))
 
     const update = await worker.waitFor(isUpdateEvent, { since })
-    expect(update.data.pages).toEqual(['/worker'])
+    expect(pageUrls(update.data)).toEqual(['/worker'])
     await app.settle()
     expect(workerChannel()).toEqual([{ type: 'full-reload', triggeredBy: app.file('src/worker/message.js'), path: '*' }])
     expect(await pageData(app, '/worker')).toBe('worker v2')

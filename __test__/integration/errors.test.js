@@ -3,7 +3,7 @@
 // every affected tab ends up showing the truth.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
+import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 import { pageData, settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
 
 const isError = (payload) => payload.type === 'error'
@@ -103,7 +103,7 @@ describe.each(VITE_VERSIONS)('errors, created and deleted files on $name', ({ lo
     const afterMissing = tab.mark()
     app.write('src/data/extra.js', "export const extra = 'extra v1'")
     const update = await tab.waitFor(isUpdateEvent, { since: afterMissing })
-    expect(update.data.pages).toEqual(['/about'])
+    expect(pageUrls(update.data)).toEqual(['/about'])
     expect(await pageData(app, '/about')).toMatch(/ extra v1$/)
   })
 

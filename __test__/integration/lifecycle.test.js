@@ -4,7 +4,7 @@
 // experimental bundled dev mode, where the plugin stays inactive with one warning.
 
 import { afterEach, describe, expect, test } from 'vitest'
-import { isUpdateEvent } from '../helpers/hmr-client.js'
+import { isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 import { pageData, sleep, startApp, VITE_VERSIONS, warmUp } from './harness.js'
 
 describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
@@ -23,7 +23,7 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
     app.edit('src/data/greeting.js', (code) => code.replace('hello v1', 'hello listen'))
 
     const update = await tab.waitFor(isUpdateEvent, { since })
-    expect(update.data.pages).toEqual(['/'])
+    expect(pageUrls(update.data)).toEqual(['/'])
     expect(await pageData(app, '/')).toBe('hello listen #1')
   })
 
@@ -74,7 +74,7 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
     const since = tab.mark()
     app.edit('src/data/greeting.js', (code) => code.replace('hello v1', 'hello restarted'))
     const update = await tab.waitFor(isUpdateEvent, { since })
-    expect(update.data.pages).toEqual(['/'])
+    expect(pageUrls(update.data)).toEqual(['/'])
     expect(await pageData(app, '/')).toBe('hello restarted #1')
 
     const state = app.state

@@ -33,7 +33,7 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     await home.waitFor(isUpdateEvent, { since })
     await app.settle()
     expect(messages(logsBefore)).toEqual([
-      expect.stringMatching(/^info ssr-hmr reload src\/data\/greeting\.js \(server-only\): 4 modules invalidated, 1 of 2 tabs \(\/\) refreshed, \d+\.\d\d ms$/),
+      expect.stringMatching(/^info ssr-hmr reload 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, 4 modules invalidated, \d+\.\d\d ms$/),
     ])
   })
 
@@ -47,7 +47,7 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     await home.waitFor(isViteUpdate, { since })
     await app.settle()
     expect(messages(logsBefore)).toEqual([
-      expect.stringMatching(/^info ssr-hmr server update src\/components\/label\.js \(shared\): \d+ modules invalidated, browser left to Vite, \d+\.\d\d ms$/),
+      expect.stringMatching(/^info ssr-hmr server update ← src\/components\/label\.js \(shared\), browser left to Vite, \d+ modules invalidated, \d+\.\d\d ms$/),
     ])
   })
 

@@ -34,7 +34,7 @@ describe('server-only edits on a real dev server', () => {
     expect(update.data).toMatchObject({
       strategy: 'reload',
       files: { serverOnly: ['src/data/greeting.js'], shared: [], clientOnly: [] },
-      pages: ['/'],
+      pages: [expect.objectContaining({ url: '/' })],
       reloadAll: false,
     })
     expect((await dev.fetchPage('/')).text).toContain('hello v2')
@@ -80,7 +80,7 @@ describe('server-only edits on a real dev server', () => {
     const lines = dev.logs.slice(logsBefore).filter((log) => log.message.includes('ssr-hmr'))
     expect(lines).toHaveLength(1)
     expect(lines[0].message).toMatch(
-      /ssr-hmr reload src\/data\/greeting\.js \(server-only\): \d+ modules? invalidated, 1 of \d+ tabs? \(\/\) refreshed, \d+\.\d\d ms$/,
+      /ssr-hmr reload 1 of \d+ tabs? \(\/\) ← src\/data\/greeting\.js, \d+ modules? invalidated, \d+\.\d\d ms$/,
     )
   })
 })

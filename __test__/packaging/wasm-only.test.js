@@ -74,7 +74,9 @@ describe('installed with the WebAssembly package only', () => {
     expect(await home.waitForText('#data', 'hello v2')).toBe('hello v2')
     await home.reported('/', reportsBefore)
     expect(home.record.documents.length).toBe(documents[0] + 1)
-    expect(home.record.updates.at(-1)).toMatchObject({ strategy: 'reload', pages: ['/'], files: { serverOnly: ['src/data/greeting.js'] } })
+    const update = home.record.updates.at(-1)
+    expect(update).toMatchObject({ strategy: 'reload', page: '/', files: { serverOnly: ['src/data/greeting.js'] } })
+    expect(update.pages.map((page) => page.url)).toEqual(['/'])
     // The decision line is printed once the tabs were sent their update; /about got none.
     await waitUntil(() => serverLog.some((line) => line.includes('decision reload')), 'the decision in the server log')
     expect(about.record.documents.length).toBe(documents[1])

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
-import { connectHmrClient, isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
+import { connectHmrClient, isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 
 const onWasm = pluginStateOf(ssrHmr()).binding.__napiBindingTarget?.startsWith('wasm32') ?? false
 
@@ -60,7 +60,7 @@ describe(`a panic inside the Rust core (${onWasm ? 'WebAssembly' : 'native'})`, 
 
     dev.edit('src/data/greeting.js', (code) => code.replace('hello v2', 'hello v3'))
     const update = await homeAgain.waitFor(isUpdateEvent)
-    expect(update.data.pages).toEqual(['/'])
+    expect(pageUrls(update.data)).toEqual(['/'])
     expect(aboutAgain.payloads.filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
     expect((await dev.fetchPage('/')).text).toContain('hello v3')
     homeAgain.close()

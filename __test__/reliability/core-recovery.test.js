@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { pluginStateOf } from '../helpers/dev-server.js'
-import { isFullReload, isUpdateEvent } from '../helpers/hmr-client.js'
+import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 import { startApp, warmUp } from '../integration/harness.js'
 
 const onWasm = pluginStateOf(ssrHmr()).binding.__napiBindingTarget?.startsWith('wasm32') ?? false
@@ -52,7 +52,7 @@ describe.runIf(onWasm)('a fresh WebAssembly core after a panic', () => {
     const about = await app.openTab('/about')
     app.edit('src/data/team.js', (code) => `${code}\n// edited`)
     const update = await about.waitFor(isUpdateEvent)
-    expect(update.data.pages).toEqual(['/about'])
+    expect(pageUrls(update.data)).toEqual(['/about'])
     await app.settle()
     expect(home.payloads.filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
   })

@@ -6,7 +6,7 @@ import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
-import { connectHmrClient, isUpdateEvent } from '../helpers/hmr-client.js'
+import { connectHmrClient, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc')
@@ -78,7 +78,7 @@ describe('10,000 junk messages from browsers', () => {
     const since = home.payloads.length
     dev.edit('src/data/greeting.js', (code) => code.replace('hello v1', 'hello v2'))
     const update = await home.waitFor(isUpdateEvent, { since })
-    expect(update.data.pages).toEqual(['/'])
+    expect(pageUrls(update.data)).toEqual(['/'])
     home.close()
   })
 })

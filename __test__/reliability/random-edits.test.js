@@ -123,7 +123,9 @@ function tabIsTrue(state, model, route, lastGood) {
   if (state.shared !== String(model.shared) || state.client !== String(model.client)) return false
   if (model.broken === route) return state.overlay || state.server?.startsWith('error:') || state.server === lastGood[route]
   const expected = expectedServerText(model, route)
-  if (expected.error) return !!state.server?.startsWith('error:')
+  // A route that fails to render: its tab shows the error over its last render (or, for a
+  // tab that loaded while it failed, the app's error page).
+  if (expected.error) return state.overlay || !!state.server?.startsWith('error:')
   return state.server === expected.text
 }
 

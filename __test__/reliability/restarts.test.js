@@ -12,7 +12,7 @@ import vm from 'node:vm'
 import { createLogger, createServer } from 'vite'
 import { describe, expect, test } from 'vitest'
 import { pluginStateOf } from '../helpers/dev-server.js'
-import { connectHmrClient, isUpdateEvent } from '../helpers/hmr-client.js'
+import { connectHmrClient, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 
 const RESTARTS = 20
 const fixture = fileURLToPath(new URL('../fixtures/basic', import.meta.url))
@@ -61,7 +61,7 @@ async function restartTwentyTimes(withPlugin) {
     server.middlewares(req, res, async () => {
       const { render } = await server.environments.ssr.runner.import('/src/entry-server.js')
       const page = await render(req.url)
-      res.writeHead(page.status).end(page.html)
+      res.writeHead(page.status, { 'content-type': 'text/html' }).end(page.html)
     }),
   )
   await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
@@ -128,7 +128,7 @@ describe(`${RESTARTS} restarts in a row, by config edits`, () => {
     expect(ourGrowth.rss - viteGrowth.rss).toBeLessThan(24 * 1024 * 1024)
 
     // The new server works at once.
-    expect(ours.targetedUpdate.data.pages).toEqual(['/'])
+    expect(pageUrls(ours.targetedUpdate.data)).toEqual(['/'])
     expect(ours.fresh).toContain('hello v2')
   })
 })

@@ -8,7 +8,8 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use ssr_hmr_core::{
-  ChangeClass, Consumer, Engine, EngineOptions, Import, ModuleKind, ModuleRecord, Strategy,
+  ChangeClass, Consumer, Engine, EngineOptions, FetchedModule, Import, ModuleKind, ModuleRecord,
+  Strategy,
 };
 
 #[napi(string_enum = "lowercase")]
@@ -56,6 +57,13 @@ pub struct AnalyzedModule {
   pub self_accepting: bool,
   pub accepted_deps: Vec<String>,
   pub imports: Vec<ModuleImport>,
+}
+
+/// A module a page's render requested, and the module that imported it (none for an entry).
+#[napi(object)]
+pub struct RenderFetch {
+  pub id: String,
+  pub importer: Option<String>,
 }
 
 #[napi(object)]
@@ -178,22 +186,17 @@ impl SsrHmrCore {
     self.engine.on_watched_change(&file, now_ms);
   }
 
-  /// `renderedEpoch`: the stamp of the tab's server render, if it had one. Returns the tab
-  /// id, or 0 past the tab cap (the tab is not tracked; every refresh reaches it).
+  /// `render`: the stamp of the tab's server render, if it had one. Returns the tab id, or 0
+  /// past the tab cap (the tab is not tracked; every refresh reaches it).
   #[napi(catch_unwind)]
-  pub fn open_tab(&mut self, url: Option<String>, rendered_epoch: Option<u32>, now_ms: f64) -> u32 {
-    self.engine.open_tab(url.as_deref(), rendered_epoch.map(u64::from), now_ms)
+  pub fn open_tab(&mut self, url: Option<String>, render: Option<u32>, now_ms: f64) -> u32 {
+    self.engine.open_tab(url.as_deref(), render, now_ms)
   }
 
-  /// The epoch to stamp on a page rendered now.
+  /// The tab moved to `url` on the client, or (with `render`) now shows that render of it.
   #[napi(catch_unwind)]
-  pub fn current_epoch(&self) -> u32 {
-    u32::try_from(self.engine.current_epoch()).unwrap_or(u32::MAX)
-  }
-
-  #[napi(catch_unwind)]
-  pub fn navigate_tab(&mut self, tab: u32, url: String) {
-    self.engine.navigate_tab(tab, &url);
+  pub fn navigate_tab(&mut self, tab: u32, url: String, render: Option<u32>) {
+    self.engine.navigate_tab(tab, &url, render);
   }
 
   #[napi(catch_unwind)]
@@ -202,20 +205,50 @@ impl SsrHmrCore {
   }
 
   #[napi(catch_unwind)]
-  pub fn record_page_roots(&mut self, url: String, environment: String, roots: Vec<String>) {
-    self.engine.record_page_roots(&url, &environment, roots);
+  pub fn record_page_roots(&mut self, url: String, environment: String, fetched: Vec<RenderFetch>) {
+    let fetched: Vec<FetchedModule> = fetched
+      .into_iter()
+      .map(|module| FetchedModule { id: module.id, importer: module.importer })
+      .collect();
+    self.engine.record_page_roots(&url, &environment, &fetched);
   }
 
-  /// When the shim should call `flush`, as a clock value in ms; `null` when nothing waits.
+  /// An HTML response is sending its headers; returns its render stamp. `check` is the
+  /// request's `x-ssr-hmr-check` header.
+  #[napi(catch_unwind)]
+  pub fn begin_render(
+    &mut self,
+    url: String,
+    status: u32,
+    location: Option<String>,
+    check: Option<String>,
+  ) -> u32 {
+    let status = u16::try_from(status).unwrap_or(u16::MAX);
+    self.engine.begin_render(&url, status, location.as_deref(), check.as_deref())
+  }
+
+  /// The next bytes of a render's body (a `Buffer`, read in place).
+  #[napi(catch_unwind)]
+  pub fn write_render(&mut self, render: u32, chunk: &[u8]) {
+    self.engine.write_render(render, chunk);
+  }
+
+  /// A render ended; its effects (a check's verdict) as a JSON string, `null` when none.
+  #[napi(catch_unwind)]
+  pub fn end_render(&mut self, render: u32, complete: bool) -> Result<Option<String>> {
+    effects_json(self.engine.end_render(render, complete))
+  }
+
+  /// When the shim should call `poll`, as a clock value in ms; `null` when nothing waits.
   #[napi(catch_unwind)]
   pub fn next_deadline(&self) -> Option<f64> {
     self.engine.next_deadline()
   }
 
-  /// The batch's decision as a JSON string, or `null` when nothing is due yet.
+  /// What is due now (a decision, timed-out checks) as a JSON string, `null` when nothing.
   #[napi(catch_unwind)]
-  pub fn flush(&mut self, now_ms: f64) -> Result<Option<String>> {
-    self.engine.flush(now_ms).map(|decision| to_json(&decision)).transpose()
+  pub fn poll(&mut self, now_ms: f64) -> Result<Option<String>> {
+    effects_json(self.engine.poll(now_ms))
   }
 
   /// One environment's mirrored graph as a JSON string, `null` for an unknown environment.
@@ -243,6 +276,13 @@ fn change_class_name(class: ChangeClass) -> &'static str {
     ChangeClass::ServerOnly => "server-only",
     ChangeClass::Unknown => "unknown",
   }
+}
+
+fn effects_json(effects: ssr_hmr_core::Effects) -> Result<Option<String>> {
+  if effects.is_empty() {
+    return Ok(None);
+  }
+  to_json(&effects).map(Some)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {

@@ -48,7 +48,7 @@ pub struct PendingBatch {
   pub invalidated: BTreeMap<String, FxHashSet<Arc<str>>>,
   pub overflowed: bool,
   /// Tabs that opened showing a render older than a refresh of their page.
-  pub stale_tabs: Vec<crate::pages::TabId>,
+  pub stale_tabs: Vec<crate::tabs::TabId>,
   /// Epoch of the batch's last change that can make a page stale.
   pub epoch: u64,
   /// Set when taken: the batch is part of a burst that is most likely still going on. It

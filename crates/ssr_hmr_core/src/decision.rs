@@ -6,13 +6,17 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
+use crate::affected::{
+  affected_pages, AffectedPages, AffectedScratch, ChangedModules, Explanation,
+};
 use crate::batcher::PendingBatch;
 use crate::classify::ChangeClass;
 use crate::environment_graph::ModuleIx;
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::root_relative;
 use crate::module_record::Consumer;
-use crate::pages::{AffectedPages, ChangedModules, PageTargeting, TabId};
+use crate::page_roots::PageRoots;
+use crate::tabs::{TabId, Tabs};
 
 /// How the browser is refreshed after a server-only change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -54,20 +58,12 @@ pub struct FilesByClass {
   pub watched: Vec<String>,
 }
 
-/// Why `page` is affected: the shortest static importer chain from a
-/// changed module of `file` to one of the page's roots (ids, changed module
-/// first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Explanation {
-  pub file: String,
-  pub page: String,
-  pub chain: Vec<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
+  /// Set when the decision goes out (`Engine::poll`); its `Outcome` has it too.
+  #[serde(default)]
+  pub id: u32,
   pub action: Action,
   /// The affected set is unknown (watched file, overflowing batch): every
   /// tab is listed and should be refreshed.
@@ -85,8 +81,10 @@ pub struct Decision {
   pub invalidated: BTreeMap<String, Vec<Arc<str>>>,
   /// env → how many ids were invalidated there during the batch.
   pub invalidated_count: BTreeMap<String, usize>,
+  /// Pages whose render's modules the change reaches (every page when
+  /// `reload_all`).
   pub pages: Vec<String>,
-  /// Tabs to refresh.
+  /// Candidate tabs: refreshed unless a check shows their output unchanged.
   pub tabs: Vec<TabId>,
   /// Affected tabs whose page depends on a module that does not compile
   /// right now: refreshing would only render an error page, so they are
@@ -97,22 +95,31 @@ pub struct Decision {
   pub explanations: Vec<Explanation>,
 }
 
+/// What a decision is made from.
+pub struct DecisionInputs<'a> {
+  pub root: &'a str,
+  pub refresh: Strategy,
+  pub mirror: &'a ModuleGraphMirror,
+  pub roots: &'a PageRoots,
+  pub tabs: &'a Tabs,
+  /// File keys whose last compile check failed.
+  pub broken: &'a FxHashSet<String>,
+}
+
 /// Builds the decision for a due batch against the current graphs.
 pub fn build_decision(
   batch: PendingBatch,
-  root: &str,
-  refresh: Strategy,
-  mirror: &ModuleGraphMirror,
-  pages: &mut PageTargeting,
-  broken: &FxHashSet<String>,
+  inputs: &DecisionInputs,
+  scratch: &mut AffectedScratch,
 ) -> Decision {
+  let DecisionInputs { root, refresh, mirror, roots, tabs, broken } = *inputs;
   let settling = batch.settling;
   let mut files = FilesByClass::default();
   let mut needs_refresh = batch.overflowed || !batch.stale_tabs.is_empty();
   // A batch of stale tabs alone changed nothing: no other tab is affected.
   let only_stale_tabs = batch.files.is_empty() && !batch.overflowed;
   // Refused tabs cannot be targeted: while one is open, every change refreshes everyone.
-  let mut reload_all = batch.overflowed || (pages.has_untracked_tabs() && !only_stale_tabs);
+  let mut reload_all = batch.overflowed || (tabs.has_untracked() && !only_stale_tabs);
   // (display file, env, modules) of server-only changes still in the graph.
   let mut changed: Vec<(String, &str, Vec<ModuleIx>)> = Vec::new();
   for (file, pending) in &batch.files {
@@ -162,6 +169,7 @@ pub fn build_decision(
   broken_files.sort_unstable();
   if !needs_refresh {
     return Decision {
+      id: 0,
       action: Action::Passthrough,
       reload_all: false,
       settling,
@@ -177,19 +185,23 @@ pub fn build_decision(
   }
   let changes: Vec<ChangedModules> =
     changed.iter().map(|(file, env, modules)| ChangedModules { file, env, modules }).collect();
-  let affected =
-    if only_stale_tabs { AffectedPages::default() } else { pages.affected(mirror, &changes) };
-  let (page_list, mut tabs) = if reload_all {
-    (pages.all_pages(), pages.all_tabs())
+  let affected = if only_stale_tabs {
+    AffectedPages::default()
+  } else {
+    affected_pages(mirror, roots, tabs, &changes, scratch)
+  };
+  let (page_list, mut candidates) = if reload_all {
+    (every_page(roots, tabs), tabs.all())
   } else {
     (affected.pages, affected.tabs)
   };
   // Tabs that opened on a render older than a refresh of their page, if still open.
-  tabs.extend(batch.stale_tabs.iter().filter(|&&tab| pages.tab_page(tab).is_some()));
-  tabs.sort_unstable();
-  tabs.dedup();
-  let (error_tabs, tabs) = split_off_broken_pages(tabs, mirror, pages, broken);
+  candidates.extend(batch.stale_tabs.iter().filter(|&&tab| tabs.page(tab).is_some()));
+  candidates.sort_unstable();
+  candidates.dedup();
+  let (error_tabs, candidates) = split_off_broken_pages(candidates, inputs, scratch);
   Decision {
+    id: 0,
     action: refresh.into(),
     reload_all,
     settling,
@@ -197,25 +209,37 @@ pub fn build_decision(
     invalidated,
     invalidated_count,
     pages: page_list,
-    tabs,
+    tabs: candidates,
     error_tabs,
     broken_files,
     explanations: affected.explanations,
   }
 }
 
-/// Splits `tabs` into (tabs whose known page depends on a broken module,
-/// the others). A tab whose page is unknown is never an error tab: whether
-/// it depends on the broken module is not known, and a refresh shows the
-/// truth either way.
+/// Every page known: recorded pages and the pages tabs show, sorted.
+fn every_page(roots: &PageRoots, tabs: &Tabs) -> Vec<String> {
+  let mut pages: Vec<String> = roots
+    .pages()
+    .chain(tabs.pages().filter_map(|(_, page)| page))
+    .map(|url| url.to_string())
+    .collect();
+  pages.sort_unstable();
+  pages.dedup();
+  pages
+}
+
+/// Splits `candidates` into (tabs whose known page depends on a broken
+/// module, the others). A tab whose page is unknown is never an error tab:
+/// whether it depends on the broken module is not known, and a refresh shows
+/// the truth either way.
 fn split_off_broken_pages(
-  tabs: Vec<TabId>,
-  mirror: &ModuleGraphMirror,
-  pages: &mut PageTargeting,
-  broken: &FxHashSet<String>,
+  candidates: Vec<TabId>,
+  inputs: &DecisionInputs,
+  scratch: &mut AffectedScratch,
 ) -> (Vec<TabId>, Vec<TabId>) {
-  if broken.is_empty() || tabs.is_empty() {
-    return (Vec::new(), tabs);
+  let DecisionInputs { mirror, roots, tabs, broken, .. } = *inputs;
+  if broken.is_empty() || candidates.is_empty() {
+    return (Vec::new(), candidates);
   }
   let broken_modules: Vec<(&str, &str, &[ModuleIx])> = broken
     .iter()
@@ -231,10 +255,10 @@ fn split_off_broken_pages(
     .map(|&(file, env, modules)| ChangedModules { file, env, modules })
     .collect();
   let broken_pages: FxHashSet<String> =
-    pages.affected(mirror, &changes).pages.into_iter().collect();
-  tabs
+    affected_pages(mirror, roots, tabs, &changes, scratch).pages.into_iter().collect();
+  candidates
     .into_iter()
-    .partition(|&tab| pages.tab_page(tab).is_some_and(|url| broken_pages.contains(url)))
+    .partition(|&tab| tabs.page(tab).is_some_and(|url| broken_pages.contains(url)))
 }
 
 #[cfg(test)]
@@ -244,6 +268,7 @@ mod tests {
   #[test]
   fn decision_serializes_in_camel_case_with_lowercase_enums() {
     let d = Decision {
+      id: 0,
       action: Action::Passthrough,
       reload_all: false,
       settling: false,

@@ -1,19 +1,25 @@
 //! `Engine`: the single owner of all state; glue between the mirror, the
-//! classifier, invalidation, page targeting and the batcher.
+//! classifier, invalidation, page roots, tabs, renders, verification and the
+//! batcher.
 
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
+use crate::affected::AffectedScratch;
 use crate::batcher::ChangeBatcher;
 use crate::classify::{classify_change, client_variants, ChangeClass};
-use crate::decision::{build_decision, Action, Decision, Strategy};
+use crate::decision::{build_decision, Action, Decision, DecisionInputs, Strategy};
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
+use crate::messages::{parse_token, Message, TabMessage, UpdatePayload, UpdateTemplate, Verdict};
 use crate::mirror::ModuleGraphMirror;
-use crate::module_key::{file_key, MAX_ID_BYTES};
+use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
 use crate::module_record::{Consumer, ModuleRecord};
-use crate::pages::{PageTargeting, TabId, NO_TAB};
+use crate::page_roots::{FetchedModule, PageRoots};
 use crate::render_epochs::RenderEpochs;
+use crate::renders::{RenderId, Renders};
+use crate::tabs::{TabId, Tabs, NO_TAB};
+use crate::verification::{DecisionSummary, Outcome, Verification};
 
 /// Engine configuration. Caps bound memory whatever the browser or the app
 /// does; past a cap the oldest/least recently used entry is dropped, which
@@ -73,6 +79,29 @@ pub struct EngineStats {
   pub pages: usize,
   /// Distinct files waiting for the next decision.
   pub pending: usize,
+  pub renders: usize,
+  pub pending_checks: usize,
+}
+
+/// What the shim must carry out, from `poll` or `end_render`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Effects {
+  /// The decision taken now, if a batch was due.
+  pub decision: Option<Decision>,
+  /// What a socket that has not said which page it shows gets once it does,
+  /// if its page is among the decision's pages (or `reloadAll`).
+  pub unreported: Option<UpdatePayload>,
+  /// Messages to single tabs: checks and updates.
+  pub messages: Vec<TabMessage>,
+  /// Decisions whose checks are all answered: one log line each.
+  pub outcomes: Vec<Outcome>,
+}
+
+impl Effects {
+  pub fn is_empty(&self) -> bool {
+    self.decision.is_none() && self.messages.is_empty() && self.outcomes.is_empty()
+  }
 }
 
 /// Most files remembered as failing to compile; past it new failures are
@@ -82,9 +111,13 @@ pub const MAX_BROKEN_FILES: usize = 1024;
 pub struct Engine {
   options: EngineOptions,
   mirror: ModuleGraphMirror,
-  pages: PageTargeting,
+  tabs: Tabs,
+  roots: PageRoots,
+  renders: Renders,
+  verification: Verification,
   batcher: ChangeBatcher,
   scratch: InvalidationScratch,
+  affected_scratch: AffectedScratch,
   /// File keys whose last compile check (by the shim) failed.
   broken: FxHashSet<String>,
   epochs: RenderEpochs,
@@ -94,9 +127,13 @@ impl Engine {
   pub fn new(options: EngineOptions) -> Self {
     Engine {
       mirror: ModuleGraphMirror::new(),
-      pages: PageTargeting::new(options.max_tabs, options.max_pages, options.max_roots_per_page),
+      tabs: Tabs::new(options.max_tabs),
+      roots: PageRoots::new(options.max_pages, options.max_roots_per_page),
+      renders: Renders::default(),
+      verification: Verification::default(),
       batcher: ChangeBatcher::new(options.quiet_ms, options.max_wait_ms),
       scratch: InvalidationScratch::default(),
+      affected_scratch: AffectedScratch::default(),
       broken: FxHashSet::default(),
       epochs: RenderEpochs::default(),
       options,
@@ -119,9 +156,9 @@ impl Engine {
   /// servers (see `ModuleGraphMirror::update_module`).
   pub fn update_module(&mut self, env: &str, module: ModuleRecord) {
     self.mirror.update_module(env, &module);
-    if self.pages.has_unresolved(env) {
+    if self.roots.has_unresolved(env) {
       if let Some(ix) = self.mirror.environment(env).and_then(|g| g.get_by_id(&module.id)) {
-        self.pages.on_module_analyzed(&self.mirror, env, ix);
+        self.roots.on_module_analyzed(&self.mirror, env, ix);
       }
     }
   }
@@ -147,14 +184,17 @@ impl Engine {
 
   pub fn drop_environment(&mut self, env: &str) {
     self.mirror.drop_environment(env);
-    self.pages.drop_environment(env);
+    self.roots.drop_environment(env);
   }
 
-  /// Forgets graphs, pages and pending changes; open tabs stay registered
-  /// because their ids live in the browsers.
+  /// Forgets graphs, pages, renders and pending changes; open tabs stay
+  /// registered because their ids live in the browsers.
   pub fn reset(&mut self) {
     self.mirror.reset();
-    self.pages.reset_pages();
+    self.roots.reset();
+    self.renders.clear();
+    self.verification.clear();
+    self.verification.take_outcomes();
     self.batcher.clear();
     self.broken.clear();
   }
@@ -215,7 +255,7 @@ impl Engine {
     ServerChange { class, invalidate, keep_vite_update }
   }
 
-  /// A `watch` glob matched `file`: every tab is affected.
+  /// A `watch` glob matched `file`: every tab is a candidate.
   pub fn on_watched_change(&mut self, file: &str, now_ms: f64) {
     if file.len() > MAX_ID_BYTES {
       return;
@@ -228,61 +268,177 @@ impl Engine {
     }
   }
 
-  /// The epoch to stamp on a page rendered now (the shim sends it in the
-  /// response's `Server-Timing`, the tab reports it back with its url).
+  /// An HTML response for `url` is sending its headers. Returns the stamp to
+  /// put in its `Server-Timing`. `check` is the `x-ssr-hmr-check` header of
+  /// a tab's request for its own page.
+  pub fn begin_render(
+    &mut self,
+    url: &str,
+    status: u16,
+    location: Option<&str>,
+    check: Option<&str>,
+  ) -> RenderId {
+    let render = self.renders.begin(url, self.epochs.current(), status, location);
+    if let Some(token) = check.and_then(parse_token) {
+      self.verification.begin_render(token, render);
+    }
+    render
+  }
+
+  /// The next bytes of render `render`'s body.
+  pub fn write_render(&mut self, render: RenderId, bytes: &[u8]) {
+    self.renders.write(render, bytes);
+  }
+
+  /// Render `render` ended (`complete`: its whole body was sent). If it
+  /// answered a check, the tab's verdict goes out.
+  pub fn end_render(&mut self, render: RenderId, complete: bool) -> Effects {
+    let mut effects = Effects::default();
+    let Some(finished) = self.renders.end(render, complete) else { return effects };
+    let (page, fingerprint) = (finished.page.clone(), finished.fingerprint);
+    if let Some(resolution) = self.verification.end_render(render, &page, fingerprint) {
+      if resolution.verdict == Verdict::Unchanged {
+        // The same output as the tab's: the check render is what it shows.
+        self.tabs.set_shown(resolution.tab, render);
+      }
+      effects.messages.push(resolution.message);
+    }
+    effects.outcomes = self.verification.take_outcomes();
+    effects
+  }
+
+  /// The epoch renders begun now are stamped with.
   pub fn current_epoch(&self) -> u64 {
     self.epochs.current()
   }
 
   /// A tab reports the page it shows and, for a server-rendered document,
-  /// the epoch its render was stamped with. A tab can miss a refresh: it was
-  /// reloading, or had no socket yet, when the decision went out. If a
-  /// refresh of its page was decided after its render, it is queued for the
-  /// next decision.
-  pub fn open_tab(&mut self, url: Option<&str>, rendered_epoch: Option<u64>, now_ms: f64) -> TabId {
-    let tab = self.pages.open_tab(url);
-    if let (Some(epoch), Some(page)) = (rendered_epoch, self.pages.tab_page(tab)) {
-      if tab != NO_TAB && self.epochs.refreshed_since(page, epoch) {
+  /// the stamp of its render. A tab can miss a refresh: it was reloading,
+  /// or had no socket yet, when the decision went out. If a refresh of its
+  /// page was decided after its render, it is queued for the next decision.
+  pub fn open_tab(&mut self, url: Option<&str>, render: Option<RenderId>, now_ms: f64) -> TabId {
+    let shown = render.filter(|&r| url.is_some_and(|url| self.is_render_of(r, url)));
+    let tab = self.tabs.open(url, shown);
+    let Some(page) = url.map(normalize_url) else { return tab };
+    self.roots.touch(&page);
+    // The render's epoch; a stamp issued but since forgotten is older than
+    // anything remembered.
+    let epoch = render.and_then(|r| match self.renders.get(r) {
+      Some(known) => Some(known.epoch),
+      None if self.renders.was_issued(r) => Some(0),
+      None => None,
+    });
+    if let Some(epoch) = epoch {
+      if tab != NO_TAB && self.epochs.refreshed_since(&page, epoch) {
         self.batcher.record(now_ms).stale_tabs.push(tab);
       }
     }
     tab
   }
 
-  pub fn navigate_tab(&mut self, tab: TabId, url: &str) {
-    self.pages.navigate_tab(tab, url);
+  /// The tab moved to `url` on the client, or (with `render`) now shows that
+  /// render of it, after a morph.
+  pub fn navigate_tab(&mut self, tab: TabId, url: &str, render: Option<RenderId>) {
+    let shown = render.filter(|&r| self.is_render_of(r, url));
+    self.tabs.navigate(tab, url, shown);
+    self.roots.touch(url);
+  }
+
+  fn is_render_of(&self, render: RenderId, url: &str) -> bool {
+    self.renders.get(render).is_some_and(|r| *r.page == *normalize_url(url))
   }
 
   pub fn close_tab(&mut self, tab: TabId) {
-    self.pages.close_tab(tab);
+    self.tabs.close(tab);
+    self.verification.close_tab(tab);
   }
 
-  pub fn record_page_roots(&mut self, url: &str, env: &str, roots: Vec<String>) {
-    self.pages.record_page_roots(&self.mirror, url, env, &roots);
+  /// Replaces the roots `url`'s render requested in `env`.
+  pub fn record_page_roots(&mut self, url: &str, env: &str, fetched: &[FetchedModule]) {
+    self.roots.record(&self.mirror, url, env, fetched);
   }
 
+  /// When `poll` should be called next: a batch is due, or a check times out.
   pub fn next_deadline(&self) -> Option<f64> {
-    self.batcher.next_deadline()
+    match (self.batcher.next_deadline(), self.verification.next_deadline()) {
+      (Some(a), Some(b)) => Some(a.min(b)),
+      (a, b) => a.or(b),
+    }
   }
 
-  /// The decision for the pending batch, if it is due at `now_ms`.
+  /// Everything due at `now_ms`: the pending batch's decision (its checks
+  /// and updates), and the updates of checks that timed out.
+  pub fn poll(&mut self, now_ms: f64) -> Effects {
+    let mut effects = Effects::default();
+    effects.messages.extend(self.verification.expire(now_ms).into_iter().map(|r| r.message));
+    if let Some(mut decision) = self.flush(now_ms) {
+      decision.id = self.dispatch(&decision, now_ms, &mut effects);
+      effects.decision = Some(decision);
+    }
+    effects.outcomes = self.verification.take_outcomes();
+    effects
+  }
+
+  /// The decision for the pending batch, if it is due at `now_ms`. `poll`
+  /// sends it out; this only decides.
   pub fn flush(&mut self, now_ms: f64) -> Option<Decision> {
     let batch = self.batcher.take_due(now_ms)?;
     let epoch = batch.epoch;
-    let decision = build_decision(
-      batch,
-      &self.options.root,
-      self.options.refresh,
-      &self.mirror,
-      &mut self.pages,
-      &self.broken,
-    );
+    let inputs = DecisionInputs {
+      root: &self.options.root,
+      refresh: self.options.refresh,
+      mirror: &self.mirror,
+      roots: &self.roots,
+      tabs: &self.tabs,
+      broken: &self.broken,
+    };
+    let decision = build_decision(batch, &inputs, &mut self.affected_scratch);
     if decision.action != Action::Passthrough && epoch > 0 {
-      let tab_pages = decision.tabs.iter().filter_map(|&tab| self.pages.tab_page(tab));
+      let tab_pages = decision.tabs.iter().filter_map(|&tab| self.tabs.page(tab));
       let pages = decision.pages.iter().map(String::as_str).chain(tab_pages);
       self.epochs.record_refresh(epoch, decision.reload_all, pages);
     }
     Some(decision)
+  }
+
+  /// Sends a decision out: a check to each candidate tab that shows a
+  /// fingerprinted render of its page, an unverified update to the others.
+  /// Returns the decision's id.
+  fn dispatch(&mut self, decision: &Decision, now_ms: f64, effects: &mut Effects) -> u32 {
+    let summary = DecisionSummary {
+      action: decision.action,
+      files: decision.files.clone(),
+      invalidated_count: decision.invalidated_count.clone(),
+      reload_all: decision.reload_all,
+      error_tabs: decision.error_tabs.len(),
+    };
+    let template = UpdateTemplate::new(decision, self.options.refresh, &self.options.root);
+    if decision.action == Action::Passthrough {
+      return self.verification.register(template, summary, &[], 0);
+    }
+    let mut checks = Vec::new();
+    let mut unverified = Vec::new();
+    for &tab in &decision.tabs {
+      let page = self.tabs.page(tab);
+      let shown = page.zip(self.tabs.shown(tab)).and_then(|(page, render)| {
+        self.renders.fingerprint_of(render, page).map(|fingerprint| (page.to_string(), fingerprint))
+      });
+      match shown {
+        Some((page, fingerprint)) => checks.push((tab, page, fingerprint)),
+        None => unverified.push((tab, page)),
+      }
+    }
+    let unverified_pages: Vec<Option<&str>> = unverified.iter().map(|&(_, page)| page).collect();
+    let id = self.verification.register(template.clone(), summary, &unverified_pages, checks.len());
+    for &(tab, page) in &unverified {
+      let update = template.update(page, Verdict::Unverified, &[], None, None);
+      effects.messages.push(TabMessage { tab, message: Message::Update(Box::new(update)) });
+    }
+    for (tab, page, fingerprint) in checks {
+      effects.messages.push(self.verification.start(id, tab, &page, fingerprint, now_ms));
+    }
+    effects.unreported = Some(template.update(None, Verdict::Unverified, &[], None, None));
+    id
   }
 
   pub fn snapshot(&self, env: &str) -> Option<GraphSnapshot> {
@@ -294,9 +450,11 @@ impl Engine {
       environments: self.mirror.environment_count(),
       modules: self.mirror.module_count(),
       edges: self.mirror.edge_count(),
-      tabs: self.pages.tab_count(),
-      pages: self.pages.page_count(),
+      tabs: self.tabs.count(),
+      pages: self.roots.page_count(),
       pending: self.batcher.pending_files(),
+      renders: self.renders.count(),
+      pending_checks: self.verification.pending_checks(),
     }
   }
 }
@@ -321,6 +479,18 @@ mod tests {
     e
   }
 
+  fn entries(ids: &[&str]) -> Vec<FetchedModule> {
+    ids.iter().map(|id| FetchedModule::entry(*id)).collect()
+  }
+
+  /// A finished render of `url` with `body`: its stamp.
+  fn render(e: &mut Engine, url: &str, body: &str) -> RenderId {
+    let r = e.begin_render(url, 200, None, None);
+    e.write_render(r, body.as_bytes());
+    e.end_render(r, true);
+    r
+  }
+
   fn add(e: &mut Engine, env: &str, id: &str, imports: &[&str]) {
     let imports = imports.iter().map(|i| Import::new(*i, false)).collect();
     e.update_module(env, ModuleRecord::js(id, imports));
@@ -342,8 +512,8 @@ mod tests {
   #[test]
   fn server_only_edit_refreshes_the_tabs_rendering_it() {
     let mut e = app();
-    e.record_page_roots("/", "ssr", vec!["/app/entry-server.ts".into(), "/app/page.tsx".into()]);
-    e.record_page_roots("/other", "ssr", vec!["/app/button.tsx".into()]);
+    e.record_page_roots("/", "ssr", &entries(&["/app/entry-server.ts", "/app/page.tsx"]));
+    e.record_page_roots("/other", "ssr", &entries(&["/app/button.tsx"]));
     let home = e.open_tab(Some("/"), None, 0.0);
     let other = e.open_tab(Some("/other"), None, 0.0);
     let change = e.on_server_change("ssr", "/app/db.ts", 1000.0);
@@ -360,7 +530,15 @@ mod tests {
     assert_eq!(d.tabs, [home]);
     assert!(!d.tabs.contains(&other));
     assert_eq!(d.invalidated["ssr"].len(), 4);
-    assert_eq!(d.explanations[0].chain, ["/app/db.ts", "/app/loader.ts", "/app/page.tsx"]);
+    let chains: Vec<&[String]> = d.explanations.iter().map(|x| x.chain.as_slice()).collect();
+    assert_eq!(
+      chains,
+      [
+        &["/app/db.ts", "/app/loader.ts", "/app/page.tsx", "/app/entry-server.ts"][..],
+        &["/app/db.ts", "/app/loader.ts", "/app/page.tsx"][..],
+      ],
+      "one chain per root of the page that reaches the change"
+    );
     assert_eq!(e.flush(2000.0), None, "batch consumed");
   }
 
@@ -372,8 +550,8 @@ mod tests {
     add(&mut e, "ssr", "/app/b.ts", &["/app/b-data.ts"]);
     add(&mut e, "ssr", "/app/a-data.ts", &[]);
     add(&mut e, "ssr", "/app/b-data.ts", &[]);
-    e.record_page_roots("/a", "ssr", vec!["/app/entry.ts".into(), "/app/a.ts".into()]);
-    e.record_page_roots("/b", "ssr", vec!["/app/entry.ts".into(), "/app/b.ts".into()]);
+    e.record_page_roots("/a", "ssr", &entries(&["/app/entry.ts", "/app/a.ts"]));
+    e.record_page_roots("/b", "ssr", &entries(&["/app/entry.ts", "/app/b.ts"]));
     let a = e.open_tab(Some("/a"), None, 0.0);
     let b = e.open_tab(Some("/b"), None, 0.0);
     (e, a, b)
@@ -428,7 +606,7 @@ mod tests {
   #[test]
   fn a_tab_that_missed_a_refresh_of_its_page_is_refreshed_when_it_reports() {
     let (mut e, a, _b) = two_pages();
-    let rendered = e.current_epoch();
+    let rendered = render(&mut e, "/a", "<p>a</p>");
     e.on_server_change("ssr", "/app/a-data.ts", 0.0);
     assert_eq!(e.flush(100.0).unwrap().tabs, [a]);
     // The tab was already reloading into a document rendered before the change.
@@ -444,25 +622,138 @@ mod tests {
   #[test]
   fn a_tab_rendered_after_the_refresh_or_on_another_page_is_not_refreshed_again() {
     let (mut e, a, _b) = two_pages();
-    let before = e.current_epoch();
+    let before = render(&mut e, "/b", "<p>b</p>");
     e.on_server_change("ssr", "/app/a-data.ts", 0.0);
     e.flush(100.0).unwrap();
     e.close_tab(a);
-    e.open_tab(Some("/a"), Some(e.current_epoch()), 200.0);
+    let after = render(&mut e, "/a", "<p>a</p>");
+    e.open_tab(Some("/a"), Some(after), 200.0);
     e.open_tab(Some("/b"), Some(before), 200.0);
     e.open_tab(Some("/a"), None, 200.0);
-    assert_eq!(e.flush(1000.0), None);
+    e.open_tab(Some("/a"), Some(u32::MAX), 200.0);
+    assert_eq!(e.flush(1000.0), None, "a stamp never issued is not trusted either way");
   }
 
   #[test]
   fn a_stale_tab_alone_refreshes_no_other_tab() {
     let (mut e, _a, _b) = two_pages();
     let unknown = e.open_tab(None, None, 0.0);
-    let rendered = e.current_epoch();
+    let rendered = render(&mut e, "/b", "<p>b</p>");
     e.on_server_change("ssr", "/app/b-data.ts", 0.0);
     assert!(e.flush(100.0).unwrap().tabs.contains(&unknown));
     let stale = e.open_tab(Some("/b"), Some(rendered), 200.0);
     assert_eq!(e.flush(1000.0).unwrap().tabs, [stale]);
+  }
+
+  /// A static route table: the entry imports both routes, so both pages'
+  /// closures reach both data modules.
+  fn static_routes() -> Engine {
+    let mut e = engine();
+    add(&mut e, "ssr", "/app/entry.ts", &["/app/home.ts", "/app/about.ts"]);
+    add(&mut e, "ssr", "/app/home.ts", &["/app/home-data.ts"]);
+    add(&mut e, "ssr", "/app/about.ts", &["/app/about-data.ts"]);
+    add(&mut e, "ssr", "/app/home-data.ts", &[]);
+    add(&mut e, "ssr", "/app/about-data.ts", &[]);
+    e.record_page_roots("/", "ssr", &entries(&["/app/entry.ts"]));
+    e.record_page_roots("/about", "ssr", &entries(&["/app/entry.ts"]));
+    e
+  }
+
+  fn updates(effects: &Effects) -> Vec<(TabId, Verdict)> {
+    let mut updates: Vec<(TabId, Verdict)> = effects
+      .messages
+      .iter()
+      .filter_map(|m| match &m.message {
+        Message::Update(u) => Some((m.tab, u.verdict)),
+        Message::Check(_) => None,
+      })
+      .collect();
+    updates.sort_by_key(|&(tab, _)| tab);
+    updates
+  }
+
+  fn checks(effects: &Effects) -> Vec<(TabId, String)> {
+    effects
+      .messages
+      .iter()
+      .filter_map(|m| match &m.message {
+        Message::Check(c) => Some((m.tab, c.token.clone())),
+        Message::Update(_) => None,
+      })
+      .collect()
+  }
+
+  /// The tab's request for its own page, answering `token`.
+  fn answer(e: &mut Engine, url: &str, token: &str, body: &str) -> Effects {
+    let r = e.begin_render(url, 200, None, Some(token));
+    e.write_render(r, body.as_bytes());
+    e.end_render(r, true)
+  }
+
+  #[test]
+  fn only_the_tab_whose_page_renders_differently_is_refreshed() {
+    let mut e = static_routes();
+    let home_render = render(&mut e, "/", "<h1>Home</h1>");
+    let about_render = render(&mut e, "/about", "<h1>About: Ada</h1>");
+    let home = e.open_tab(Some("/"), Some(home_render), 0.0);
+    let about = e.open_tab(Some("/about"), Some(about_render), 0.0);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let decided = e.poll(1000.0);
+    assert_eq!(decided.decision.as_ref().unwrap().tabs, [home, about], "both are candidates");
+    assert!(updates(&decided).is_empty(), "nothing refreshes before the checks answer");
+    let sent = checks(&decided);
+    assert_eq!(sent.iter().map(|(tab, _)| *tab).collect::<Vec<_>>(), [home, about]);
+    let home_answer = answer(&mut e, "/", &sent[0].1, "<h1>Home</h1>");
+    assert_eq!(updates(&home_answer), [(home, Verdict::Unchanged)]);
+    assert!(home_answer.outcomes.is_empty(), "the decision waits for its last check");
+    let about_answer = answer(&mut e, "/about", &sent[1].1, "<h1>About: Grace</h1>");
+    assert_eq!(updates(&about_answer), [(about, Verdict::Changed)]);
+    let outcome = &about_answer.outcomes[0];
+    assert_eq!(
+      (outcome.refreshed.as_slice(), outcome.unchanged.as_slice()),
+      (&["/about".to_string()][..], &["/".to_string()][..])
+    );
+  }
+
+  #[test]
+  fn a_tab_showing_no_fingerprinted_render_of_its_page_is_refreshed_unverified() {
+    let mut e = static_routes();
+    let about_render = render(&mut e, "/about", "<h1>About</h1>");
+    let never_stamped = e.open_tab(Some("/"), None, 0.0);
+    let navigated = e.open_tab(Some("/about"), Some(about_render), 0.0);
+    e.navigate_tab(navigated, "/", None);
+    let aborted = e.begin_render("/about", 200, None, None);
+    e.end_render(aborted, false);
+    let aborted_tab = e.open_tab(Some("/about"), Some(aborted), 0.0);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let decided = e.poll(1000.0);
+    assert!(checks(&decided).is_empty());
+    assert_eq!(
+      updates(&decided),
+      [
+        (never_stamped, Verdict::Unverified),
+        (navigated, Verdict::Unverified),
+        (aborted_tab, Verdict::Unverified)
+      ]
+    );
+    assert_eq!(decided.outcomes[0].refreshed_tabs, 3);
+  }
+
+  #[test]
+  fn a_check_that_never_comes_back_refreshes_its_tab_and_an_unchanged_tab_shows_the_check_render() {
+    let mut e = static_routes();
+    let first = render(&mut e, "/about", "<h1>About</h1>");
+    let tab = e.open_tab(Some("/about"), Some(first), 0.0);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let sent = checks(&e.poll(1000.0));
+    let answered = answer(&mut e, "/about", &sent[0].1, "<h1>About</h1>");
+    assert_eq!(updates(&answered), [(tab, Verdict::Unchanged)]);
+    e.on_server_change("ssr", "/app/about-data.ts", 2000.0);
+    let decided = e.poll(3000.0);
+    assert_eq!(checks(&decided).len(), 1, "still verifiable: it shows the check render now");
+    let deadline = e.next_deadline().unwrap();
+    assert!(e.poll(deadline - 1.0).is_empty());
+    assert_eq!(updates(&e.poll(deadline)), [(tab, Verdict::Unverified)]);
   }
 
   #[test]
@@ -472,14 +763,14 @@ mod tests {
     e.set_environment("ssr", Consumer::Server);
     add(&mut e, "ssr", "/app/entry.ts", &["/app/db.ts"]);
     add(&mut e, "ssr", "/app/db.ts", &[]);
-    e.record_page_roots("/", "ssr", vec!["/app/entry.ts".into()]);
-    e.record_page_roots("/other", "ssr", vec![]);
+    e.record_page_roots("/", "ssr", &entries(&["/app/entry.ts"]));
+    e.record_page_roots("/other", "ssr", &entries(&[]));
     e.open_tab(Some("/"), None, 0.0);
     e.open_tab(Some("/other"), None, 0.0);
-    assert_eq!(e.open_tab(Some("/third"), None, 0.0), crate::pages::NO_TAB);
+    assert_eq!(e.open_tab(Some("/third"), None, 0.0), crate::tabs::NO_TAB);
     e.on_server_change("ssr", "/app/db.ts", 0.0);
     assert!(e.flush(1000.0).unwrap().reload_all, "the untracked tab must refresh too");
-    e.close_tab(crate::pages::NO_TAB);
+    e.close_tab(crate::tabs::NO_TAB);
     e.on_server_change("ssr", "/app/db.ts", 2000.0);
     assert!(!e.flush(3000.0).unwrap().reload_all);
   }
@@ -567,7 +858,7 @@ mod tests {
   #[test]
   fn reset_and_drop_environment_forget_state() {
     let mut e = app();
-    e.record_page_roots("/", "ssr", vec!["/app/page.tsx".into()]);
+    e.record_page_roots("/", "ssr", &entries(&["/app/page.tsx"]));
     e.open_tab(Some("/"), None, 0.0);
     e.on_server_change("ssr", "/app/db.ts", 0.0);
     e.drop_environment("ssr");
@@ -588,16 +879,22 @@ mod tests {
       e.on_server_change("ssr", s, f64::INFINITY);
       e.on_watched_change(s, -1.0);
       let t = e.open_tab(Some(s), None, 0.0);
-      e.navigate_tab(t, s);
-      e.navigate_tab(999_999, s);
-      e.record_page_roots(s, s, vec![s.to_string()]);
-      e.record_page_roots(s, "ssr", vec![s.to_string()]);
+      e.navigate_tab(t, s, None);
+      e.navigate_tab(999_999, s, Some(1));
+      e.record_page_roots(s, s, &entries(&[s]));
+      e.record_page_roots(s, "ssr", &entries(&[s]));
+      let r = e.begin_render(s, 0, Some(s), Some(s));
+      e.write_render(r, s.as_bytes());
+      e.write_render(u32::MAX, s.as_bytes());
+      let _ = e.end_render(r, true);
+      let _ = e.end_render(0, false);
       e.delete_file(s);
       e.drop_environment(s);
       e.close_tab(t);
       let _ = e.snapshot(s);
     }
     let _ = e.flush(f64::MAX);
+    let _ = e.poll(f64::NAN);
     let _ = e.stats();
   }
 

@@ -111,6 +111,15 @@ impl EnvironmentGraph {
     self.graph.edges_directed(ix, Direction::Incoming).map(|e| (e.source(), *e.weight()))
   }
 
+  /// Modules `ix` imports statically.
+  pub fn static_imports(&self, ix: ModuleIx) -> impl Iterator<Item = ModuleIx> + '_ {
+    self
+      .graph
+      .edges_directed(ix, Direction::Outgoing)
+      .filter(|e| !e.weight().dynamic)
+      .map(|e| e.target())
+  }
+
   pub fn has_importers(&self, ix: ModuleIx) -> bool {
     self.graph.neighbors_directed(ix, Direction::Incoming).next().is_some()
   }

@@ -9,7 +9,11 @@
 //! * who runs the file: client only, both, or server only ([`classify`]);
 //! * which server modules to invalidate so the runner never serves stale
 //!   exports ([`invalidation`]);
-//! * which open tabs render a page depending on it ([`pages`]);
+//! * which open tabs may show a page depending on it ([`affected`], from
+//!   [`page_roots`] and [`tabs`]);
+//! * which of those really render differently now: each candidate tab
+//!   fetches its own page and the two renders' fingerprints are compared
+//!   ([`renders`], [`html_fingerprint`], [`verification`]);
 //! * how to merge a burst of edits into one [`Decision`] ([`batcher`]).
 //!
 //! Everything is driven through [`Engine`]; time is injected, so the crate
@@ -17,7 +21,7 @@
 //! `ssr_hmr_binding` crate converts types for JavaScript.
 //!
 //! ```
-//! use ssr_hmr_core::{Action, ChangeClass, Consumer, Engine, EngineOptions, Import, ModuleRecord};
+//! use ssr_hmr_core::{ChangeClass, Consumer, Engine, EngineOptions, FetchedModule, Import, Message, ModuleRecord, Verdict};
 //!
 //! let mut engine = Engine::new(EngineOptions { root: "/app".into(), ..Default::default() });
 //! engine.set_environment("client", Consumer::Client);
@@ -25,38 +29,59 @@
 //! engine.update_module("ssr", ModuleRecord::js("/app/page.tsx", vec![Import::new("/app/db.ts", false)]));
 //! engine.update_module("ssr", ModuleRecord::js("/app/db.ts", vec![]));
 //! engine.update_module("client", ModuleRecord::js("/app/page.tsx", vec![]));
-//! engine.record_page_roots("/", "ssr", vec!["/app/page.tsx".into()]);
-//! let tab = engine.open_tab(Some("http://localhost:5173/#top"), None, 0.0);
+//!
+//! // The page is rendered (its HTML fingerprinted as it streams), the tab reports its stamp.
+//! let render = engine.begin_render("/", 200, None, None);
+//! engine.write_render(render, b"<h1>Hello</h1>");
+//! engine.end_render(render, true);
+//! engine.record_page_roots("/", "ssr", &[FetchedModule::entry("/app/page.tsx")]);
+//! let tab = engine.open_tab(Some("http://localhost:5173/#top"), Some(render), 0.0);
 //!
 //! let change = engine.on_server_change("ssr", "/app/db.ts", 1000.0);
 //! assert_eq!(change.class, ChangeClass::ServerOnly);
 //! assert!(!change.keep_vite_update); // page.tsx has no importer: Vite would reload the server
 //!
-//! assert_eq!(engine.next_deadline(), Some(1030.0));
-//! let decision = engine.flush(1030.0).unwrap();
-//! assert_eq!(decision.action, Action::Reload);
-//! assert_eq!(decision.files.server_only, ["db.ts"]);
-//! assert_eq!(decision.tabs, [tab]);
-//! assert_eq!(decision.explanations[0].chain, ["/app/db.ts", "/app/page.tsx"]);
+//! // The tab is a candidate: it is asked to fetch its page again…
+//! let effects = engine.poll(engine.next_deadline().unwrap());
+//! let Message::Check(check) = &effects.messages[0].message else { panic!() };
+//! // …and its request renders the same HTML: it is not refreshed.
+//! let again = engine.begin_render("/", 200, None, Some(&check.token));
+//! engine.write_render(again, b"<h1>Hello</h1>");
+//! let answered = engine.end_render(again, true);
+//! let Message::Update(update) = &answered.messages[0].message else { panic!() };
+//! assert_eq!((answered.messages[0].tab, update.verdict), (tab, Verdict::Unchanged));
+//! assert_eq!(answered.outcomes[0].unchanged, ["/"]);
 //! ```
 
+pub mod affected;
 pub mod batcher;
 pub mod classify;
 pub mod decision;
 pub mod engine;
 pub mod environment_graph;
+pub mod html_fingerprint;
 pub mod invalidation;
+pub mod messages;
 pub mod mirror;
 pub mod module_key;
 pub mod module_record;
-pub mod pages;
+pub mod page_roots;
 pub mod render_epochs;
+pub mod renders;
+pub mod tabs;
+pub mod verification;
 mod visited;
 
+pub use affected::Explanation;
 pub use classify::ChangeClass;
-pub use decision::{Action, Decision, Explanation, FilesByClass, Strategy};
-pub use engine::{Engine, EngineOptions, EngineStats, ServerChange, MAX_BROKEN_FILES};
+pub use decision::{Action, Decision, FilesByClass, Strategy};
+pub use engine::{Effects, Engine, EngineOptions, EngineStats, ServerChange, MAX_BROKEN_FILES};
 pub use environment_graph::{GraphSnapshot, ModuleSnapshot};
+pub use html_fingerprint::{HtmlFingerprint, VOLATILE_ATTRIBUTE};
+pub use messages::{Message, TabMessage, UpdatePayload, Verdict};
 pub use module_key::MAX_ID_BYTES;
 pub use module_record::{Consumer, Import, ModuleKind, ModuleRecord};
-pub use pages::{TabId, NO_TAB};
+pub use page_roots::FetchedModule;
+pub use renders::RenderId;
+pub use tabs::{TabId, NO_TAB};
+pub use verification::Outcome;

@@ -12,10 +12,6 @@ pub struct VisitedSet {
 }
 
 impl VisitedSet {
-  pub fn new() -> Self {
-    Self::default()
-  }
-
   /// Starts a new walk over indexes `< bound`.
   pub fn clear(&mut self, bound: usize) {
     if self.stamps.len() < bound {
@@ -51,7 +47,7 @@ mod tests {
 
   #[test]
   fn clearing_forgets_previous_walk() {
-    let mut v = VisitedSet::new();
+    let mut v = VisitedSet::default();
     v.clear(4);
     assert!(v.insert(2));
     assert!(!v.insert(2));
@@ -62,7 +58,7 @@ mod tests {
 
   #[test]
   fn epoch_wraparound_resets_stamps() {
-    let mut v = VisitedSet::new();
+    let mut v = VisitedSet::default();
     v.clear(2);
     v.insert(1);
     v.epoch = u32::MAX;

@@ -13,7 +13,7 @@
 //! so editing a loader is a server-only change.
 #![allow(dead_code)]
 
-use ssr_hmr_core::{Consumer, Engine, EngineOptions, Import, ModuleRecord};
+use ssr_hmr_core::{Consumer, Engine, EngineOptions, FetchedModule, Import, ModuleRecord};
 
 pub const ROOT: &str = "/home/dev/app";
 
@@ -230,7 +230,8 @@ pub fn engine_with(app: &App, with_client: bool) -> Engine {
     let url = format!("/page/{p}");
     let mut roots = vec![app.server[0].id.clone(), app.server[r].id.clone()];
     roots.extend(app.server[r].imports.iter().map(|i| i.id.clone()));
-    e.record_page_roots(&url, "ssr", roots);
+    let roots: Vec<FetchedModule> = roots.into_iter().map(FetchedModule::entry).collect();
+    e.record_page_roots(&url, "ssr", &roots);
     if p < 16 {
       e.open_tab(Some(&url), None, 0.0);
     }

@@ -1,0 +1,462 @@
+//! `Verification`: a candidate tab refreshes only if its page now renders
+//! differently from what the tab shows.
+//!
+//! The module analysis gives the candidates; it cannot give the answer. A
+//! static route table puts every route in every page's closure, a page reads
+//! a `watch`ed file with `fs`, a module memoizes what another module exported.
+//! So each candidate tab that shows a render the server fingerprinted is sent
+//! an `ssr-hmr:check` with a fresh token; it fetches its own URL (its cookies,
+//! its query) with the token in a header; the server fingerprints that render
+//! as it streams, and when it ends this compares it with the fingerprint of the
+//! render the tab shows: the tab's `ssr-hmr:update` then carries `changed` or
+//! `unchanged`. A check that does not come back within `CHECK_TIMEOUT_MS`
+//! counts as changed. A tab checked again before its last check came back
+//! answers the new check only.
+//!
+//! Each decision is logged once, when all its checks are answered: the
+//! `Outcome` says which pages were refreshed and which were left alone.
+
+use std::collections::BTreeSet;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::decision::{Action, FilesByClass};
+use crate::messages::{token_text, CheckPayload, Message, TabMessage, UpdateTemplate, Verdict};
+use crate::renders::RenderId;
+use crate::tabs::TabId;
+
+pub type CheckToken = u64;
+pub type DecisionId = u32;
+
+/// Longest a check may take before its tab is refreshed unverified.
+pub const CHECK_TIMEOUT_MS: f64 = 10_000.0;
+/// Decisions waiting for checks; past it the oldest is logged as it stands.
+pub const MAX_PENDING_DECISIONS: usize = 64;
+
+/// What a decision's log line needs besides its verdicts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionSummary {
+  pub action: Action,
+  pub files: FilesByClass,
+  pub invalidated_count: std::collections::BTreeMap<String, usize>,
+  pub reload_all: bool,
+  /// Tabs shown a compile error instead.
+  pub error_tabs: usize,
+}
+
+/// A decision whose checks are all answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+  /// The decision's id.
+  pub id: DecisionId,
+  #[serde(flatten)]
+  pub summary: DecisionSummary,
+  /// Pages (sorted) whose tabs were refreshed, and how many tabs.
+  pub refreshed: Vec<String>,
+  pub refreshed_tabs: usize,
+  /// Pages (sorted) whose output had not changed, and how many tabs.
+  pub unchanged: Vec<String>,
+  pub unchanged_tabs: usize,
+}
+
+/// A check answered (or given up on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+  pub tab: TabId,
+  pub verdict: Verdict,
+  /// The render that answered it.
+  pub render: Option<RenderId>,
+  /// The tab's `ssr-hmr:update`.
+  pub message: TabMessage,
+}
+
+struct PendingCheck {
+  tab: TabId,
+  page: Arc<str>,
+  /// Fingerprint of the render the tab shows.
+  shown: u64,
+  decision: DecisionId,
+  deadline_ms: f64,
+  render: Option<RenderId>,
+}
+
+struct PendingDecision {
+  id: DecisionId,
+  template: Arc<UpdateTemplate>,
+  summary: DecisionSummary,
+  remaining: usize,
+  /// A page's verdict: changed as soon as one of its tabs' is (tabs of one
+  /// page may differ by their cookies).
+  verdicts: Vec<(Arc<str>, Verdict)>,
+  refreshed: BTreeSet<String>,
+  refreshed_tabs: usize,
+  unchanged: BTreeSet<String>,
+  unchanged_tabs: usize,
+}
+
+impl PendingDecision {
+  /// A tab of `page` (empty: a tab that never said) got `verdict`.
+  fn note(&mut self, page: &str, verdict: Verdict) {
+    let (pages, count) = if verdict == Verdict::Unchanged {
+      (&mut self.unchanged, &mut self.unchanged_tabs)
+    } else {
+      (&mut self.refreshed, &mut self.refreshed_tabs)
+    };
+    *count += 1;
+    if !page.is_empty() {
+      pages.insert(page.to_string());
+    }
+    match self.verdicts.iter_mut().find(|(url, _)| &**url == page) {
+      Some((_, known)) if verdict != Verdict::Unchanged => *known = verdict,
+      Some(_) => {}
+      None => self.verdicts.push((Arc::from(page), verdict)),
+    }
+  }
+
+  fn outcome(self) -> Outcome {
+    let unchanged = self.unchanged.difference(&self.refreshed).cloned().collect();
+    Outcome {
+      id: self.id,
+      summary: self.summary,
+      refreshed: self.refreshed.into_iter().collect(),
+      refreshed_tabs: self.refreshed_tabs,
+      unchanged,
+      unchanged_tabs: self.unchanged_tabs,
+    }
+  }
+}
+
+pub struct Verification {
+  random: RandomState,
+  issued: u64,
+  checks: FxHashMap<CheckToken, PendingCheck>,
+  by_tab: FxHashMap<TabId, CheckToken>,
+  by_render: FxHashMap<RenderId, CheckToken>,
+  next_decision: DecisionId,
+  decisions: FxHashMap<DecisionId, PendingDecision>,
+  completed: Vec<Outcome>,
+}
+
+impl Default for Verification {
+  fn default() -> Self {
+    Verification {
+      random: RandomState::new(),
+      issued: 0,
+      checks: FxHashMap::default(),
+      by_tab: FxHashMap::default(),
+      by_render: FxHashMap::default(),
+      next_decision: 1,
+      decisions: FxHashMap::default(),
+      completed: Vec::new(),
+    }
+  }
+}
+
+impl Verification {
+  /// A decision goes out: `unverified` tabs (with their pages) are refreshed
+  /// at once, `checks` more will be started for it.
+  pub fn register(
+    &mut self,
+    template: Arc<UpdateTemplate>,
+    summary: DecisionSummary,
+    unverified: &[Option<&str>],
+    checks: usize,
+  ) -> DecisionId {
+    let id = self.next_decision;
+    self.next_decision = self.next_decision.wrapping_add(1).max(1);
+    let mut decision = PendingDecision {
+      id,
+      template,
+      summary,
+      remaining: checks,
+      verdicts: Vec::new(),
+      refreshed: BTreeSet::new(),
+      refreshed_tabs: 0,
+      unchanged: BTreeSet::new(),
+      unchanged_tabs: 0,
+    };
+    for page in unverified {
+      decision.note(page.unwrap_or_default(), Verdict::Unverified);
+    }
+    if checks == 0 {
+      self.completed.push(decision.outcome());
+      return id;
+    }
+    if self.decisions.len() == MAX_PENDING_DECISIONS {
+      if let Some(&oldest) = self.decisions.keys().min() {
+        self.finish_decision(oldest);
+      }
+    }
+    self.decisions.insert(id, decision);
+    id
+  }
+
+  /// Starts a check of `tab` (showing `page`, fingerprinted `shown`) for
+  /// `decision`. A check the tab had not answered yet no longer counts.
+  pub fn start(
+    &mut self,
+    decision: DecisionId,
+    tab: TabId,
+    page: &str,
+    shown: u64,
+    now_ms: f64,
+  ) -> TabMessage {
+    self.forget_check_of(tab);
+    self.issued += 1;
+    let token = self.random.hash_one(self.issued);
+    let deadline_ms = if now_ms.is_finite() { now_ms + CHECK_TIMEOUT_MS } else { f64::MAX };
+    self.checks.insert(
+      token,
+      PendingCheck { tab, page: Arc::from(page), shown, decision, deadline_ms, render: None },
+    );
+    self.by_tab.insert(tab, token);
+    let settling = self.decisions.get(&decision).is_some_and(|d| d.template.settling);
+    TabMessage { tab, message: Message::Check(CheckPayload { token: token_text(token), settling }) }
+  }
+
+  /// A request carrying `token` began rendering as `render`.
+  pub fn begin_render(&mut self, token: CheckToken, render: RenderId) {
+    if let Some(check) = self.checks.get_mut(&token) {
+      if check.render.is_none() {
+        check.render = Some(render);
+        self.by_render.insert(render, token);
+      }
+    }
+  }
+
+  /// Render `render` of `page` ended with `fingerprint` (none: aborted or
+  /// not fingerprinted). If it answered a check, the tab's verdict.
+  pub fn end_render(
+    &mut self,
+    render: RenderId,
+    page: &str,
+    fingerprint: Option<u64>,
+  ) -> Option<Resolution> {
+    let token = self.by_render.remove(&render)?;
+    let check = self.checks.remove(&token)?;
+    self.by_tab.remove(&check.tab);
+    let verdict = match fingerprint {
+      Some(f) if *check.page == *page && f == check.shown => Verdict::Unchanged,
+      Some(_) if *check.page == *page => Verdict::Changed,
+      _ => Verdict::Unverified,
+    };
+    self.resolve(token, check, verdict, Some(render))
+  }
+
+  /// Checks past their deadline: their tabs refresh unverified.
+  pub fn expire(&mut self, now_ms: f64) -> Vec<Resolution> {
+    let mut expired: Vec<CheckToken> =
+      self.checks.iter().filter(|(_, c)| c.deadline_ms <= now_ms).map(|(&t, _)| t).collect();
+    expired.sort_unstable();
+    let mut resolutions = Vec::new();
+    for token in expired {
+      let Some(check) = self.checks.remove(&token) else { continue };
+      self.by_tab.remove(&check.tab);
+      if let Some(render) = check.render {
+        self.by_render.remove(&render);
+      }
+      resolutions.extend(self.resolve(token, check, Verdict::Unverified, None));
+    }
+    resolutions
+  }
+
+  /// The tab closed: its check will not be answered.
+  pub fn close_tab(&mut self, tab: TabId) {
+    self.forget_check_of(tab);
+  }
+
+  /// The tab's pending check, if any, no longer counts for its decision.
+  fn forget_check_of(&mut self, tab: TabId) {
+    let Some(check) = self.by_tab.remove(&tab).and_then(|token| self.checks.remove(&token)) else {
+      return;
+    };
+    if let Some(render) = check.render {
+      self.by_render.remove(&render);
+    }
+    self.settle(check.decision);
+  }
+
+  pub fn next_deadline(&self) -> Option<f64> {
+    self.checks.values().map(|c| c.deadline_ms).min_by(f64::total_cmp)
+  }
+
+  /// Decisions whose checks are all answered since the last call.
+  pub fn take_outcomes(&mut self) -> Vec<Outcome> {
+    std::mem::take(&mut self.completed)
+  }
+
+  pub fn pending_checks(&self) -> usize {
+    self.checks.len()
+  }
+
+  pub fn clear(&mut self) {
+    self.checks.clear();
+    self.by_tab.clear();
+    self.by_render.clear();
+    for id in self.decisions.keys().copied().collect::<Vec<_>>() {
+      self.finish_decision(id);
+    }
+  }
+
+  fn resolve(
+    &mut self,
+    token: CheckToken,
+    check: PendingCheck,
+    verdict: Verdict,
+    render: Option<RenderId>,
+  ) -> Option<Resolution> {
+    let decision = self.decisions.get_mut(&check.decision)?;
+    decision.note(&check.page, verdict);
+    let update = decision.template.update(
+      Some(&check.page),
+      verdict,
+      &decision.verdicts,
+      Some(token_text(token)),
+      render,
+    );
+    let message = TabMessage { tab: check.tab, message: Message::Update(Box::new(update)) };
+    self.settle(check.decision);
+    Some(Resolution { tab: check.tab, verdict, render, message })
+  }
+
+  /// One check of `decision` is over (answered, or no longer counted).
+  fn settle(&mut self, decision: DecisionId) {
+    let Some(pending) = self.decisions.get_mut(&decision) else { return };
+    pending.remaining = pending.remaining.saturating_sub(1);
+    if pending.remaining == 0 {
+      self.finish_decision(decision);
+    }
+  }
+
+  fn finish_decision(&mut self, decision: DecisionId) {
+    if let Some(pending) = self.decisions.remove(&decision) {
+      self.completed.push(pending.outcome());
+    }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::decision::Strategy;
+  use crate::messages::{Reason, UpdatePayload};
+
+  fn template() -> Arc<UpdateTemplate> {
+    Arc::new(UpdateTemplate {
+      strategy: Strategy::Reload,
+      reason: Reason::ServerOnly,
+      files: FilesByClass::default(),
+      pages: vec![],
+      reload_all: false,
+      settling: false,
+    })
+  }
+
+  fn summary() -> DecisionSummary {
+    DecisionSummary {
+      action: Action::Reload,
+      files: FilesByClass::default(),
+      invalidated_count: Default::default(),
+      reload_all: false,
+      error_tabs: 0,
+    }
+  }
+
+  fn token_of(message: &TabMessage) -> CheckToken {
+    match &message.message {
+      Message::Check(check) => crate::messages::parse_token(&check.token).unwrap(),
+      Message::Update(_) => panic!("not a check"),
+    }
+  }
+
+  fn update_of(resolution: &Resolution) -> &UpdatePayload {
+    match &resolution.message.message {
+      Message::Update(update) => update,
+      Message::Check(_) => panic!("not an update"),
+    }
+  }
+
+  #[test]
+  fn the_verdict_compares_the_check_render_with_the_render_the_tab_shows() {
+    let mut v = Verification::default();
+    let d = v.register(template(), summary(), &[], 2);
+    let a = token_of(&v.start(d, 1, "/a", 111, 0.0));
+    let b = token_of(&v.start(d, 2, "/b", 222, 0.0));
+    assert_ne!(a, b);
+    v.begin_render(a, 10);
+    v.begin_render(b, 11);
+    let same = v.end_render(10, "/a", Some(111)).unwrap();
+    assert_eq!((same.tab, same.verdict), (1, Verdict::Unchanged));
+    assert_eq!(update_of(&same).check.as_deref(), Some(token_text(a).as_str()));
+    assert!(v.take_outcomes().is_empty(), "one check still out");
+    let changed = v.end_render(11, "/b", Some(999)).unwrap();
+    assert_eq!(changed.verdict, Verdict::Changed);
+    assert_eq!(update_of(&changed).pages.len(), 0);
+    let outcome = v.take_outcomes().pop().unwrap();
+    assert_eq!(
+      (outcome.refreshed, outcome.unchanged),
+      (vec!["/b".to_string()], vec!["/a".to_string()])
+    );
+  }
+
+  #[test]
+  fn renders_that_answer_no_check_or_another_page_are_not_verdicts_of_it() {
+    let mut v = Verification::default();
+    let d = v.register(template(), summary(), &[], 1);
+    let token = token_of(&v.start(d, 1, "/a", 111, 0.0));
+    assert!(v.end_render(5, "/a", Some(111)).is_none(), "an ordinary render");
+    v.begin_render(token, 6);
+    v.begin_render(token, 7);
+    assert!(v.end_render(7, "/a", Some(111)).is_none(), "only the first render answers");
+    assert_eq!(v.end_render(6, "/b", Some(111)).unwrap().verdict, Verdict::Unverified);
+  }
+
+  #[test]
+  fn a_check_that_does_not_come_back_refreshes_its_tab_unverified() {
+    let mut v = Verification::default();
+    let d = v.register(template(), summary(), &[Some("/x")], 1);
+    v.start(d, 1, "/a", 111, 100.0);
+    assert_eq!(v.next_deadline(), Some(100.0 + CHECK_TIMEOUT_MS));
+    assert!(v.expire(100.0 + CHECK_TIMEOUT_MS - 1.0).is_empty());
+    let expired = v.expire(100.0 + CHECK_TIMEOUT_MS);
+    assert_eq!(expired[0].verdict, Verdict::Unverified);
+    let outcome = v.take_outcomes().pop().unwrap();
+    assert_eq!(
+      (outcome.refreshed_tabs, outcome.refreshed),
+      (2, vec!["/a".to_string(), "/x".to_string()])
+    );
+  }
+
+  #[test]
+  fn a_newer_check_of_the_same_tab_replaces_the_older_one() {
+    let mut v = Verification::default();
+    let first = v.register(template(), summary(), &[], 1);
+    let old = token_of(&v.start(first, 1, "/a", 111, 0.0));
+    assert_eq!(v.take_outcomes().len(), 0);
+    let second = v.register(template(), summary(), &[], 1);
+    let new = token_of(&v.start(second, 1, "/a", 111, 0.0));
+    assert_eq!(v.take_outcomes().len(), 1, "the first decision has nothing left to wait for");
+    v.begin_render(old, 1);
+    assert!(v.end_render(1, "/a", Some(111)).is_none());
+    v.begin_render(new, 2);
+    assert!(v.end_render(2, "/a", Some(111)).is_some());
+    assert_eq!(v.pending_checks(), 0);
+  }
+
+  #[test]
+  fn a_decision_without_checks_is_over_at_once_and_a_closed_tab_settles_its_check() {
+    let mut v = Verification::default();
+    v.register(template(), summary(), &[Some("/a")], 0);
+    assert_eq!(v.take_outcomes()[0].refreshed, ["/a"]);
+    let d = v.register(template(), summary(), &[], 1);
+    v.start(d, 4, "/b", 1, 0.0);
+    v.close_tab(4);
+    let outcome = v.take_outcomes().pop().unwrap();
+    assert_eq!((outcome.refreshed_tabs, outcome.unchanged_tabs), (0, 0));
+  }
+}
