@@ -156,7 +156,7 @@ function wasmSection(w) {
     `| ${label} | ${formatMs(w[kind].native.p50)} | ${formatMs(w[kind].native.p99)} | ${formatMs(w[kind].wasm.p50)} | ${formatMs(w[kind].wasm.p99)} | ${formatRatio(ratio(w[kind].wasm.p50, w[kind].native.p50))} | ${formatRatio(ratio(w[kind].wasm.p99, w[kind].native.p99))} |`
   return `## 5. WebAssembly build beside the native one
 
-The fallback for hosts no native binary fits (\`vite-plugin-ssr-hmr-wasm32-wasip1\`, built by \`npm run build:wasm\`) against this host's native binary, through the same calls as section 1 (\`onServerChange\` per file, \`flush\`, the shim's \`JSON.parse\`), in one process, alternating which runs first. Graph of ${w.modules.toLocaleString('en')} modules (section 1's generator, seed 42), 200 pages with recorded roots, 20 open tabs. Both produced identical decisions on every sample: ${w.mismatches === 0 ? 'yes' : `**no** (${w.mismatches} differ)`}.
+The fallback for hosts no native binary fits (\`vite-plugin-ssr-hmr-wasm32-wasip1\`, built by \`npm run build:wasm\`) against this host's native binary, through the same calls as section 1 (\`onServerChange\` per file, \`poll\`, the shim's \`JSON.parse\`), in one process, alternating which runs first. Graph of ${w.modules.toLocaleString('en')} modules (section 1's generator, seed 42), 200 pages with recorded roots, 20 open tabs. Both produced identical decisions on every sample: ${w.mismatches === 0 ? 'yes' : `**no** (${w.mismatches} differ)`}.
 
 | ${w.size.toLocaleString('en')} modules | native p50 | native p99 | wasm p50 | wasm p99 | wasm/native p50 | p99 |
 |---|---|---|---|---|---|---|
