@@ -23,6 +23,13 @@ export interface SsrHmrOptions {
    * outside the root (`../content/**`) are added to Vite's watcher.
    */
   watch?: string | string[]
+  /**
+   * What to do with the `full-reload` another plugin broadcasts to every tab for a server-only
+   * edit (Vike's, Astro's, the Vite docs recipe copied into an app): `'replace'` drops it, the
+   * plugin's targeted refresh covers the tabs that need it; `'keep'` lets it through.
+   * @default 'replace'
+   */
+  frameworkReloads?: 'replace' | 'keep'
   /** How a burst of edits (branch switch, save-all, codegen) becomes one refresh. */
   batch?: {
     /** Quiet time after the last edit before acting, in ms. @default 30 */
@@ -41,6 +48,12 @@ export interface ChangedFiles {
   clientOnly: string[]
   /** Matched the `watch` option. */
   watched: string[]
+  /**
+   * Server-only files another plugin carried to the browser itself while the change was handled
+   * (a client update of a module importing them, as React Router's hot data revalidation does):
+   * no tab is refreshed for them.
+   */
+  updatedInPlace: string[]
 }
 
 /**

@@ -24,13 +24,14 @@
 const PAGE_EVENT = 'ssr-hmr:page'
 const CHECK_EVENT = 'ssr-hmr:check'
 const UPDATE_EVENT = 'ssr-hmr:update'
+const ERROR_EVENT = 'ssr-hmr:error'
 const CHECK_HEADER = 'x-ssr-hmr-check'
 const SERVER_TIMING_NAME = 'ssr-hmr'
 const STRATEGIES = ['reload', 'morph', 'event']
 // The plugin's options, filled in when it serves this file. `settleMs` is the longest gap
 // between two updates of one burst: the server's batch quiet time plus its longest wait,
 // plus room for a busy machine.
-const CONFIG = { refresh: 'reload', settleMs: 530 } // @ssr-hmr-config
+const CONFIG = { refresh: 'reload', settleMs: 530, overlay: true } // @ssr-hmr-config
 const BURST_KEY = 'ssr-hmr:burst'
 const PERMANENT = 'data-ssr-hmr-permanent'
 const STYLESHEET_TIMEOUT_MS = 3000
@@ -38,6 +39,7 @@ const STYLESHEET_TIMEOUT_MS = 3000
 const VERDICT_TIMEOUT_MS = 15000
 const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 const MAX_ERROR_TEXT = 4000
+const FAILURE_OVERLAY = 'ssr-hmr-error-overlay'
 
 let reportedUrl
 let reloading = false
@@ -54,7 +56,7 @@ let morphing = null
 let morphAgain = false
 /** The check in flight: `{ token, url, controller, response, timer }`. */
 let check = null
-/** The error overlay this runtime showed for a failing render. */
+/** The error overlay this runtime shows: a server module that does not compile, a failing render. */
 let shownError = null
 
 function currentUrl() {
@@ -133,8 +135,9 @@ function saveBurst() {
  * following redirects, and reads what came back.
  */
 async function fetchPage(url, { token, signal } = {}) {
-  const headers = { accept: ACCEPT_HTML }
-  if (token) headers[CHECK_HEADER] = token
+  // Without a token the header still says the request is this runtime's: if the render fails,
+  // Vite tells this tab (in the answer) rather than every tab.
+  const headers = { accept: ACCEPT_HTML, [CHECK_HEADER]: token ?? 'refresh' }
   const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', redirect: 'manual', headers, signal })
   const redirected = response.type === 'opaqueredirect' || response.redirected || (response.status >= 300 && response.status < 400)
   const isHtml = !!response.headers.get('content-type')?.includes('text/html')
@@ -219,7 +222,7 @@ async function takeCheck(token, verdict) {
   }
   const response = await current.response
   clearTimeout(current.timer)
-  return response
+  return { ...response, errorShown: current.errorShown }
 }
 
 function onUpdate(payload) {
@@ -247,6 +250,7 @@ async function handleUpdate(payload) {
     return reload()
   }
   const failed = page && failure(page)
+  if (failed && page.errorShown) return log(payload, `${failed}, showing the error instead of reloading`)
   if (failed) return showFailure(payload, page, failed)
   const differently = payload?.verdict === 'changed' ? 're-rendered differently' : 'may depend on it'
   if (strategy === 'event') {
@@ -326,14 +330,35 @@ function showFailure(payload, page, failed) {
   if (page.isHtml) body = new DOMParser().parseFromString(page.text, 'text/html').body?.textContent ?? ''
   body = body.trim().slice(0, MAX_ERROR_TEXT)
   const message = `[ssr-hmr] ${new URL(page.url).pathname} ${failed}${body ? `:\n\n${body}` : ''}`
-  console.error(message)
-  const ErrorOverlay = customElements.get('vite-error-overlay')
-  if (!ErrorOverlay) return
+  showError({ message, stack: '' })
+}
+
+/** Shows `err` (Vite's error payload shape) in the overlay, if the app has overlays on. */
+function showError(err) {
+  if (!err) return
+  console.error(err.message)
+  const Overlay = CONFIG.overlay !== false && failureOverlay()
+  if (!Overlay) return
   clearShownError()
-  shownError = new ErrorOverlay({ message, stack: '' })
+  shownError = new Overlay(err)
   document.body.appendChild(shownError)
 }
 
+/**
+ * Vite's overlay under a name of our own: Vite's client clears its overlay on the next client
+ * HMR update (the page's server render still fails), and reloads a page that shows one on its
+ * first update (into that failing render). This one stays until the page renders again.
+ */
+function failureOverlay() {
+  const existing = customElements.get(FAILURE_OVERLAY)
+  if (existing) return existing
+  const ViteErrorOverlay = customElements.get('vite-error-overlay')
+  if (!ViteErrorOverlay) return undefined
+  customElements.define(FAILURE_OVERLAY, class extends ViteErrorOverlay {})
+  return customElements.get(FAILURE_OVERLAY)
+}
+
+/** The page renders again: the overlay about its server code is obsolete. */
 function clearShownError() {
   shownError?.remove()
   shownError = null
@@ -406,7 +431,7 @@ async function morphPage(page) {
   if (scrollX !== scroll[0] || scrollY !== scroll[1]) scrollTo(scroll[0], scroll[1])
   // The page now shows what the server renders: an error overlay from before is obsolete.
   for (const overlay of document.querySelectorAll('vite-error-overlay')) overlay.remove()
-  shownError = null
+  clearShownError()
   reportRender(fetched.render)
 }
 
@@ -476,6 +501,11 @@ function keepsClientState(attribute, element) {
 }
 
 if (import.meta.hot) {
+  import.meta.hot.on(ERROR_EVENT, (data) => {
+    // The error a check's render failed with comes before its verdict: it is what to show.
+    if (check) check.errorShown = true
+    showError(data?.err)
+  })
   import.meta.hot.on(CHECK_EVENT, onCheck)
   import.meta.hot.on(UPDATE_EVENT, onUpdate)
   watchNavigation()

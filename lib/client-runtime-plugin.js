@@ -24,15 +24,19 @@ const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
 export function clientRuntimePlugin(state) {
   const { refresh, batch } = state.options
   // Room for a busy machine (a compile check, a slow flush) between two updates of one burst.
-  const config = JSON.stringify({ refresh, settleMs: batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS })
+  const runtimeConfig = { refresh, settleMs: batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS, overlay: true }
   const sources = {
-    [RUNTIME_ID]: () => readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${config}`),
+    [RUNTIME_ID]: () => readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${JSON.stringify(runtimeConfig)}`),
     [IDIOMORPH_ID]: () => readFileSync(IDIOMORPH_FILE, 'utf8'),
   }
   const isBrowser = (environment) => environment?.config.consumer === 'client' && !!state.sessionOf(environment)
   return {
     name: 'vite-plugin-ssr-hmr:client-runtime',
     apply: 'serve',
+    configResolved(config) {
+      // Errors are shown in Vite's overlay unless the app turned it off (`server.hmr.overlay`).
+      runtimeConfig.overlay = config.server.hmr === false || config.server.hmr?.overlay !== false
+    },
     resolveId(id) {
       if (Object.hasOwn(sources, id) && isBrowser(this.environment)) return '\0' + id
     },

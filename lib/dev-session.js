@@ -2,7 +2,9 @@
 // A restart creates a new server and so a new session; the old one is disposed when its
 // environments close, so nothing leaks across restarts and nothing is global.
 
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
+import { BrowserChannel } from './browser-channel.js'
 import { CompileCheck } from './compile-check.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
 import { colors, debug, outcomeLine, plural } from './logger.js'
@@ -11,6 +13,13 @@ import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
+/**
+ * The compile error of a server module, for the tabs whose page uses it. Not Vite's own
+ * `error` payload: Vite's client clears that overlay on the next client update although the
+ * server module is still broken, and reloads a page that shows one on its first update, into
+ * the page's failing render.
+ */
+export const ERROR_EVENT = 'ssr-hmr:error'
 /** How long a socket may stay connected without saying which page it shows. */
 const REPORT_GRACE_MS = 1000
 
@@ -40,6 +49,9 @@ export class DevSession {
   #unreported = new Map()
   /** The plugin's own work (ms) for each decision not logged yet. */
   #workByDecision = new Map()
+  /** Full-reloads of other plugins replaced by each decision not logged yet. */
+  #replacedByDecision = new Map()
+  #lastEnvironment
 
   constructor(binding, options, server) {
     this.server = server
@@ -56,7 +68,17 @@ export class DevSession {
     for (const environment of Object.values(server.environments)) {
       const consumer = this.consumerOf(environment)
       if (consumer) this.#core.setEnvironment(environment.name, consumer)
+      if (consumer === 'server' && !isRunnable(environment)) this.#core.setOutOfProcess(environment.name)
     }
+    this.#lastEnvironment = Object.values(server.environments).at(-1)
+    /** Every dev request runs in a scope of this: `{ url, check?, fetched, render, … }`. */
+    this.requests = new AsyncLocalStorage()
+    this.channel = new BrowserChannel(this, { keepFrameworkReloads: options.frameworkReloads === 'keep' })
+  }
+
+  /** Vite calls each file's `hotUpdate` hooks environment by environment; this one is last. */
+  isLastEnvironment(environment) {
+    return environment === this.#lastEnvironment
   }
 
   /** `'server'` for the environments this plugin decides for, `'client'` for browsers. */
@@ -102,6 +124,7 @@ export class DevSession {
     const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
     this.#scheduleFlush()
     if (!change) return undefined
+    this.channel.classified(file, change.class)
     const invalidate = JSON.parse(change.invalidateJson)
     debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
     if (change.class !== 'server-only' && change.class !== 'shared') return undefined
@@ -129,11 +152,14 @@ export class DevSession {
     this.#scheduleFlush()
   }
 
-  #scheduleFlush() {
+  /** Arms the flush timer for the core's next deadline (not sooner than `minDelayMs`). */
+  #scheduleFlush(minDelayMs = 0) {
     if (this.#disposed) return
-    if (this.#flushTimer) clearTimeout(this.#flushTimer)
-    const deadline = this.#reloadEveryTabPending ? performance.now() : this.guard('scheduling', (core) => core.nextDeadline())
+    clearTimeout(this.#flushTimer)
+    this.#flushTimer = null
+    let deadline = this.#reloadEveryTabPending ? performance.now() : this.guard('scheduling', (core) => core.nextDeadline())
     if (deadline == null) return
+    deadline = Math.max(deadline, performance.now() + minDelayMs)
     this.#flushTimer = setTimeout(() => {
       this.#flushTimer = null
       // A failed flush must not stop every later one: log it and keep the chain going.
@@ -148,10 +174,12 @@ export class DevSession {
     if (this.#disposed) return
     if (this.#reloadEveryTabPending) {
       this.#reloadEveryTabPending = false
-      this.server.ws.send({ type: 'full-reload', path: '*' })
+      this.channel.send({ type: 'full-reload', path: '*' })
       this.#logger.info(colors.green('ssr-hmr ') + 'page reload (every tab, after an internal error)', { timestamp: true })
     }
     if (!this.guard('scheduling', (core) => (core.nextDeadline() ?? Infinity) <= performance.now())) return this.#scheduleFlush()
+    // What other plugins send for a change still in progress changes what is decided for it.
+    if (this.channel.busy) return this.#scheduleFlush(1)
     // Compiled only when due: checking reads the files, as the decision's refresh will.
     const checkStarted = performance.now()
     const checked = await this.compileCheck.run()
@@ -181,6 +209,8 @@ export class DevSession {
       const work = this.#batchWork
       this.#batchWork = { ms: 0, firstChangeAt: undefined }
       this.#workByDecision.set(decision.id, work.ms)
+      if (this.channel.replaced) this.#replacedByDecision.set(decision.id, this.channel.replaced)
+      this.channel.replaced = 0
       debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
       for (const { file, page, chain } of decision.explanations) {
         debug(`${file} → ${page}: ${chain.map((id) => relative(this.server, id)).join(' ← ')}`)
@@ -196,12 +226,13 @@ export class DevSession {
     for (const outcome of outcomes) {
       const ms = this.#workByDecision.get(outcome.id) ?? 0
       this.#workByDecision.delete(outcome.id)
-      const line = outcomeLine(outcome, { ms, total: this.server.ws.clients.size })
+      const line = outcomeLine(outcome, { ms, total: this.server.ws.clients.size, replaced: this.#replacedByDecision.get(outcome.id) ?? 0 })
+      this.#replacedByDecision.delete(outcome.id)
       if (line) this.#logger.info(line, { timestamp: true })
     }
   }
 
-  /** The decision's tabs whose page uses a file that does not compile see Vite's overlay. */
+  /** The decision's tabs whose page uses a file that does not compile see it in an overlay. */
   #showCompileError(decision) {
     if (decision.errorTabs.length === 0) return
     const root = this.server.config.root
@@ -211,7 +242,7 @@ export class DevSession {
     for (const tab of decision.errorTabs) {
       const client = this.tabs.clientOf(tab)
       if (!client) continue
-      client.send({ type: 'error', err: serializeError(broken.error, root) })
+      client.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(broken.error, root) } })
       sent++
     }
     this.#logger.error(
@@ -290,6 +321,12 @@ export class DevSession {
     if (tab !== undefined) this.guard('forgetting a tab', (core) => core.closeTab(tab))
   }
 
+  /** A server environment outside Vite's process requested a module (it is re-importing). */
+  noteFetch(environment) {
+    this.guard('noting a module request', (core) => core.noteFetch(environment.name, performance.now()))
+    if (this.#flushTimer) this.#scheduleFlush()
+  }
+
   recordPageRoots(url, environmentName, fetched) {
     this.guard('recording page modules', (core) => core.recordPageRoots(url, environmentName, fetched))
   }
@@ -303,10 +340,22 @@ export class DevSession {
     this.guard('fingerprinting a render', (core) => core.writeRender(render, bytes))
   }
 
-  /** A render ended; if it answered a check, its tab is told the verdict now. */
-  endRender(render, complete) {
+  /**
+   * A render ended; if it answered a check, its tab is told the verdict now, and first the
+   * error the render failed with, if Vite had one to broadcast (it went to this tab only).
+   */
+  endRender(render, complete, error) {
     const json = this.guard('fingerprinting a render', (core) => core.endRender(render, complete))
-    if (json) this.#apply(JSON.parse(json))
+    if (!json) return
+    const effects = JSON.parse(json)
+    if (error) {
+      for (const { tab } of effects.messages) {
+        this.tabs.clientOf(tab)?.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(error, this.server.config.root) } })
+      }
+    }
+    this.#apply(effects)
+    // A check answered: the deadline the flush timer waits for may be gone.
+    this.#scheduleFlush()
   }
 
   /** Registers cleanup (listeners, wrappers) to run when the session ends. */
@@ -321,6 +370,7 @@ export class DevSession {
     if (this.#flushTimer) clearTimeout(this.#flushTimer)
     this.#flushTimer = null
     this.#lateWrites.dispose()
+    this.channel.restore()
     for (const { timer } of this.#unreported.values()) clearTimeout(timer)
     this.#unreported.clear()
     this.tabs.clear()

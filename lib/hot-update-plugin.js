@@ -15,6 +15,25 @@ export function hotUpdatePlugin(state) {
   let root = '/'
   /** @type {WeakMap<import('vite').DevEnvironment, Map<string, Set<string>>>} importer id → specifiers */
   const waitingImporters = new WeakMap()
+  /** One environment's part of one file's change. */
+  async function handleChange(session, environment, { type, file, modules, read }) {
+    const consumer = session.consumerOf(environment)
+    if (!consumer) return undefined
+    if (consumer === 'client') {
+      session.channel.begin(file)
+      return recordClientSide(session, type, file, isWatchedFile)
+    }
+    // An editor may still be writing: act on the file once it is readable.
+    if (type === 'update') await read()
+    if (session.disposed) return undefined
+    const result = session.handleServerChange(environment, file)
+    if (type !== 'create') return result
+    const importerFiles = importersOf(modules, file)
+    for (const importer of takeImportersWaitingFor(waitingImporters, environment, file, root)) importerFiles.add(importer)
+    if (handleImporters(session, environment, importerFiles)) return result ?? []
+    return result
+  }
+
   return {
     name: 'vite-plugin-ssr-hmr:hot-update',
     apply: 'serve',
@@ -43,26 +62,22 @@ export function hotUpdatePlugin(state) {
     },
     hotUpdate: {
       order: 'post',
-      async handler({ type, file, modules, read }) {
+      async handler(context) {
         const environment = this.environment
         if (!environment) return state.warnBundledDevOnce(this.environment?.logger ?? console)
         const session = state.sessionOf(environment)
-        const consumer = session?.consumerOf(environment)
-        if (!consumer) return
-        if (consumer === 'client') return recordClientSide(session, type, file, isWatchedFile)
-        // An editor may still be writing: act on the file once it is readable.
-        if (type === 'update') await read()
-        if (session.disposed) return
-        const result = session.handleServerChange(environment, file)
-        if (type !== 'create') return result
-        const importerFiles = importersOf(modules, file)
-        for (const importer of takeImportersWaitingFor(waitingImporters, environment, file, root)) importerFiles.add(importer)
-        if (handleImporters(session, environment, importerFiles)) return result ?? []
-        return result
+        if (!session) return
+        try {
+          return await handleChange(session, environment, context)
+        } finally {
+          // What the hooks of this file's change send to the browser is theirs to the end.
+          if (session.isLastEnvironment(environment)) session.channel.end(context.file)
+        }
       },
     },
   }
 }
+
 
 /**
  * What Vite must watch for the `watch` globs that lie outside `root`: the folder each glob

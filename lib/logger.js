@@ -30,6 +30,7 @@ export function describeFiles(files) {
   const described = [
     ...files.serverOnly,
     ...files.watched.map((file) => `${file} (watched)`),
+    ...files.updatedInPlace.map((file) => `${file} (updated in place by another plugin)`),
     ...files.shared.map((file) => `${file} (shared)`),
   ]
   return described.length ? formatList(described) : 'a refresh the tab missed'
@@ -52,17 +53,22 @@ const VERBS = { reload: 'reload', morph: 'morph', event: 'event to' }
  * module invalidated, or only compile errors, which have their own line).
  *
  * @param {object} outcome the core's `Outcome` of a decision
- * @param {{ ms: number, total: number }} context the plugin's work on the batch, open tabs
+ * @param {{ ms: number, total: number, replaced?: number }} context the plugin's work on the
+ *   batch, open tabs, and how many full-reloads of other plugins it replaced
  */
-export function outcomeLine(outcome, { ms, total }) {
+export function outcomeLine(outcome, { ms, total, replaced = 0 }) {
   const invalidated = invalidatedCount(outcome)
   const tail = [
+    ...(replaced ? [`${replaced === 1 ? "another plugin's full-reload" : `${replaced} full-reloads of other plugins`} replaced`] : []),
     ...(invalidated ? [`${plural(invalidated, 'module')} invalidated`] : []),
     `${ms.toFixed(2)} ms`,
   ]
   const files = describeFiles(outcome.files)
   const { refreshedTabs, unchangedTabs } = outcome
   if (outcome.action === 'passthrough' || (refreshedTabs === 0 && unchangedTabs === 0)) {
+    if (outcome.files.updatedInPlace.length) {
+      return `${colors.green('ssr-hmr in place')} ${colors.dim(`← ${files}`)}: ${['another plugin updated the browser itself', ...tail].join(', ')}`
+    }
     if (outcome.errorTabs > 0 || invalidated === 0) return undefined
     const browser = outcome.action === 'passthrough' ? 'browser left to Vite' : 'no open tab shows it'
     return `${colors.green('ssr-hmr server update')} ${colors.dim(`← ${files}`)}, ${[browser, ...tail].join(', ')}`

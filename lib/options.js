@@ -4,6 +4,7 @@
 export const PLUGIN_NAME = 'vite-plugin-ssr-hmr'
 
 const REFRESH_STRATEGIES = ['reload', 'morph', 'event']
+const FRAMEWORK_RELOADS = ['replace', 'keep']
 
 const DEFAULT_QUIET_MS = 30
 const DEFAULT_MAX_WAIT_MS = 300
@@ -16,6 +17,7 @@ const DEFAULT_MAX_WAIT_MS = 300
  * @property {'reload' | 'morph' | 'event'} refresh
  * @property {string[]} watch
  * @property {{ quietMs: number, maxWaitMs: number }} batch
+ * @property {'replace' | 'keep'} frameworkReloads
  */
 
 const validators = {
@@ -27,6 +29,10 @@ const validators = {
   refresh(value) {
     if (REFRESH_STRATEGIES.includes(value)) return
     return `one of ${REFRESH_STRATEGIES.map((s) => JSON.stringify(s)).join(', ')}`
+  },
+  frameworkReloads(value) {
+    if (FRAMEWORK_RELOADS.includes(value)) return
+    return `one of ${FRAMEWORK_RELOADS.map((s) => JSON.stringify(s)).join(', ')}`
   },
   watch(value) {
     if (typeof value === 'string' && value !== '') return
@@ -92,6 +98,7 @@ export function resolveOptions(options = {}) {
     isServerEnvironment: serverEnvironmentPredicate(options.environments),
     refresh: options.refresh ?? 'reload',
     watch: options.watch === undefined ? [] : [options.watch].flat(),
+    frameworkReloads: options.frameworkReloads ?? 'replace',
     batch: {
       quietMs: options.batch?.quietMs ?? DEFAULT_QUIET_MS,
       maxWaitMs: options.batch?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,

@@ -11,7 +11,7 @@
 // (`x-ssr-hmr-check`, sent when a change may have made it stale) is rendered the same way, and
 // the core compares the two fingerprints when it ends.
 
-import { AsyncLocalStorage } from 'node:async_hooks'
+import { isRunnable } from './invalidate.js'
 import { debug } from './logger.js'
 
 export const PAGE_EVENT = 'ssr-hmr:page'
@@ -35,11 +35,10 @@ export function pageTrackingPlugin(state) {
       handler(server) {
         const session = state.sessionOfServer(server)
         if (!session) return
-        const requests = new AsyncLocalStorage()
-        prependMiddleware(server.middlewares, (req, res, next) => trackRequest(session, requests, req, res, next))
+        prependMiddleware(server.middlewares, (req, res, next) => trackRequest(session, req, res, next))
         const restoreFetchers = Object.values(server.environments)
           .filter((environment) => session.consumerOf(environment) === 'server')
-          .map((environment) => recordFetchedModules(environment, requests))
+          .map((environment) => recordFetchedModules(session, environment))
         const onPage = (data, client) => {
           const url = validPageUrl(data)
           if (url === undefined) return debug(`ignored an invalid ${PAGE_EVENT} message`)
@@ -64,21 +63,22 @@ function prependMiddleware(app, handle) {
   else app.use(handle)
 }
 
-function trackRequest(session, requests, req, res, next) {
+function trackRequest(session, req, res, next) {
   if (req.method !== 'GET') return next()
   const check = [req.headers[CHECK_HEADER]].flat()[0]
-  const store = { url: req.url, fetched: new Map(), render: undefined, ended: false }
+  /** `error`: the error Vite would have broadcast to every tab for this check (browser-channel.js). */
+  const store = { url: req.url, check, fetched: new Map(), render: undefined, ended: false, error: undefined }
   const isDocument = check !== undefined || isDocumentRequest(req)
   watchResponse(session, res, store, check)
   res.once('close', () => {
     if (store.render === undefined) return
     // `end()` settled a complete response; an aborted one has no fingerprint.
-    if (!store.ended) session.endRender(store.render, false)
+    if (!store.ended) session.endRender(store.render, false, store.error)
     store.ended = true
     if (!isDocument) return
     for (const [environmentName, fetched] of store.fetched) session.recordPageRoots(store.url, environmentName, fetched)
   })
-  requests.run(store, next)
+  session.requests.run(store, next)
 }
 
 /** A browser's navigation (or one without fetch metadata, as tools send), not a `fetch()`. */
@@ -125,7 +125,7 @@ function watchResponse(session, res, store, check) {
     const result = end.call(this, chunk, encoding, callback)
     if (store.render !== undefined && !store.ended) {
       store.ended = true
-      session.endRender(store.render, true)
+      session.endRender(store.render, true, store.error)
     }
     return result
   }
@@ -158,11 +158,18 @@ function toBytes(chunk, encoding) {
   return chunk instanceof Uint8Array ? chunk : Buffer.from(String(chunk))
 }
 
-function recordFetchedModules(environment, requests) {
+/**
+ * Wraps the environment's `fetchModule` to record, per request, what the render asked for. An
+ * environment outside Vite's process is heard of there too: its requests say it is re-importing
+ * after an edit, and a decision waits for it to finish (the core's `pickup.rs`).
+ */
+function recordFetchedModules(session, environment) {
   const original = environment.fetchModule
+  const outOfProcess = !isRunnable(environment)
   environment.fetchModule = async function fetchModule(id, importer, options) {
+    if (outOfProcess) session.noteFetch(environment)
     const result = await original.call(this, id, importer, options)
-    const store = requests.getStore()
+    const store = session.requests.getStore()
     if (store && !result?.externalize) {
       let fetched = store.fetched.get(environment.name)
       if (!fetched) store.fetched.set(environment.name, (fetched = []))

@@ -110,15 +110,15 @@ describe("'morph' in Chromium", () => {
     expect(tab.record.documents).toHaveLength(1)
   })
 
-  test('Vite\'s error overlay from a broken edit is removed by the morph that follows the fix', async () => {
+  test('the error overlay of a broken edit is removed by the morph that follows the fix', async () => {
     const tab = await browser.open(dev, '/form')
     const good = dev.read('src/data/form.js')
     dev.write('src/data/form.js', `${good}\nexport const broken = (\n`)
-    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('vite-error-overlay').length === 1), 'the error overlay')
+    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('ssr-hmr-error-overlay').length === 1), 'the error overlay')
 
     const expected = editForm()
     await tab.waitForText('#data', expected)
-    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('vite-error-overlay').length === 0), 'the overlay to go')
+    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('ssr-hmr-error-overlay').length === 0), 'the overlay to go')
     expect(tab.record.documents).toHaveLength(1)
   })
 
@@ -172,7 +172,7 @@ describe("'morph' in Chromium", () => {
     const good = dev.read('src/data/form.js')
     dev.write('src/data/form.js', `${good}\nthrow new Error('render failed on purpose')\n`)
 
-    await waitUntil(() => tab.evaluate(() => document.querySelector('vite-error-overlay')?.shadowRoot?.textContent.includes('render failed on purpose')), 'the overlay with the error')
+    await waitUntil(() => tab.evaluate(() => document.querySelector('ssr-hmr-error-overlay')?.shadowRoot?.textContent.includes('render failed on purpose')), 'the overlay with the error')
     expect(tab.record.pageFetches).toEqual([`${dev.origin}/form`])
     expect(tab.record.documents).toHaveLength(1)
     expect(await tab.evaluate(() => window.marker)).toBe('kept')
@@ -180,7 +180,7 @@ describe("'morph' in Chromium", () => {
     // The fix renders the page again: the tab morphs to it and the overlay goes.
     const fixed = editForm()
     await tab.waitForText('#data', fixed)
-    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('vite-error-overlay').length === 0), 'the overlay to go')
+    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('vite-error-overlay, ssr-hmr-error-overlay').length === 0), 'the overlay to go')
     expect(tab.record.documents).toHaveLength(1)
     expect(await tab.evaluate(() => window.marker)).toBe('kept')
   })

@@ -34,7 +34,7 @@ describe("refresh: 'event'", () => {
     expect(event).toEqual({
       strategy: 'event',
       reason: 'server-only',
-      files: { serverOnly: ['src/data/about.js'], shared: [], clientOnly: [], watched: [] },
+      files: { serverOnly: ['src/data/about.js'], shared: [], clientOnly: [], watched: [], updatedInPlace: [] },
       verdict: 'changed',
       page: '/about',
       pages: [{ url: '/about', verdict: 'changed', roots: [{ root: 'src/routes/about.js', file: 'src/data/about.js', chain: ['src/data/about.js', 'src/routes/about.js'] }] }],

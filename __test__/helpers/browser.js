@@ -82,6 +82,8 @@ async function openTab(browser, dev, url, context) {
     errors: [],
     /** What happened when, in ms since the tab opened: for failure messages, never asserted. */
     timeline: [],
+    /** The page's console lines, over every reload. */
+    console: [],
   }
   const opened = Date.now()
   const note = (what) => record.timeline.push(`${Date.now() - opened} ${what}`)
@@ -114,6 +116,7 @@ async function openTab(browser, dev, url, context) {
     })
   })
   page.on('pageerror', (error) => record.errors.push(String(error)))
+  page.on('console', (message) => record.console.push(message.text()))
   page.on('response', (response) => {
     if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) record.errors.push(`${response.status()} ${response.url()}`)
   })

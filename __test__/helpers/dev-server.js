@@ -141,7 +141,7 @@ async function renderPage(server, mode, customRender, req, res) {
     if (!page) {
       const { render } =
         mode === 'ssrLoadModule' ? await server.ssrLoadModule(entry) : await server.environments.ssr.runner.import(entry)
-      page = await render(req.url)
+      page = await render(req.url, req)
     }
     const html = await server.transformIndexHtml(req.url, page.html)
     res.writeHead(page.status ?? 200, { 'content-type': 'text/html', ...page.headers }).end(html)

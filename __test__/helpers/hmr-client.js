@@ -105,6 +105,8 @@ export function hmrClientPool(getDevServer) {
 }
 
 export const isUpdateEvent = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:update'
+/** The compile error of a server module, shown in the tab's overlay. */
+export const isErrorEvent = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:error'
 export const isCheckEvent = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:check'
 /** The URLs of the pages an `ssr-hmr:update` says the change may affect. */
 export const pageUrls = (data) => data.pages.map((page) => page.url)

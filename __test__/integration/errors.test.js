@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 import { pageData, settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
 
-const isError = (payload) => payload.type === 'error'
+const isError = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:error'
 
 /** A plugin that fails to transform any module containing a marker, as a broken loader would. */
 const refuseMarkedModules = {
@@ -33,9 +33,9 @@ describe.each(VITE_VERSIONS)('errors, created and deleted files on $name', ({ lo
     app.write('src/data/greeting.js', "export const greeting = 'hello")
 
     const error = await tab.waitFor(isError, { since })
-    expect(error.err.message).toMatch(/syntax|unterminated|parse/i)
-    expect(error.err.id ?? error.err.loc?.file ?? error.err.message).toContain('greeting.js')
-    expect(error.err.stack).not.toContain(app.root)
+    expect(error.data.err.message).toMatch(/syntax|unterminated|parse/i)
+    expect(error.data.err.id ?? error.data.err.loc?.file ?? error.data.err.message).toContain('greeting.js')
+    expect(error.data.err.stack).not.toContain(app.root)
     await app.settle()
     expect(since().filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
 
@@ -77,8 +77,8 @@ describe.each(VITE_VERSIONS)('errors, created and deleted files on $name', ({ lo
     app.write('src/data/team.js', `${good}\n// __REFUSE_TRANSFORM__\n`)
 
     const error = await tab.waitFor(isError, { since })
-    expect(error.err.message).toContain('refusing to transform team.js')
-    expect(error.err.plugin).toBe('test:refuse-marked-modules')
+    expect(error.data.err.message).toContain('refusing to transform team.js')
+    expect(error.data.err.plugin).toBe('test:refuse-marked-modules')
     await app.settle()
 
     const afterError = tab.mark()

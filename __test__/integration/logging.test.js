@@ -9,7 +9,7 @@ import { debug } from '../../lib/logger.js'
 import { isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
 import { settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
 
-const isError = (payload) => payload.type === 'error'
+const isError = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:error'
 
 describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
   let app

@@ -117,6 +117,18 @@ impl SsrHmrCore {
     self.engine.set_environment(&name, consumer);
   }
 
+  /// The environment runs its modules outside Vite's process (a worker, workerd).
+  #[napi(catch_unwind)]
+  pub fn set_out_of_process(&mut self, name: String) {
+    self.engine.set_out_of_process(&name);
+  }
+
+  /// The environment requested a module from Vite (`fetchModule`).
+  #[napi(catch_unwind)]
+  pub fn note_fetch(&mut self, environment: String, now_ms: f64) {
+    self.engine.note_fetch(&environment, now_ms);
+  }
+
   #[napi(catch_unwind)]
   pub fn update_module(&mut self, environment: String, module: AnalyzedModule) {
     let kind = match module.kind.as_str() {
@@ -179,6 +191,19 @@ impl SsrHmrCore {
   #[napi(catch_unwind)]
   pub fn set_compile_error(&mut self, file: String, failed: bool) {
     self.engine.set_compile_error(&file, failed);
+  }
+
+  /// Whether another plugin's client update of `clientUrls`, sent while this file's change
+  /// was handled, carries that change to the browser.
+  #[napi(catch_unwind)]
+  pub fn client_update_carries(&mut self, file: String, client_urls: Vec<String>) -> bool {
+    self.engine.client_update_carries(&file, &client_urls)
+  }
+
+  /// Another plugin updated the browser in place for this file's change.
+  #[napi(catch_unwind)]
+  pub fn on_updated_in_place(&mut self, file: String) {
+    self.engine.on_updated_in_place(&file);
   }
 
   #[napi(catch_unwind)]

@@ -1,11 +1,16 @@
-//! `ChangeBatcher`: turns a burst of file changes into one decision.
+//! `ChangeBatcher`: turns a burst of file changes into few decisions.
 //!
 //! Editors and formatters save several files at once, and each save reaches
-//! the plugin once per server environment. A batch is due after a trailing
-//! quiet period (`quiet_ms` without new changes) but never later than
-//! `max_wait_ms` after its first change, so a continuous stream of saves
-//! cannot postpone the refresh forever. The clock is injected (milliseconds
-//! as f64) so behaviour is deterministic under test.
+//! the plugin once per server environment. A change that comes alone (no
+//! change for `quiet_ms + max_wait_ms` before it) is due at once: a lone save
+//! is never kept waiting. Changes that follow it form the next batch, due
+//! after a trailing quiet period (`quiet_ms` without new changes) but never
+//! later than `max_wait_ms` after its first change, so a continuous stream
+//! of saves cannot postpone the refresh forever; those batches are
+//! `settling`, and tabs fold them into one trailing refresh. A burst so costs
+//! a tab at most two refreshes, the first at once and the last on the final
+//! content. The clock is injected (milliseconds as f64) so behaviour is
+//! deterministic under test.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -25,6 +30,10 @@ pub struct PendingFile {
   pub class: ChangeClass,
   /// A `watch` glob matched the file.
   pub watched: bool,
+  /// Another plugin updated the browser in place for this change (a client
+  /// HMR update while it was handled, as React Router's hot data
+  /// revalidation does): no tab is refreshed for it.
+  pub updated_in_place: bool,
   /// env → ids of the file's modules the browser does not run there.
   pub server_only_modules: BTreeMap<String, Vec<String>>,
 }
@@ -34,6 +43,7 @@ impl PendingFile {
     PendingFile {
       class: ChangeClass::Unknown,
       watched: false,
+      updated_in_place: false,
       server_only_modules: BTreeMap::new(),
     }
   }
@@ -127,6 +137,11 @@ impl ChangeBatcher {
     &mut self.batch
   }
 
+  /// The pending batch's entry for `file`, if it has one.
+  pub fn pending_file_mut(&mut self, file: &str) -> Option<&mut PendingFile> {
+    self.batch.files.get_mut(file)
+  }
+
   pub fn pending_files(&self) -> usize {
     self.batch.files.len()
   }
@@ -135,6 +150,9 @@ impl ChangeBatcher {
   pub fn next_deadline(&self) -> Option<f64> {
     if self.batch.is_empty() {
       return None;
+    }
+    if !self.batch.continues_stream {
+      return Some(self.first_ms);
     }
     Some((self.last_ms + self.quiet_ms).min(self.first_ms + self.max_wait_ms))
   }
@@ -147,7 +165,7 @@ impl ChangeBatcher {
       return None;
     }
     let mut batch = std::mem::take(&mut self.batch);
-    batch.settling = batch.continues_stream || now_ms < self.last_ms + self.quiet_ms;
+    batch.settling = batch.continues_stream;
     if !batch.files.is_empty() {
       self.previous_last_ms = Some(self.last_ms);
     }
@@ -175,39 +193,48 @@ mod tests {
   }
 
   #[test]
-  fn batch_is_due_after_trailing_quiet_period() {
+  fn a_lone_change_is_due_at_once_and_the_changes_after_it_after_a_quiet_period() {
     let mut b = ChangeBatcher::new(30.0, 300.0);
     touch(&mut b, 100.0, "/a");
-    touch(&mut b, 120.0, "/b");
+    assert_eq!(b.next_deadline(), Some(100.0), "nothing came before it: no wait");
+    let lone = b.take_due(100.0).unwrap();
+    assert!(!lone.settling);
+    touch(&mut b, 110.0, "/b");
+    touch(&mut b, 120.0, "/c");
     assert_eq!(b.next_deadline(), Some(150.0));
     assert!(b.take_due(149.0).is_none());
-    let batch = b.take_due(150.0).unwrap();
-    assert_eq!(batch.files.len(), 2);
+    let burst = b.take_due(150.0).unwrap();
+    assert_eq!(burst.files.len(), 2);
+    assert!(burst.settling, "it follows a change: tabs fold it into one trailing refresh");
     assert_eq!(b.next_deadline(), None);
   }
 
   #[test]
   fn continuous_changes_are_flushed_at_max_wait() {
     let mut b = ChangeBatcher::new(30.0, 300.0);
-    let mut t = 0.0;
+    touch(&mut b, 0.0, "/a");
+    b.take_due(0.0).unwrap();
+    let mut t = 10.0;
     while t < 1000.0 {
       touch(&mut b, t, "/a");
       t += 10.0;
     }
-    assert_eq!(b.next_deadline(), Some(300.0));
+    assert_eq!(b.next_deadline(), Some(310.0));
   }
 
   #[test]
   fn batches_of_a_stream_are_settling_and_a_lone_edit_is_not() {
     let mut b = ChangeBatcher::new(30.0, 300.0);
-    for t in (0..=300).step_by(30) {
+    touch(&mut b, 0.0, "/a");
+    assert!(!b.take_due(0.0).unwrap().settling, "the first edit of a burst looks lone");
+    for t in (30..=300).step_by(30) {
       touch(&mut b, t as f64, "/a");
     }
-    assert!(b.take_due(300.0).unwrap().settling, "changes kept coming: the burst goes on");
-    touch(&mut b, 330.0, "/a");
-    assert!(b.take_due(360.0).unwrap().settling, "began right after the last change: a stream");
+    assert!(b.take_due(330.0).unwrap().settling, "changes kept coming: the burst goes on");
+    touch(&mut b, 360.0, "/a");
+    assert!(b.take_due(390.0).unwrap().settling, "began right after the last change: a stream");
     touch(&mut b, 1000.0, "/a");
-    assert!(!b.take_due(1030.0).unwrap().settling, "a lone edit: nothing to wait for");
+    assert!(!b.take_due(1000.0).unwrap().settling, "a lone edit: nothing to wait for");
   }
 
   #[test]
@@ -221,6 +248,8 @@ mod tests {
   #[test]
   fn clock_going_backwards_or_nan_does_not_break_deadlines() {
     let mut b = ChangeBatcher::new(30.0, 300.0);
+    touch(&mut b, 0.0, "/first");
+    b.take_due(0.0).unwrap();
     touch(&mut b, 100.0, "/a");
     touch(&mut b, 50.0, "/b");
     touch(&mut b, f64::NAN, "/c");

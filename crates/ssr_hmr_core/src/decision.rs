@@ -56,6 +56,8 @@ pub struct FilesByClass {
   pub shared: Vec<String>,
   pub client_only: Vec<String>,
   pub watched: Vec<String>,
+  /// Server-only files another plugin updated the browser for in place.
+  pub updated_in_place: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +132,7 @@ pub fn build_decision(
       reload_all = true;
     }
     match pending.class {
+      ChangeClass::ServerOnly if pending.updated_in_place => files.updated_in_place.push(display),
       ChangeClass::ServerOnly => {
         needs_refresh = true;
         for (env, ids) in &pending.server_only_modules {
@@ -148,9 +151,13 @@ pub fn build_decision(
       ChangeClass::Unknown => {}
     }
   }
-  for list in
-    [&mut files.server_only, &mut files.shared, &mut files.client_only, &mut files.watched]
-  {
+  for list in [
+    &mut files.server_only,
+    &mut files.shared,
+    &mut files.client_only,
+    &mut files.watched,
+    &mut files.updated_in_place,
+  ] {
     list.sort_unstable();
     list.dedup();
   }

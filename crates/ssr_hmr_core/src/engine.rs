@@ -10,12 +10,14 @@ use crate::batcher::ChangeBatcher;
 use crate::classify::{classify_change, client_variants, ChangeClass};
 use crate::decision::{build_decision, Action, Decision, DecisionInputs, Strategy};
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
+use crate::in_place::client_update_carries;
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
 use crate::messages::{parse_token, Message, TabMessage, UpdatePayload, UpdateTemplate, Verdict};
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
 use crate::module_record::{Consumer, ModuleRecord};
 use crate::page_roots::{FetchedModule, PageRoots};
+use crate::pickup::Pickup;
 use crate::render_epochs::RenderEpochs;
 use crate::renders::{RenderId, Renders};
 use crate::tabs::{TabId, Tabs, NO_TAB};
@@ -116,6 +118,7 @@ pub struct Engine {
   renders: Renders,
   verification: Verification,
   batcher: ChangeBatcher,
+  pickup: Pickup,
   scratch: InvalidationScratch,
   affected_scratch: AffectedScratch,
   /// File keys whose last compile check (by the shim) failed.
@@ -132,6 +135,7 @@ impl Engine {
       renders: Renders::default(),
       verification: Verification::default(),
       batcher: ChangeBatcher::new(options.quiet_ms, options.max_wait_ms),
+      pickup: Pickup::default(),
       scratch: InvalidationScratch::default(),
       affected_scratch: AffectedScratch::default(),
       broken: FxHashSet::default(),
@@ -150,6 +154,17 @@ impl Engine {
 
   pub fn set_environment(&mut self, name: &str, consumer: Consumer) {
     self.mirror.set_environment(name, consumer);
+  }
+
+  /// Server environment `name` runs its modules outside Vite's process: a
+  /// decision waits for it to pick an edit up (see `pickup`).
+  pub fn set_out_of_process(&mut self, name: &str) {
+    self.pickup.set_out_of_process(name);
+  }
+
+  /// Environment `env` requested a module from Vite.
+  pub fn note_fetch(&mut self, env: &str, now_ms: f64) {
+    self.pickup.note_fetch(env, now_ms);
   }
 
   /// Unknown environments are created: `client` as a client, others as
@@ -236,6 +251,9 @@ impl Engine {
         }
       }
     }
+    if matches!(class, ChangeClass::ServerOnly | ChangeClass::Shared) {
+      self.pickup.note_change(env, now_ms);
+    }
     let batch = self.batcher.record(now_ms);
     if class == ChangeClass::ServerOnly {
       batch.epoch = self.epochs.advance();
@@ -253,6 +271,25 @@ impl Engine {
       batch.invalidated.entry(env.to_string()).or_default().extend(invalidated_ids);
     }
     ServerChange { class, invalidate, keep_vite_update }
+  }
+
+  /// Another plugin sent the browser a client update of `client_urls` while
+  /// `file`'s change was handled: whether it carries that change (see
+  /// `in_place`).
+  pub fn client_update_carries(&mut self, file: &str, client_urls: &[String]) -> bool {
+    file.len() <= MAX_ID_BYTES
+      && client_update_carries(&self.mirror, file, client_urls, &mut self.scratch)
+  }
+
+  /// Another plugin updated the browser in place for `file`'s change: the
+  /// framework refreshes what depends on it, so no tab is refreshed for it.
+  pub fn on_updated_in_place(&mut self, file: &str) {
+    if file.len() > MAX_ID_BYTES {
+      return;
+    }
+    if let Some(pending) = self.batcher.pending_file_mut(&file_key(file)) {
+      pending.updated_in_place = true;
+    }
   }
 
   /// A `watch` glob matched `file`: every tab is a candidate.
@@ -358,9 +395,12 @@ impl Engine {
     self.roots.record(&self.mirror, url, env, fetched);
   }
 
-  /// When `poll` should be called next: a batch is due, or a check times out.
+  /// When `poll` should be called next: a batch is due (and every runtime
+  /// outside Vite's process picked it up), or a check times out.
   pub fn next_deadline(&self) -> Option<f64> {
-    match (self.batcher.next_deadline(), self.verification.next_deadline()) {
+    let batch =
+      self.batcher.next_deadline().map(|due| self.pickup.deadline().map_or(due, |p| due.max(p)));
+    match (batch, self.verification.next_deadline()) {
       (Some(a), Some(b)) => Some(a.min(b)),
       (a, b) => a.or(b),
     }
@@ -382,7 +422,14 @@ impl Engine {
   /// The decision for the pending batch, if it is due at `now_ms`. `poll`
   /// sends it out; this only decides.
   pub fn flush(&mut self, now_ms: f64) -> Option<Decision> {
+    // Not before every runtime picked the batch up (a NaN clock never is).
+    let picked_up =
+      self.pickup.deadline().is_none_or(|at| now_ms.partial_cmp(&at).is_some_and(|o| o.is_ge()));
+    if !picked_up {
+      return None;
+    }
     let batch = self.batcher.take_due(now_ms)?;
+    self.pickup.clear();
     let epoch = batch.epoch;
     let inputs = DecisionInputs {
       root: &self.options.root,
@@ -520,9 +567,9 @@ mod tests {
     assert_eq!(change.class, ChangeClass::ServerOnly);
     assert!(!change.keep_vite_update, "entry-server has no importer: dead end");
     assert_eq!(change.invalidate.len(), 4);
-    assert_eq!(e.next_deadline(), Some(1030.0));
-    assert_eq!(e.flush(1029.0), None);
-    let d = e.flush(1030.0).unwrap();
+    assert_eq!(e.next_deadline(), Some(1000.0), "a lone edit is decided at once");
+    assert_eq!(e.flush(999.0), None);
+    let d = e.flush(1000.0).unwrap();
     assert_eq!(d.action, Action::Reload);
     assert!(!d.reload_all);
     assert_eq!(d.files.server_only, ["db.ts"]);
@@ -899,6 +946,44 @@ mod tests {
   }
 
   #[test]
+  fn a_change_another_plugin_updated_in_place_refreshes_no_tab() {
+    let (mut e, _a, b) = two_pages();
+    e.on_server_change("ssr", "/app/a-data.ts", 0.0);
+    e.on_updated_in_place("/app/a-data.ts");
+    let d = e.flush(1000.0).unwrap();
+    assert_eq!(d.action, Action::Passthrough);
+    assert_eq!(d.files.updated_in_place, ["a-data.ts"]);
+    assert!(d.files.server_only.is_empty() && d.tabs.is_empty());
+    assert_eq!(d.invalidated_count["ssr"], 2, "the server side is still refreshed");
+    e.on_server_change("ssr", "/app/a-data.ts", 2000.0);
+    e.on_updated_in_place("/app/a-data.ts");
+    e.on_server_change("ssr", "/app/b-data.ts", 2000.0);
+    e.on_updated_in_place("/app/not-pending.ts");
+    let d = e.flush(3000.0).unwrap();
+    assert_eq!(
+      (d.action, d.tabs.as_slice()),
+      (Action::Reload, &[b][..]),
+      "what the framework missed"
+    );
+  }
+
+  #[test]
+  fn a_change_a_runtime_outside_vite_must_pick_up_is_decided_once_it_stopped_fetching() {
+    let mut e = app();
+    e.set_environment("worker", Consumer::Server);
+    e.set_out_of_process("worker");
+    add(&mut e, "worker", "/app/db.ts", &[]);
+    e.on_server_change("worker", "/app/db.ts", 1000.0);
+    e.note_fetch("worker", 1020.0);
+    let picked_up = 1020.0 + crate::pickup::PICKUP_QUIET_MS;
+    assert_eq!(e.next_deadline(), Some(picked_up));
+    assert_eq!(e.flush(picked_up - 1.0), None, "still re-importing");
+    assert!(e.flush(picked_up).is_some());
+    e.on_server_change("ssr", "/app/db.ts", 5000.0);
+    assert_eq!(e.next_deadline(), Some(5000.0), "in Vite's process: no wait");
+  }
+
+  #[test]
   fn overflowing_batch_falls_back_to_reload_all() {
     let mut e = app();
     let t = e.open_tab(Some("/"), None, 0.0);
@@ -912,19 +997,18 @@ mod tests {
   }
 
   #[test]
-  fn steady_stream_of_edits_is_flushed_at_max_wait() {
+  fn steady_stream_of_edits_is_decided_at_once_then_at_max_wait() {
     let mut e = app();
     let mut now = 0.0;
-    let mut decided_at = None;
+    let mut decided_at = Vec::new();
     while now <= 1000.0 {
       e.on_server_change("ssr", "/app/db.ts", now);
-      if e.flush(now).is_some() {
-        decided_at = Some(now);
-        break;
+      if let Some(d) = e.flush(now) {
+        decided_at.push((now, d.settling));
       }
       now += 20.0;
     }
-    assert_eq!(decided_at, Some(300.0));
+    assert_eq!(&decided_at[..3], [(0.0, false), (320.0, true), (640.0, true)]);
   }
 
   #[test]

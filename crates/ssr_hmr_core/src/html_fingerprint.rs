@@ -12,6 +12,9 @@
 //! the page being different:
 //!
 //! * the value of every `nonce` attribute (CSP nonces);
+//! * Vite's `t=<timestamp>` query parameter in attribute values: Vite adds it
+//!   to the URL of a module it hot-updated (`src="/src/main.js?t=1733…"`), and
+//!   the tab already runs that module's new code;
 //! * everything inside an element marked with [`VOLATILE_ATTRIBUTE`] (its
 //!   attribute values and its content, up to its matching end tag): a
 //!   timestamp, a random id, a request counter. The element's existence and
@@ -288,7 +291,7 @@ impl HtmlFingerprint {
         if attribute.name != b"nonce" {
           self.emit(b'=');
           self.emit(b'"');
-          self.emit_slice(value);
+          self.emit_without_hmr_timestamps(value);
           self.emit(b'"');
         }
       }
@@ -312,10 +315,33 @@ impl HtmlFingerprint {
     }
   }
 
+  /// `value` without the `t=<digits>` parameters of its query, if it has one.
+  fn emit_without_hmr_timestamps(&mut self, value: &[u8]) {
+    let Some(query_start) = value.iter().position(|&b| b == b'?') else {
+      return self.emit_slice(value);
+    };
+    let fragment_start = value.iter().position(|&b| b == b'#').filter(|&f| f > query_start);
+    let query_end = fragment_start.unwrap_or(value.len());
+    self.emit_slice(&value[..query_start]);
+    let kept = value[query_start + 1..query_end]
+      .split(|&b| b == b'&')
+      .filter(|param| !is_hmr_timestamp(param));
+    for (n, param) in kept.enumerate() {
+      self.emit(if n == 0 { b'?' } else { b'&' });
+      self.emit_slice(param);
+    }
+    self.emit_slice(&value[query_end..]);
+  }
+
   fn flush_output(&mut self) {
     self.hasher.write(&self.output);
     self.output.clear();
   }
+}
+
+/// Vite's `t=<timestamp>` query parameter.
+fn is_hmr_timestamp(param: &[u8]) -> bool {
+  param.strip_prefix(b"t=").is_some_and(|digits| digits.iter().all(u8::is_ascii_digit))
 }
 
 /// The lower-case name at the start of `rest` (after `<` or `</`).
@@ -456,6 +482,19 @@ mod tests {
       r#"<script nonce="0th3r">boot()</script><style nonce=xyz>p{}</style>"#
     ));
     assert!(!same(r#"<script nonce="a">boot()</script>"#, r#"<script nonce="a">boot(1)</script>"#));
+  }
+
+  #[test]
+  fn vite_hmr_timestamps_in_urls_do_not_count() {
+    assert!(same(
+      r#"<script type="module" src="/src/main.js?t=1733000000000"></script><link href="/a.css?v=1&t=17#x">"#,
+      r#"<script type="module" src="/src/main.js"></script><link href="/a.css?v=1#x">"#
+    ));
+    assert!(same(r#"<img src="/i.png?t=5&w=2">"#, r#"<img src="/i.png?w=2">"#));
+    assert!(same(r#"<script src="/m.js?t=1"></script>"#, r#"<script src="/m.js?t=2"></script>"#));
+    assert!(!same(r#"<script src="/m.js?t=1"></script>"#, r#"<script src="/n.js?t=1"></script>"#));
+    assert!(!same("<p>?t=1</p>", "<p>?t=2</p>"), "only in attribute values");
+    assert!(!same(r#"<a href="/x?tab=1">"#, r#"<a href="/x?tab=2">"#));
   }
 
   #[test]

@@ -1,0 +1,77 @@
+// The framework apps under apps/, and what the harness needs to know about each: how a user
+// starts its dev server, and which files are the two routes' server-only data modules and the
+// shared component. Every app renders the same markup: #title, #data (the route's data
+// module), #shared (the shared component, rendered by the server and again by the browser).
+
+/** The routes every app has: tab A shows /about, tab B shows /. */
+export const ROUTES = { A: '/about', B: '/' }
+
+const viteCli = (port) => ['node_modules/vite/bin/vite.js', '--port', String(port), '--strictPort', '--host', '127.0.0.1']
+
+/** A data module's source: one exported string, `<name> <token>`. */
+const dataModule = (name) => (token) => `export const ${name} = '${name} ${token}'\n`
+/** The same module with an unterminated string: a syntax error. */
+const brokenDataModule = (name) => (token) => `export const ${name} = '${name} ${token}\n`
+/** The same module, valid, throwing when evaluated: the render fails at run time. */
+const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
+
+function describeApp({ name, label, command, data, shared, vite, notes }) {
+  return {
+    name,
+    label,
+    command,
+    vite,
+    notes,
+    /** Files and contents for tab A's route (/about) and tab B's (/). */
+    data: {
+      A: { file: data.about, write: dataModule('about'), broken: brokenDataModule('about'), throwing: throwingDataModule('about'), initial: 'about v1' },
+      B: { file: data.home, write: dataModule('home'), initial: 'home v1' },
+    },
+    /** The shared component's file; an edit replaces its `shared <token>` text. */
+    shared: { file: shared, initial: 'shared v1', edit: (source, token) => source.replace(/shared (?:v1|[a-z]+-\d+)/, `shared ${token}`) },
+  }
+}
+
+export const APPS = {
+  hono: describeApp({
+    name: 'hono',
+    label: 'Hono (@hono/vite-dev-server 0.26.1)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/shared/label.js',
+  }),
+  'react-router': describeApp({
+    name: 'react-router',
+    label: 'React Router 7.18.4 framework mode',
+    vite: '8.3.8',
+    command: (port) => ['node_modules/@react-router/dev/bin.js', 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    data: { home: 'app/data/home.js', about: 'app/data/about.js' },
+    shared: 'app/components/shared.jsx',
+  }),
+  vike: describeApp({
+    name: 'vike',
+    label: 'Vike 0.4.266 + vike-react 0.6.30',
+    vite: '8.3.8',
+    // `vike dev` takes --port and --host as Vike settings; it has no --strictPort.
+    command: (port) => ['node_modules/vike/bin.js', 'dev', '--port', String(port), '--host', '127.0.0.1'],
+    data: { home: 'data/home.js', about: 'data/about.js' },
+    shared: 'components/Shared.jsx',
+  }),
+  nitro: describeApp({
+    name: 'nitro',
+    label: 'Nitro 3.0.0 (nitro/vite)',
+    vite: '7.3.8',
+    command: viteCli,
+    data: { home: 'app/data/home.js', about: 'app/data/about.js' },
+    shared: 'app/shared/label.js',
+  }),
+  cloudflare: describeApp({
+    name: 'cloudflare',
+    label: 'Cloudflare @cloudflare/vite-plugin 1.64.0 (workerd)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/shared/label.js',
+  }),
+}

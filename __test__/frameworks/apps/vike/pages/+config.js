@@ -1,0 +1,5 @@
+import vikeReact from 'vike-react/config'
+
+export default {
+  extends: [vikeReact],
+}

@@ -1,0 +1,168 @@
+// The rules of issue #11, as checks over what the harness observed. Each check returns the list
+// of rules the observation breaks, each one a sentence saying what was seen; an empty list
+// passes. Targets are absolute (tab A fresh, tab B untouched…); "never worse" compares with the
+// same app, same scenario, without the plugin (`baseline`), observed in the same test run.
+
+import { ROUTES } from './apps.js'
+import { isErrorDocument } from './harness.js'
+
+const PAGES = new Set(Object.values(ROUTES))
+
+function seen(tab) {
+  const payloads = tab.payloads.length ? tab.payloads.join(', ') : 'no HMR payload'
+  const documents = tab.documents.length
+    ? tab.documents.map((doc) => (doc.loaded ? `${doc.path} ${doc.status ?? '?'} ${doc.contentType ?? 'no content type'}${doc.viteClient ? '' : ' without Vite client'}` : `${doc.path} (superseded before it loaded)`)).join('; ')
+    : 'no document load'
+  return `${documents}; received: ${payloads}`
+}
+
+/**
+ * Where the framework alone already shows a server-only edit in place (React Router's hot
+ * data revalidation: no document load, fresh), the plugin must not reload over it.
+ */
+export function updatesInPlace(baseline) {
+  const run = baseline?.results.serverOnly
+  return !!run && !run.error && run.A.fresh && run.A.loads === 0 && run.A.marker
+}
+
+function checkUntouched(problems, label, tab, { baselineOverlay = false } = {}) {
+  if (tab.loads > 0 || !tab.marker) problems.push(`${label} was refreshed (${tab.loads} document load(s), window marker ${tab.marker ? 'kept' : 'lost'}): ${seen(tab)}`)
+  else if (tab.unchanged === false) problems.push(`${label} changed its content in place to ${JSON.stringify(tab.texts['#data'])}`)
+  if (tab.overlayShownNow && !baselineOverlay) problems.push(`${label} shows an error overlay it does not show without the plugin: ${tab.overlays.join(' | ')}`)
+}
+
+function checkLandings(problems, label, tab) {
+  const bad = tab.documents.filter(isErrorDocument)
+  if (bad.length) problems.push(`${label} loaded ${bad.length} document(s) that are no working page (status ≥ 500, not HTML, or without Vite's client): ${seen(tab)}`)
+}
+
+/** Rule 5: only HTML documents are pages. The pages the plugin names in its updates must be routes. */
+function checkPagesNamed(problems, result) {
+  const tabs = [result.A, result.B, result.broken?.A, result.broken?.B, result.fixed?.A, result.fixed?.B].filter(Boolean)
+  const named = new Set(tabs.flatMap((tab) => tab.updatePayloads.flatMap((data) => data?.pages ?? [])))
+  const notPages = [...named].filter((page) => !PAGES.has(page))
+  if (notPages.length) problems.push(`the plugin's updates name requests that are no page of the app: ${notPages.join(', ')}`)
+}
+
+function scenarioError(result) {
+  return result?.error ? [`the scenario could not run: ${result.error.split('\n').slice(0, 6).join('\n')}`] : []
+}
+
+/**
+ * @param {string} scenario one of SCENARIOS
+ * @param {object} observed what observeApp returned with the plugin
+ * @param {object} baseline what observeApp returned without it
+ * @returns {string[]} broken rules
+ */
+export function problemsOf(scenario, observed, baseline) {
+  const result = observed.results[scenario]
+  const errors = scenarioError(result)
+  if (errors.length) return errors
+  const base = baseline?.results[scenario]
+  const inPlace = updatesInPlace(baseline)
+  const problems = []
+  switch (scenario) {
+    case 'serverOnly': {
+      const { A, B } = result
+      if (!A.fresh) problems.push(`tab A (/about) is stale: it shows ${JSON.stringify(A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(A)}`)
+      if (inPlace && (A.loads > 0 || !A.marker)) problems.push(`tab A was reloaded over the framework's in-place update (${A.loads} document load(s); without the plugin: none): ${seen(A)}`)
+      if (A.loads > 1) problems.push(`tab A loaded ${A.loads} documents for one edit: ${seen(A)}`)
+      checkLandings(problems, 'tab A', A)
+      checkUntouched(problems, 'tab B (/)', B)
+      break
+    }
+    case 'shared': {
+      for (const [label, tab] of [['tab A (/about)', result.A], ['tab B (/)', result.B]]) {
+        if (tab.loads > 0 || !tab.marker) problems.push(`${label} was reloaded instead of hot-updated: ${seen(tab)}`)
+        if (!tab.payloads.some((payload) => payload.startsWith('update '))) problems.push(`${label} received no client HMR update: ${seen(tab)}`)
+        if (!tab.fresh) problems.push(`${label} shows ${JSON.stringify(tab.texts['#shared'])}, not ${JSON.stringify(result.expected.shared)}`)
+        if (!tab.ssrFresh) problems.push(`the next server render of ${label}'s route does not contain ${JSON.stringify(result.expected.shared)} (status ${tab.ssrStatus})`)
+      }
+      break
+    }
+    case 'syntaxError':
+    case 'runtimeError': {
+      const { broken, fixed } = result
+      const error = scenario === 'syntaxError' ? 'the syntax error' : 'the error thrown at run time'
+      if (!broken.A.overlay) problems.push(`after ${error}, tab A shows no error overlay: ${seen(broken.A)}`)
+      checkLandings(problems, `after ${error}, tab A`, broken.A)
+      checkUntouched(problems, `after ${error}, tab B (/)`, broken.B, { baselineOverlay: !!base && !base.error && base.broken.B.overlayShownNow })
+      if (!fixed.A.fresh) problems.push(`after the fix, tab A is not fresh: it shows ${JSON.stringify(fixed.A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(fixed.A)}`)
+      if (fixed.A.overlayShownNow) problems.push(`after the fix, tab A still shows the error overlay`)
+      if (inPlace && fixed.A.loads > 0) problems.push(`after the fix, tab A was reloaded over the framework's in-place update: ${seen(fixed.A)}`)
+      checkLandings(problems, 'after the fix, tab A', fixed.A)
+      checkUntouched(problems, 'after the fix, tab B (/)', fixed.B)
+      break
+    }
+    case 'burst': {
+      const { A, B } = result
+      if (!A.fresh) problems.push(`after the burst, tab A is stale: it shows ${JSON.stringify(A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(A)}`)
+      if (A.loads > 2) problems.push(`tab A loaded ${A.loads} documents for one burst (at most 2): ${seen(A)}`)
+      if (inPlace && A.loads > 0) problems.push(`tab A was reloaded over the framework's in-place updates (${A.loads} document load(s); without the plugin: ${base?.A?.loads ?? '?'}): ${seen(A)}`)
+      checkLandings(problems, 'tab A', A)
+      checkUntouched(problems, 'tab B (/)', B)
+      break
+    }
+    default:
+      throw new Error(`unknown scenario ${scenario}`)
+  }
+  checkPagesNamed(problems, result)
+  return problems
+}
+
+/**
+ * "Never worse than the framework alone", scenario by scenario: what worked without the plugin
+ * must still work with it (a fresh tab, an overlay, an untouched tab, fewer loads).
+ */
+export function regressionsOf(scenario, observed, baseline) {
+  const result = observed.results[scenario]
+  const base = baseline.results[scenario]
+  if (base?.error) return [`the scenario could not run without the plugin: ${base.error.split('\n')[0]}`]
+  const errors = scenarioError(result)
+  if (errors.length) return errors
+  const regressions = []
+  const compare = (label, withPlugin, without) => {
+    if (without.fresh && !withPlugin.fresh) regressions.push(`${label} is fresh without the plugin, stale with it: ${seen(withPlugin)}`)
+    if (withPlugin.loads > without.loads && (without.fresh ?? without.unchanged) !== false) {
+      regressions.push(`${label} loaded ${withPlugin.loads} document(s), ${without.loads} without the plugin: ${seen(withPlugin)}`)
+    }
+    if (!isBroken(without) && isBroken(withPlugin)) regressions.push(`${label} landed on an error document only with the plugin: ${seen(withPlugin)}`)
+    if (without.overlay && !withPlugin.overlay) regressions.push(`${label} shows the error overlay without the plugin, not with it: ${seen(withPlugin)}`)
+  }
+  const isBroken = (tab) => tab.documents.some(isErrorDocument)
+  if (scenario === 'syntaxError' || scenario === 'runtimeError') {
+    compare('after the error, tab A', result.broken.A, base.broken.A)
+    compare('after the error, tab B', result.broken.B, base.broken.B)
+    compare('after the fix, tab A', result.fixed.A, base.fixed.A)
+    compare('after the fix, tab B', result.fixed.B, base.fixed.B)
+  } else {
+    compare('tab A', result.A, base.A)
+    compare('tab B', result.B, base.B)
+  }
+  return regressions
+}
+
+/**
+ * Rule 6, logs tell the truth: the plugin's decision line for the server-only edit says how many
+ * of how many tabs it refreshed; that must be what the two tabs did.
+ */
+export function logProblemsOf(observed) {
+  const result = observed.results.serverOnly
+  const errors = scenarioError(result)
+  if (errors.length) return errors
+  const lines = result.logs.filter((line) => line.includes('ssr-hmr'))
+  const refreshed = [result.A, result.B].filter((tab) => tab.loads > 0 || !tab.marker).length
+  if (lines.length === 0) return [`the plugin logged nothing about the edit (the tabs: A ${seen(result.A)}; B ${seen(result.B)})`]
+  const problems = []
+  for (const line of lines) {
+    const match = /(\d+) of (\d+) tabs?/.exec(line)
+    if (!match) continue
+    const [, sent, total] = match.map(Number)
+    if (total !== 2) problems.push(`the log counts ${total} tab(s) where 2 are open: ${line.trim()}`)
+    if (sent !== refreshed) problems.push(`the log says ${sent} tab(s) refreshed, ${refreshed} did: ${line.trim()}`)
+  }
+  if (!lines.some((line) => /(\d+) of (\d+) tabs?/.test(line)) && refreshed > 0) {
+    problems.push(`${refreshed} tab(s) refreshed and the plugin's log does not say so: ${lines.join(' | ')}`)
+  }
+  return problems
+}

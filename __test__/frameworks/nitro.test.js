@@ -1,0 +1,4 @@
+// Nitro's Vite plugin, which runs the server in a worker thread.
+import { describeFramework } from './suite.js'
+
+describeFramework('nitro', { plugins: 'nitro()' })

@@ -1,0 +1,66 @@
+// One framework's test file: the app without the plugin first (the baseline), then with
+// ssrHmr() after and before the framework's plugins, each a fresh copy of the installed app
+// and its own dev server, every scenario in two Chromium tabs. The tests then check what was
+// observed against issue #11's rules; a failing test lists every rule broken and what the tabs
+// did. Observations are also written to RESULTS_DIR (see table.js).
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchChromium } from '../helpers/browser.js'
+import { APPS } from './apps.js'
+import { logProblemsOf, problemsOf, regressionsOf } from './expectations.js'
+import { observeApp } from './harness.js'
+
+const RUN_TIMEOUT_MS = 300_000
+
+const TITLES = {
+  serverOnly: 'server-only edit of /about\'s data: tab A fresh (no document load where the framework updates in place), tab B untouched',
+  shared: 'shared component edit: client HMR in both tabs, no reload, the next server render fresh',
+  syntaxError: 'syntax error in /about\'s data: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A',
+  runtimeError: 'data module that throws at run time: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A',
+  burst: 'burst of 10 edits: tab A refreshed at most twice and ends fresh, tab B untouched',
+}
+
+const POSITION_TITLES = {
+  after: (app) => `plugins: [${app.plugins}, ssrHmr()]`,
+  before: (app) => `plugins: [ssrHmr(), ${app.plugins}]`,
+}
+
+/** @param {keyof typeof APPS} appName */
+export function describeFramework(appName, { plugins, positions = ['after', 'before'] }) {
+  const app = APPS[appName]
+  describe(app.label, () => {
+    let browser
+    let baseline
+    beforeAll(async () => {
+      browser = await launchChromium()
+      baseline = await observeApp(appName, 'none', { browser })
+    }, RUN_TIMEOUT_MS)
+    afterAll(async () => {
+      await browser?.close()
+    })
+
+    for (const position of positions) {
+      describe(POSITION_TITLES[position]({ plugins }), () => {
+        let observed
+        beforeAll(async () => {
+          observed = await observeApp(appName, position, { browser })
+        }, RUN_TIMEOUT_MS)
+
+        for (const [scenario, title] of Object.entries(TITLES)) {
+          test(title, () => {
+            expect(problemsOf(scenario, observed, baseline), `${app.label}, ${position}, ${scenario}: dev server log ${observed.logFile}`).toEqual([])
+          })
+        }
+
+        test('never worse than without the plugin, in any scenario', () => {
+          const regressions = Object.keys(TITLES).flatMap((scenario) => regressionsOf(scenario, observed, baseline).map((text) => `${scenario}: ${text}`))
+          expect(regressions, `${app.label}, ${position}: dev server logs ${observed.logFile} and ${baseline.logFile}`).toEqual([])
+        })
+
+        test('the log line for the server-only edit says what the tabs did', () => {
+          expect(logProblemsOf(observed), `${app.label}, ${position}: dev server log ${observed.logFile}`).toEqual([])
+        })
+      })
+    }
+  })
+}

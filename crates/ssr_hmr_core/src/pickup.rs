@@ -1,0 +1,92 @@
+//! `Pickup`: waiting for a server runtime outside Vite's process to pick an
+//! edit up before any tab is checked or refreshed.
+//!
+//! In Vite's process the plugin invalidates the runner itself, so the next
+//! render runs the new code. A runtime elsewhere (Nitro's worker thread,
+//! workerd behind Cloudflare's plugin) hears of the edit by a message and
+//! re-imports on its own time, with no word back when it is done: a page
+//! requested meanwhile can still render the old code, and a check would then
+//! read "unchanged" and leave the tab stale. What can be seen is its module
+//! requests: a re-import fetches the invalidated modules from Vite. So a batch
+//! with such a change is decided once that environment has fetched nothing
+//! for `PICKUP_QUIET_MS` since the change (a runtime that re-imports nothing
+//! eagerly fetches lazily, through the fetch protocol, which serves new code),
+//! and at the latest `PICKUP_MAX_MS` after it.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Quiet after the last module request, once an edit reached the runtime.
+pub const PICKUP_QUIET_MS: f64 = 60.0;
+/// Longest a decision waits for a runtime to pick an edit up.
+pub const PICKUP_MAX_MS: f64 = 1000.0;
+
+#[derive(Default)]
+pub struct Pickup {
+  out_of_process: FxHashSet<String>,
+  last_fetch_ms: FxHashMap<String, f64>,
+  /// env → when its first change of the pending batch arrived.
+  waiting: FxHashMap<String, f64>,
+}
+
+impl Pickup {
+  /// `env` runs its modules outside Vite's process.
+  pub fn set_out_of_process(&mut self, env: &str) {
+    self.out_of_process.insert(env.to_string());
+  }
+
+  /// `env` requested a module at `now_ms`.
+  pub fn note_fetch(&mut self, env: &str, now_ms: f64) {
+    if self.out_of_process.contains(env) && now_ms.is_finite() {
+      let last = self.last_fetch_ms.entry(env.to_string()).or_insert(now_ms);
+      *last = last.max(now_ms);
+    }
+  }
+
+  /// An edit that `env` must pick up arrived at `now_ms`.
+  pub fn note_change(&mut self, env: &str, now_ms: f64) {
+    if self.out_of_process.contains(env) && now_ms.is_finite() {
+      self.waiting.entry(env.to_string()).or_insert(now_ms);
+    }
+  }
+
+  /// When every runtime with a pending edit has picked it up, as far as can be told.
+  pub fn deadline(&self) -> Option<f64> {
+    self
+      .waiting
+      .iter()
+      .map(|(env, &changed)| {
+        let last_fetch = self.last_fetch_ms.get(env).copied().unwrap_or(f64::NEG_INFINITY);
+        (changed.max(last_fetch) + PICKUP_QUIET_MS).min(changed + PICKUP_MAX_MS)
+      })
+      .max_by(f64::total_cmp)
+  }
+
+  /// The pending batch was decided.
+  pub fn clear(&mut self) {
+    self.waiting.clear();
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn a_decision_waits_until_the_runtime_stopped_fetching_or_at_most_the_maximum() {
+    let mut p = Pickup::default();
+    p.set_out_of_process("worker");
+    p.note_change("ssr", 0.0);
+    assert_eq!(p.deadline(), None, "in Vite's process: nothing to wait for");
+    p.note_change("worker", 100.0);
+    assert_eq!(p.deadline(), Some(100.0 + PICKUP_QUIET_MS), "a runtime that fetches nothing");
+    p.note_fetch("worker", 130.0);
+    p.note_fetch("worker", 150.0);
+    assert_eq!(p.deadline(), Some(150.0 + PICKUP_QUIET_MS), "re-importing");
+    for t in (200..2000).step_by(20) {
+      p.note_fetch("worker", t as f64);
+    }
+    assert_eq!(p.deadline(), Some(100.0 + PICKUP_MAX_MS), "never longer than the maximum");
+    p.clear();
+    assert_eq!(p.deadline(), None);
+  }
+}

@@ -1,0 +1,141 @@
+// What other plugins (and Vite) send to the browser while the plugin handles a change, read off
+// the browser channel itself (`server.environments.client.hot`, which is `server.ws`), so the
+// rule follows what a framework does, not its name:
+//
+// - A bare `full-reload` (every tab, no page) sent for a server-only change is a framework's copy
+//   of Vite's docs recipe (Vike's, Astro's, an app's own): it reloads every tab once per file and
+//   lands tabs on error pages. The plugin's targeted decision replaces it: dropped (unless
+//   `frameworkReloads: 'keep'`). One sent before the plugin has classified the file is held
+//   until it has.
+// - A JS `update` of a client module that, on the server, imports a server-only file being
+//   changed can only be a framework carrying that change to the browser itself (React Router
+//   reloads the route module on the client, which revalidates its loaders in place): the plugin
+//   stands aside for that file (the core tells, `in_place.rs`).
+// - Vite's error broadcast for a request that failed, when the request is a tab's check of its
+//   own page: only that tab should hear of it, and it does, from the check's answer.
+//
+// A change is "in progress" from the client environment's hook for its file until every
+// environment's hooks ran (the plugin's hook runs in each; the window closes once the last one
+// and the hooks after it are done), so a send is attributed to the files in progress, or to the
+// file a `triggeredBy` names.
+
+import { debug } from './logger.js'
+
+/** Longest a change may stay in progress when an environment's hooks never reach ours. */
+const MAX_CHANGE_MS = 500
+
+export class BrowserChannel {
+  #session
+  #hot
+  #send
+  #keepFrameworkReloads
+  /** @type {Map<string, { serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, timer: any }>} */
+  #changes = new Map()
+  /** Full-reloads of other plugins replaced since the last decision. */
+  replaced = 0
+
+  /** @param {import('./dev-session.js').DevSession} session */
+  constructor(session, { keepFrameworkReloads }) {
+    this.#session = session
+    this.#hot = session.environments.client.hot
+    this.#keepFrameworkReloads = keepFrameworkReloads
+    this.#send = this.#hot.send
+    const channel = this
+    this.#hot.send = function send(payload, ...rest) {
+      if (channel.#intercept(payload)) return
+      return channel.#send.call(this, payload, ...rest)
+    }
+  }
+
+  /** Sends on the browser channel, past the interception (the plugin's own broadcasts). */
+  send(payload) {
+    this.#send.call(this.#hot, payload)
+  }
+
+  restore() {
+    this.#hot.send = this.#send
+    for (const change of this.#changes.values()) clearTimeout(change.timer)
+    this.#changes.clear()
+  }
+
+  /** Some change is still in progress: a decision now could miss what other plugins send. */
+  get busy() {
+    return this.#changes.size > 0
+  }
+
+  /** The client environment's hook for `file` runs first: its change begins. */
+  begin(file) {
+    this.#end(file)
+    const change = { serverOnly: undefined, held: [], updatedInPlace: false }
+    change.timer = setTimeout(() => this.#end(file), MAX_CHANGE_MS)
+    change.timer.unref?.()
+    this.#changes.set(file, change)
+  }
+
+  /** A server environment classified `file`. */
+  classified(file, changeClass) {
+    const change = this.#changes.get(file)
+    if (!change) return
+    change.serverOnly = change.serverOnly === true || changeClass === 'server-only'
+    this.#settleHeld(change)
+  }
+
+  /** The last environment's hook for `file` ran: its change ends once the hooks after ours did. */
+  end(file) {
+    setImmediate(() => this.#end(file))
+  }
+
+  #end(file) {
+    const change = this.#changes.get(file)
+    if (!change) return
+    clearTimeout(change.timer)
+    this.#changes.delete(file)
+    change.serverOnly ??= false
+    this.#settleHeld(change)
+    if (change.serverOnly && change.updatedInPlace) {
+      debug(`${file}: another plugin sent a client update for it: updated in place`)
+      this.#session.guard('recording an update in place', (core) => core.onUpdatedInPlace(file))
+    }
+  }
+
+  /** Held full-reloads of a change whose class is known: dropped if server-only, else sent. */
+  #settleHeld(change) {
+    if (change.serverOnly === undefined || change.held.length === 0) return
+    const held = change.held.splice(0)
+    if (change.serverOnly) this.#dropped(held.length)
+    else for (const payload of held) this.send(payload)
+  }
+
+  /** @returns {boolean} whether the payload is handled here (not sent as it is) */
+  #intercept(payload) {
+    if (payload?.type === 'error' && this.#session.requests.getStore()?.check !== undefined) {
+      // The tab checking its page gets the error with the check's answer.
+      this.#session.requests.getStore().error = payload.err
+      return true
+    }
+    if (this.#changes.size === 0) return false
+    if (payload?.type === 'update') {
+      const urls = (payload.updates ?? []).flatMap((update) => [update.path, update.acceptedPath]).filter((url) => typeof url === 'string')
+      for (const [file, change] of this.#changes) {
+        if (change.serverOnly === false || change.updatedInPlace) continue
+        change.updatedInPlace = !!this.#session.guard('reading a client update', (core) => core.clientUpdateCarries(file, urls))
+      }
+      return false
+    }
+    if (payload?.type !== 'full-reload' || (payload.path !== undefined && payload.path !== '*') || this.#keepFrameworkReloads) return false
+    const changes = payload.triggeredBy ? [this.#changes.get(payload.triggeredBy)].filter(Boolean) : [...this.#changes.values()]
+    if (changes.length === 0 || changes.some((change) => change.serverOnly === false)) return false
+    if (changes.every((change) => change.serverOnly === true)) {
+      this.#dropped(1)
+      return true
+    }
+    // Not classified yet (a hook that runs before the plugin's): decided once it is.
+    changes.find((change) => change.serverOnly === undefined).held.push(payload)
+    return true
+  }
+
+  #dropped(count) {
+    this.replaced += count
+    debug(`replaced ${count} full-reload(s) another plugin sent for a server-only change`)
+  }
+}
