@@ -11,12 +11,12 @@ import { JsReferenceCore, ViteLikeGraph } from './js-reference.js'
 import { sample, seededRandom, summarize, timeMs } from './stats.js'
 
 const require = createRequire(import.meta.url)
-const SEED = 42
+export const SEED = 42
 const QUIET_MS = 30
 const MAX_WAIT_MS = 300
 const TRACKED_PAGES = 200
 const OPEN_TABS = 20
-const BURST_FILES = 50
+export const BURST_FILES = 50
 
 export function loadBinding() {
   return require('../binding.cjs')
@@ -51,7 +51,7 @@ export function buildJsReference(graph) {
 }
 
 /** Records the first pages' roots and opens tabs on some of them, in both cores. */
-function trackPages(cores, graph) {
+export function trackPages(cores, graph) {
   const pages = graph.pages.slice(0, TRACKED_PAGES)
   for (const core of cores) {
     for (const page of pages) core.recordPageRoots(page.url, 'ssr', core instanceof JsReferenceCore ? page.roots : page.roots.map((id) => ({ id })))
@@ -60,7 +60,7 @@ function trackPages(cores, graph) {
 }
 
 /** One decision: every file through onServerChange, then the flush once the batch is due. */
-function nativeDecision(core, files, clock) {
+export function nativeDecision(core, files, clock) {
   const now = clock.next()
   // As the shim does: the ids to invalidate come as one JSON array per hook.
   for (const file of files) JSON.parse(core.onServerChange('ssr', file, now).invalidateJson)
@@ -73,10 +73,10 @@ function jsDecision(core, files, clock) {
   return core.flush(now + MAX_WAIT_MS)
 }
 
-const makeClock = () => ({ t: 0, next() { return (this.t += 10_000) } })
+export const makeClock = () => ({ t: 0, next() { return (this.t += 10_000) } })
 
 /** Pages, tabs and invalidation sets must be equal, or the comparison is meaningless. */
-function sameDecision(a, b) {
+export function sameDecision(a, b) {
   const key = (d) => JSON.stringify([d.action, d.files, d.invalidatedCount, d.pages, d.tabs, d.explanations.length])
   return key(a) === key(b)
 }

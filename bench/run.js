@@ -16,6 +16,7 @@ import { runCoreSection } from './core.js'
 import { runViteHooksSection } from './vite-hooks.js'
 import { runBrowserSection } from './browser.js'
 import { runServerWorkSection } from './server-work.js'
+import { runWasmSection } from './wasm.js'
 import { missingFigures, renderReport } from './report.js'
 
 const require = createRequire(import.meta.url)
@@ -26,6 +27,7 @@ const SECTIONS = {
   hooks: ['hooks', runViteHooksSection],
   server: ['serverWork', runServerWorkSection],
   browser: ['browser', runBrowserSection],
+  wasm: ['wasm', runWasmSection],
 }
 
 function parseArgs(argv) {

@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
 import { BrowserChannel } from './browser-channel.js'
 import { CompileCheck } from './compile-check.js'
+import { createCore, recoverIfUnusable } from './core-recovery.js'
 import { colors, debug, outcomeLine, plural } from './logger.js'
 import { NO_TAB, TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
@@ -58,7 +59,7 @@ export class DevSession {
     this.options = options
     this.#lateWrites = new LateWriteCheck(server.watcher)
     this.#logger = server.config.logger
-    this.#core = new binding.SsrHmrCore({
+    this.#core = createCore(binding, {
       root: server.config.root,
       quietMs: options.batch.quietMs,
       maxWaitMs: options.batch.maxWaitMs,
@@ -106,6 +107,8 @@ export class DevSession {
         colors.yellow(`[ssr-hmr] ${label} failed, reloading every tab instead: ${error?.message ?? error}`),
         { timestamp: true, error },
       )
+      // On WebAssembly a panic leaves the core unusable: a fresh one takes its place.
+      recoverIfUnusable(this, this.#core)
       this.#reloadEveryTabPending = true
       this.#scheduleFlush()
       return undefined

@@ -23,7 +23,8 @@ export function graphMirrorPlugin(state) {
         const mod = environment.moduleGraph.getModuleById(id)
         if (!mod) return
         session.compileCheck.markTransformed(mod)
-        const isDynamic = onlyDynamicallyImported(code)
+        const isDynamicUrl = onlyDynamicallyImported(code)
+        const isDynamic = (imported) => isDynamicUrl(imported.url)
         session.guard('mirroring the module graph', (core) => {
           for (const fileOnly of fileOnlyImportsOf(mod)) core.updateModule(environment.name, toAnalyzedModule(fileOnly))
           core.updateModule(environment.name, toAnalyzedModule(mod, isDynamic))
@@ -34,19 +35,24 @@ export function graphMirrorPlugin(state) {
 }
 
 /** Vite's key for a node: its resolved id, or its url for file-only entries (`addWatchFile`). */
-function keyOf(mod) {
+export function keyOf(mod) {
   return mod.id ?? mod.url
 }
 
-/** @returns {import('../binding.d.cts').AnalyzedModule} */
-function toAnalyzedModule(mod, isDynamic = () => false) {
+/**
+ * What the core is told of a Vite module node.
+ * @param {(imported: import('vite').EnvironmentModuleNode) => boolean} isDynamic whether an
+ *   import of the node is only an `import()`
+ * @returns {import('../binding.d.cts').AnalyzedModule}
+ */
+export function toAnalyzedModule(mod, isDynamic = () => false) {
   const imports = []
   for (const imported of mod.importedModules) {
     // An edge counts when both ends agree. Vite's `onFileDelete` removes a deleted module from
     // its imports' importers (what propagation walks) but not its own `importedModules`,
     // and import analysis leaves those untouched when a module comes back with no imports.
     if (!imported.importers.has(mod)) continue
-    imports.push({ id: keyOf(imported), dynamic: isDynamic(imported.url) })
+    imports.push({ id: keyOf(imported), dynamic: isDynamic(imported) })
   }
   const acceptedDeps = []
   for (const accepted of mod.acceptedHmrDeps) acceptedDeps.push(keyOf(accepted))

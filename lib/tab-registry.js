@@ -33,7 +33,9 @@ export class TabRegistry {
     return tab
   }
 
+  /** Forgets every tab (on dispose, and when a fresh core replaces one whose ids it reused). */
   clear() {
     this.#clientsByTab.clear()
+    this.#tabsByClient = new WeakMap()
   }
 }

@@ -17,7 +17,9 @@ httpServer.on('request', (req, res) => {
   vite.middlewares(req, res, async () => {
     const { render } = await vite.environments.ssr.runner.import('/src/entry-server.js')
     const page = await render(req.url)
-    res.writeHead(page.status, { 'content-type': 'text/html' }).end(page.html)
+    // Vite's client (and with it the plugin's runtime) goes into the page, as in a real app.
+    const html = await vite.transformIndexHtml(req.url, page.html)
+    res.writeHead(page.status, { 'content-type': 'text/html' }).end(html)
   })
 })
 httpServer.listen(0, '127.0.0.1', () => {
