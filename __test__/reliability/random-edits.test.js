@@ -237,7 +237,8 @@ describe.each(SEEDS)('random edit sequence, seed %i', (seed) => {
       } catch (error) {
         const states = {}
         for (const route of ROUTES) states[route] = await tabState(tabs[route])
-        error.message += `\nseed ${seed}, model ${JSON.stringify(model)}\ntabs ${JSON.stringify(states)}\n${history.join('\n')}`
+        const consoles = ROUTES.map((route) => `/${route}: ${tabs[route].record.console.filter((line) => line.startsWith('[ssr-hmr]')).slice(-4).join(' | ')}`)
+        error.message += `\nseed ${seed}, model ${JSON.stringify(model)}\ntabs ${JSON.stringify(states)}\n${history.join('\n')}\nlast runtime lines:\n${consoles.join('\n')}`
         throw error
       }
       for (const route of ROUTES) if (!isBroken(model, route) && !expectedServerText(model, route).error) lastGood[route] = expectedServerText(model, route).text
