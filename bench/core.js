@@ -62,9 +62,17 @@ export function trackPages(cores, graph) {
 /** One decision: every file through onServerChange, then the flush once the batch is due. */
 export function nativeDecision(core, files, clock) {
   const now = clock.next()
-  // As the shim does: the ids to invalidate come as one JSON array per hook.
-  for (const file of files) JSON.parse(core.onServerChange('ssr', file, now).invalidateJson)
+  // As the shim does: the modules to invalidate come as a typed array of indexes per hook,
+  // looked up in its node table.
+  for (const file of files) lookUp(core.onServerChange('ssr', file, now).invalidate)
   return JSON.parse(core.poll(now + MAX_WAIT_MS)).decision
+}
+
+/** What the shim does with the indexes: one array read each. */
+let looked = 0
+function lookUp(indexes) {
+  for (const ix of indexes) looked += ix & 1
+  return indexes.length
 }
 
 function jsDecision(core, files, clock) {
@@ -77,7 +85,8 @@ export const makeClock = () => ({ t: 0, next() { return (this.t += 10_000) } })
 
 /** Pages, tabs and invalidation sets must be equal, or the comparison is meaningless. */
 export function sameDecision(a, b) {
-  const key = (d) => JSON.stringify([d.action, d.files, d.invalidatedCount, d.pages, d.tabs, d.explanations.length])
+  const files = (d) => [d.files.serverOnly, d.files.shared, d.files.clientOnly, d.files.watched]
+  const key = (d) => JSON.stringify([d.action, files(d), d.invalidatedCount, d.pages, d.tabs])
   return key(a) === key(b)
 }
 
@@ -116,7 +125,7 @@ function profileNative(core, editSets) {
   for (const files of editSets) {
     const now = clock.next()
     let strings = 0
-    parts.onServerChange.push(timeMs(() => { for (const f of files) strings += JSON.parse(core.onServerChange('ssr', f, now).invalidateJson).length }))
+    parts.onServerChange.push(timeMs(() => { for (const f of files) strings += lookUp(core.onServerChange('ssr', f, now).invalidate) }))
     let json
     parts.flush.push(timeMs(() => (json = core.poll(now + MAX_WAIT_MS))))
     parts.parse.push(timeMs(() => JSON.parse(json)))
@@ -142,7 +151,7 @@ function profileHubEdit({ native, js }, reps) {
     parts.onServerChange.push(
       timeMs(() => {
         change = native.onServerChange('ssr', file, now)
-        change.invalidate = JSON.parse(change.invalidateJson)
+        lookUp(change.invalidate)
       }),
     )
     let json

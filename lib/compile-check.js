@@ -33,6 +33,11 @@ export class CompileCheck {
     this.#queued.add(file)
   }
 
+  /** Files changed since the last check wait for one. */
+  get hasQueued() {
+    return this.#queued.size > 0
+  }
+
   /** Checks the queued files; returns how many were checked. */
   async run() {
     const files = [...this.#queued]

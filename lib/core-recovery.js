@@ -103,8 +103,9 @@ export class RecoverableCore {
     const started = performance.now()
     this.#core = new this.#binding.SsrHmrCore(this.#options)
     this.recoveries++
-    // The old core's tab ids mean nothing to the new one.
+    // The old core's tab ids and module indexes mean nothing to the new one.
     session.tabs.clear()
+    session.modules.clear()
     let modules = 0
     try {
       for (const [name, consumer] of this.#environments) this.#core.setEnvironment(name, consumer)
@@ -116,7 +117,8 @@ export class RecoverableCore {
         for (const [key, dynamic] of journal) {
           const mod = graph.getModuleById(key) ?? idless.get(key)
           if (!mod || (mod.file && this.#deletedFiles.has(mod.file))) continue
-          this.#core.updateModule(name, toAnalyzedModule(mod, (imported) => !!dynamic?.includes(keyOf(imported))))
+          const ix = this.#core.updateModule(name, toAnalyzedModule(mod, (imported) => !!dynamic?.includes(keyOf(imported))))
+          session.modules.register(name, ix, mod)
           modules++
         }
       }

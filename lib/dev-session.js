@@ -11,6 +11,7 @@ import { colors, debug, outcomeLine, plural } from './logger.js'
 import { NO_TAB, TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
+import { ModuleIndex } from './module-index.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
 /**
@@ -20,6 +21,8 @@ export const UPDATE_EVENT = 'ssr-hmr:update'
  * the page's failing render.
  */
 export const ERROR_EVENT = 'ssr-hmr:error'
+/** Compile-check rounds before a decision while files keep changing; a later one checks the rest. */
+const MAX_CHECK_ROUNDS = 4
 /** How long a socket may stay connected without saying which page it shows. */
 const REPORT_GRACE_MS = 1000
 
@@ -73,6 +76,8 @@ export class DevSession {
     this.#lastEnvironment = Object.values(server.environments).at(-1)
     /** Every dev request runs in a scope of this: `{ url, check?, fetched, render, … }`. */
     this.requests = new AsyncLocalStorage()
+    /** The Vite node behind each module index of the core. */
+    this.modules = new ModuleIndex()
     this.channel = new BrowserChannel(this, { keepFrameworkReloads: options.frameworkReloads === 'keep' })
   }
 
@@ -117,25 +122,34 @@ export class DevSession {
     }
   }
 
-  /** The hook result for one file changed in one server environment. */
-  handleServerChange(environment, file) {
+  /**
+   * The hook result for one file changed in one server environment. `read` (an update's) waits
+   * until the file is readable: a runtime outside Vite's process re-imports as soon as it is
+   * told, and must not read a half-written file.
+   */
+  handleServerChange(environment, file, read) {
     this.#batchWork.firstChangeAt ??= performance.now()
     this.#lateWrites.noteReported(file)
     const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
     this.#scheduleFlush()
     if (!change) return undefined
     this.channel.classified(file, change.class)
-    const invalidate = JSON.parse(change.invalidateJson)
-    debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
+    debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
     if (change.class !== 'server-only' && change.class !== 'shared') return undefined
     if (change.class === 'server-only') this.compileCheck.queue(file)
     if (change.keepViteUpdate) return undefined
-    invalidateInServer(this.server, environment, invalidate)
+    const idOf = (ix) => this.guard('naming a module', (core) => core.moduleId(environment.name, ix))
+    invalidateInServer(this.server, environment, this.modules.nodesOf(environment, change.invalidate, idOf))
     if (!isRunnable(environment)) {
       // Its runtime lives elsewhere (a worker, another process), out of our reach: it
       // reloads itself on this, fetching what was just invalidated.
-      debug(`(${environment.name}) not runnable here: full-reload sent on its channel`)
-      environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
+      const tell = () => {
+        if (this.#disposed) return
+        debug(`(${environment.name}) not runnable here: full-reload sent on its channel`)
+        environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
+      }
+      if (read) read().then(tell, tell)
+      else tell()
     }
     return []
   }
@@ -182,7 +196,13 @@ export class DevSession {
     if (this.channel.busy) return this.#scheduleFlush(1)
     // Compiled only when due: checking reads the files, as the decision's refresh will.
     const checkStarted = performance.now()
-    const checked = await this.compileCheck.run()
+    // Every server-only file of the batch compiled before the decision, also those changed
+    // while the first ones compiled (a busy burst): the decision names its error tabs from it.
+    let checked = 0
+    for (let round = 0; round === 0 || (this.compileCheck.hasQueued && round < MAX_CHECK_ROUNDS); round++) {
+      checked += await this.compileCheck.run()
+      if (this.#disposed) return
+    }
     if (this.#disposed) return
     if (checked) debug(`compile check of ${plural(checked, 'server-only file')}: ${(performance.now() - checkStarted).toFixed(1)} ms`)
     const json = this.guard('deciding', (core) => core.poll(performance.now()))
@@ -204,7 +224,8 @@ export class DevSession {
    * check or update, what sockets that have not reported yet will get, and one log line per
    * decision whose checks are all answered.
    */
-  #apply({ decision, unreported, messages, outcomes }) {
+  #apply({ decision, unreported, messages, updates, outcomes }) {
+    const shared = new Map(updates.map((update) => [update.decision, update]))
     if (decision) {
       const work = this.#batchWork
       this.#batchWork = { ms: 0, firstChangeAt: undefined }
@@ -216,7 +237,7 @@ export class DevSession {
         debug(`${file} → ${page}: ${chain.map((id) => relative(this.server, id)).join(' ← ')}`)
       }
       this.#showCompileError(decision)
-      if (unreported) this.#reachUnreported(decision, unreported)
+      if (unreported) this.#reachUnreported(decision, updatePayload(shared.get(decision.id), unreported))
     }
     for (const { tab, event, data } of messages) {
       const client = this.tabs.clientOf(tab)
@@ -224,7 +245,7 @@ export class DevSession {
       // A tab of a page whose dependencies are unknown shows the compile error it may be
       // seeing the effect of, instead of reloading into it.
       if (data.brokenFiles?.length) this.#sendCompileError(client, data.brokenFiles)
-      client.send({ type: 'custom', event, data: event === UPDATE_EVENT ? { ...data, timestamp: Date.now() } : data })
+      client.send({ type: 'custom', event, data: event === UPDATE_EVENT ? updatePayload(shared.get(data.decision), data) : data })
     }
     for (const outcome of outcomes) {
       const ms = this.#workByDecision.get(outcome.id) ?? 0
@@ -266,8 +287,7 @@ export class DevSession {
    * it, and those past the core's tab cap get every refresh of a decision that reaches every
    * tab.
    */
-  #reachUnreported(decision, payload) {
-    const data = { ...payload, timestamp: Date.now() }
+  #reachUnreported(decision, data) {
     for (const client of this.server.ws.clients) {
       const tab = this.tabs.tabOf(client)
       if (tab === undefined) this.#holdUntilReported(client, decision, data)
@@ -396,6 +416,17 @@ export class DevSession {
 function relative(server, file) {
   const root = server.config.root
   return file.startsWith(root + '/') ? file.slice(root.length + 1) : file
+}
+
+/**
+ * A tab's `ssr-hmr:update` data (`SsrHmrUpdatePayload`): the part every update of its decision
+ * shares, the tab's own part, and its pages with the verdicts known so far.
+ */
+function updatePayload(shared, own) {
+  const { decision: _tabDecision, verdicts = {}, ...tab } = own
+  const { decision: _decision, pages = [], ...common } = shared ?? {}
+  const withVerdicts = pages.map((url) => (verdicts[url] ? { url, verdict: verdicts[url] } : { url }))
+  return { ...common, ...tab, pages: withVerdicts, timestamp: Date.now() }
 }
 
 /** Vite's error overlay payload, with machine paths made root-relative. */

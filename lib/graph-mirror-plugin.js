@@ -26,8 +26,10 @@ export function graphMirrorPlugin(state) {
         const isDynamicUrl = onlyDynamicallyImported(code)
         const isDynamic = (imported) => isDynamicUrl(imported.url)
         session.guard('mirroring the module graph', (core) => {
-          for (const fileOnly of fileOnlyImportsOf(mod)) core.updateModule(environment.name, toAnalyzedModule(fileOnly))
-          core.updateModule(environment.name, toAnalyzedModule(mod, isDynamic))
+          for (const fileOnly of fileOnlyImportsOf(mod)) {
+            session.modules.register(environment.name, core.updateModule(environment.name, toAnalyzedModule(fileOnly)), fileOnly)
+          }
+          session.modules.register(environment.name, core.updateModule(environment.name, toAnalyzedModule(mod, isDynamic)), mod)
         })
       },
     },

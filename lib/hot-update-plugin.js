@@ -16,17 +16,14 @@ export function hotUpdatePlugin(state) {
   /** @type {WeakMap<import('vite').DevEnvironment, Map<string, Set<string>>>} importer id → specifiers */
   const waitingImporters = new WeakMap()
   /** One environment's part of one file's change. */
-  async function handleChange(session, environment, { type, file, modules, read }) {
+  function handleChange(session, environment, { type, file, modules, read }) {
     const consumer = session.consumerOf(environment)
     if (!consumer) return undefined
     if (consumer === 'client') {
       session.channel.begin(file)
       return recordClientSide(session, type, file, isWatchedFile)
     }
-    // An editor may still be writing: act on the file once it is readable.
-    if (type === 'update') await read()
-    if (session.disposed) return undefined
-    const result = session.handleServerChange(environment, file)
+    const result = session.handleServerChange(environment, file, type === 'update' ? read : undefined)
     if (type !== 'create') return result
     const importerFiles = importersOf(modules, file)
     for (const importer of takeImportersWaitingFor(waitingImporters, environment, file, root)) importerFiles.add(importer)
@@ -62,13 +59,13 @@ export function hotUpdatePlugin(state) {
     },
     hotUpdate: {
       order: 'post',
-      async handler(context) {
+      handler(context) {
         const environment = this.environment
         if (!environment) return state.warnBundledDevOnce(this.environment?.logger ?? console)
         const session = state.sessionOf(environment)
         if (!session) return
         try {
-          return await handleChange(session, environment, context)
+          return handleChange(session, environment, context)
         } finally {
           // What the hooks of this file's change send to the browser is theirs to the end.
           if (session.isLastEnvironment(environment)) session.channel.end(context.file)

@@ -1,6 +1,6 @@
 // Invalidates modules in a server environment without a "program reload": Vite's graph (so
 // the next fetch transforms again) and the module runners' evaluated-module caches (so the
-// next import re-evaluates them). The core chose the ids: the changed modules and every
+// next import re-evaluates them). The core chose the modules: the changed ones and every
 // importer up the chain, so barrel files and dynamic import() chains don't serve stale exports.
 
 /**
@@ -16,15 +16,15 @@ export function isRunnable(environment) {
 /**
  * @param {import('vite').ViteDevServer} server
  * @param {import('vite').DevEnvironment} environment
- * @param {string[]} ids
+ * @param {import('vite').EnvironmentModuleNode[]} modules
  */
-export function invalidateInServer(server, environment, ids) {
+export function invalidateInServer(server, environment, modules) {
   const graph = environment.moduleGraph
   const seen = new Set()
   const runners = moduleRunnersOf(server, environment)
-  for (const id of ids) {
-    const mod = graph.getModuleById(id)
-    if (mod) graph.invalidateModule(mod, seen)
+  for (const mod of modules) {
+    graph.invalidateModule(mod, seen)
+    const id = mod.id ?? mod.url
     for (const runner of runners) {
       const evaluated = runner.evaluatedModules.getModuleById(id)
       if (evaluated) runner.evaluatedModules.invalidateModule(evaluated)

@@ -17,6 +17,7 @@
 //! roots (its fetches are not tied to page requests, e.g. a worker) makes
 //! every tab a candidate: no page can be said not to depend on it.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
@@ -30,6 +31,8 @@ use crate::visited::VisitedSet;
 
 /// Most explanations put in one decision.
 pub const MAX_EXPLANATIONS: usize = 64;
+/// Explanations collected before the sort and dedup keep `MAX_EXPLANATIONS`.
+const EXPLANATIONS_COLLECTED: usize = MAX_EXPLANATIONS * 2;
 
 /// Why `page` is affected: the shortest static importer chain from a changed
 /// module of `file` to `root`, one of the page's roots (ids, changed module
@@ -80,13 +83,30 @@ pub fn affected_pages(
   let mut affected: FxHashSet<Arc<str>> = FxHashSet::default();
   let mut explanations = Vec::new();
   let mut blind = false;
+  // Once there are enough explanations, the files left are walked together, one walk per
+  // environment: a burst of 50 files costs about one walk, not 50.
+  let mut unexplained: BTreeMap<&str, Vec<ModuleIx>> = BTreeMap::new();
   for change in changes {
-    let Some(g) = mirror.environment(change.env) else { continue };
-    let Some(index) = roots.index(change.env) else {
+    if mirror.environment(change.env).is_none() {
+      continue;
+    }
+    if roots.index(change.env).is_none() {
       blind |= !change.modules.is_empty();
+      continue;
+    }
+    if explanations.len() >= EXPLANATIONS_COLLECTED {
+      unexplained.entry(change.env).or_default().extend_from_slice(change.modules);
+      continue;
+    }
+    let (Some(g), Some(index)) = (mirror.environment(change.env), roots.index(change.env)) else {
       continue;
     };
     walk_to_roots(g, change, index, scratch, &mut affected, &mut explanations);
+  }
+  for (env, modules) in &unexplained {
+    let (Some(g), Some(index)) = (mirror.environment(env), roots.index(env)) else { continue };
+    let change = ChangedModules { file: "", env, modules };
+    walk_to_roots(g, &change, index, scratch, &mut affected, &mut explanations);
   }
   let mut affected_tabs: Vec<TabId> = tabs
     .pages()
@@ -136,8 +156,7 @@ fn walk_to_roots(
     if let Some(pages) = index.get(&m) {
       for page in pages {
         affected.insert(page.clone());
-        // Room for one more file's explanations after the sort and dedup.
-        if explanations.len() < MAX_EXPLANATIONS * 2 {
+        if explanations.len() < EXPLANATIONS_COLLECTED {
           explanations.push(Explanation {
             file: change.file.to_string(),
             page: page.to_string(),
@@ -266,6 +285,36 @@ mod tests {
       ]
     );
     assert!(a.explanations.iter().all(|e| e.page == "/" && e.chain.last() == Some(&e.root)));
+  }
+
+  #[test]
+  fn a_burst_past_the_explanations_still_finds_every_page() {
+    let names: Vec<(String, String)> =
+      (0..300).map(|i| (format!("/route{i}.js"), format!("/data{i}.js"))).collect();
+    let edges: Vec<(&str, Vec<(&str, bool)>)> = names
+      .iter()
+      .flat_map(|(route, data)| {
+        [(route.as_str(), vec![(data.as_str(), false)]), (data.as_str(), vec![])]
+      })
+      .collect();
+    let edges: Vec<(&str, &[(&str, bool)])> =
+      edges.iter().map(|(id, imports)| (*id, imports.as_slice())).collect();
+    let mut f = Fixture::new(&edges);
+    f.roots = PageRoots::new(1024, 8);
+    for (i, (route, _)) in names.iter().enumerate() {
+      f.record(&format!("/p{i}"), &[route]);
+    }
+    let g = f.mirror.environment("ssr").unwrap();
+    let modules: Vec<[ModuleIx; 1]> =
+      names.iter().map(|(_, data)| [g.get_by_id(data).unwrap()]).collect();
+    let changes: Vec<ChangedModules> = names
+      .iter()
+      .zip(&modules)
+      .map(|((_, data), m)| ChangedModules { file: data, env: "ssr", modules: m })
+      .collect();
+    let a = affected_pages(&f.mirror, &f.roots, &f.tabs, &changes, &mut AffectedScratch::default());
+    assert_eq!(a.pages.len(), 300, "the files walked together reach their pages too");
+    assert_eq!(a.explanations.len(), MAX_EXPLANATIONS);
   }
 
   #[test]

@@ -13,11 +13,11 @@
 //! deterministic under test.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
 use crate::classify::ChangeClass;
+use crate::environment_graph::ModuleIx;
 
 /// Most distinct files one batch tracks. Past it the batch is flagged as
 /// overflowed and the decision falls back to refreshing every tab.
@@ -53,9 +53,9 @@ impl PendingFile {
 pub struct PendingBatch {
   /// Keyed by normalized file: the same file twice in a burst is one entry.
   pub files: BTreeMap<String, PendingFile>,
-  /// env → ids we invalidated ourselves during the batch: the graph's interned ids, so a
-  /// hub edit invalidating thousands of modules copies no string.
-  pub invalidated: BTreeMap<String, FxHashSet<Arc<str>>>,
+  /// env → modules we invalidated ourselves during the batch (indexes: a hub edit
+  /// invalidating thousands of modules copies no string).
+  pub invalidated: BTreeMap<String, FxHashSet<ModuleIx>>,
   pub overflowed: bool,
   /// Tabs that opened showing a render older than a refresh of their page.
   pub stale_tabs: Vec<crate::tabs::TabId>,
@@ -135,6 +135,12 @@ impl ChangeBatcher {
       self.last_ms = self.last_ms.max(now);
     }
     &mut self.batch
+  }
+
+  /// The environment is gone: the module indexes the batch invalidated there
+  /// name nothing now (the ids of its changed modules still do).
+  pub fn forget_environment(&mut self, env: &str) {
+    self.batch.invalidated.remove(env);
   }
 
   /// The pending batch's entry for `file`, if it has one.

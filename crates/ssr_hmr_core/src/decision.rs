@@ -1,7 +1,6 @@
 //! The one value the shim acts on after a batch of changes.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
@@ -80,7 +79,7 @@ pub struct Decision {
   /// (`ServerChange`), and for an edit of a popular module they would make
   /// the JSON megabytes long; `invalidated_count` carries what logs need.
   #[serde(skip)]
-  pub invalidated: BTreeMap<String, Vec<Arc<str>>>,
+  pub invalidated: BTreeMap<String, Vec<ModuleIx>>,
   /// env → how many ids were invalidated there during the batch.
   pub invalidated_count: BTreeMap<String, usize>,
   /// Pages whose render's modules the change reaches (every page when
@@ -161,12 +160,12 @@ pub fn build_decision(
     list.sort_unstable();
     list.dedup();
   }
-  let invalidated: BTreeMap<String, Vec<Arc<str>>> = batch
+  let invalidated: BTreeMap<String, Vec<ModuleIx>> = batch
     .invalidated
     .into_iter()
     .filter(|(_, ids)| !ids.is_empty())
     .map(|(env, ids)| {
-      let mut ids: Vec<Arc<str>> = ids.into_iter().collect();
+      let mut ids: Vec<ModuleIx> = ids.into_iter().collect();
       ids.sort_unstable();
       (env, ids)
     })
@@ -280,7 +279,7 @@ mod tests {
       reload_all: false,
       settling: false,
       files: FilesByClass { server_only: vec!["src/db.ts".into()], ..Default::default() },
-      invalidated: BTreeMap::from([("ssr".to_string(), vec![Arc::from("/r/src/db.ts")])]),
+      invalidated: BTreeMap::from([("ssr".to_string(), vec![ModuleIx::new(0)])]),
       invalidated_count: BTreeMap::from([("ssr".to_string(), 1)]),
       pages: vec!["/".into()],
       tabs: vec![1],

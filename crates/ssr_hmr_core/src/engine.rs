@@ -13,7 +13,7 @@ use crate::environment_graph::{GraphSnapshot, ModuleIx};
 use crate::in_place::client_update_carries;
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
 use crate::messages::{
-  parse_token, Message, TabMessage, TabUpdate, UpdatePayload, UpdateTemplate, Verdict,
+  parse_token, Message, SharedUpdate, TabMessage, TabUpdate, UpdatePayload, UpdateTemplate, Verdict,
 };
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
@@ -62,13 +62,13 @@ impl Default for EngineOptions {
 }
 
 /// Answer to one server environment's `hotUpdate` for one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerChange {
   pub class: ChangeClass,
-  /// Ids to invalidate in this environment's runner: set for shared and
-  /// server-only files, empty when Vite's own update is kept.
-  pub invalidate: Vec<String>,
+  /// Modules to invalidate in this environment's runner (the indexes
+  /// `update_module` returned): set for shared and server-only files, empty
+  /// when Vite's own update is kept.
+  pub invalidate: Vec<ModuleIx>,
   /// Let Vite's update through for this environment.
   pub keep_vite_update: bool,
 }
@@ -98,6 +98,8 @@ pub struct Effects {
   pub unreported: Option<UpdatePayload>,
   /// Messages to single tabs: checks and updates.
   pub messages: Vec<TabMessage>,
+  /// The parts the updates of each decision in `messages` share.
+  pub updates: Vec<SharedUpdate>,
   /// Decisions whose checks are all answered: one log line each.
   pub outcomes: Vec<Outcome>,
 }
@@ -170,14 +172,22 @@ impl Engine {
   }
 
   /// Unknown environments are created: `client` as a client, others as
-  /// servers (see `ModuleGraphMirror::update_module`).
-  pub fn update_module(&mut self, env: &str, module: ModuleRecord) {
+  /// servers (see `ModuleGraphMirror::update_module`). Returns the module's
+  /// index in its environment (what `ServerChange::invalidate` names), none
+  /// for an id too long to mirror.
+  pub fn update_module(&mut self, env: &str, module: ModuleRecord) -> Option<ModuleIx> {
     self.mirror.update_module(env, &module);
+    let ix = self.mirror.environment(env).and_then(|g| g.get_by_id(&module.id))?;
     if self.roots.has_unresolved(env) {
-      if let Some(ix) = self.mirror.environment(env).and_then(|g| g.get_by_id(&module.id)) {
-        self.roots.on_module_analyzed(&self.mirror, env, ix);
-      }
+      self.roots.on_module_analyzed(&self.mirror, env, ix);
     }
+    Some(ix)
+  }
+
+  /// The id of module `ix` of `env`.
+  pub fn module_id(&self, env: &str, ix: ModuleIx) -> Option<&str> {
+    let g = self.mirror.environment(env)?;
+    (ix.index() < g.index_bound()).then(|| &*g.node(ix).id)
   }
 
   pub fn delete_file(&mut self, file: &str) {
@@ -186,22 +196,58 @@ impl Engine {
   }
 
   /// The shim compiled a changed server module: remember whether it failed,
-  /// so tabs depending on it see the error rather than an error page.
+  /// so tabs depending on it see the error rather than an error page. A
+  /// file that compiles again is a change of its own for the next decision:
+  /// the tabs shown its error must refresh, even if the decision that brought
+  /// the fix had decided on the file's old result.
   pub fn set_compile_error(&mut self, file: &str, failed: bool) {
     if file.len() > MAX_ID_BYTES {
       return;
     }
     let key = file_key(file);
-    if !failed {
-      self.broken.remove(&*key);
-    } else if self.broken.len() < MAX_BROKEN_FILES {
-      self.broken.insert(key.into_owned());
+    if failed {
+      if self.broken.len() < MAX_BROKEN_FILES {
+        self.broken.insert(key.into_owned());
+      }
+    } else if self.broken.remove(&*key) {
+      self.queue_fixed(&key);
+    }
+  }
+
+  /// Queues a file that compiles again as a server-only change of its modules.
+  fn queue_fixed(&mut self, key: &str) {
+    let client = client_variants(&self.mirror, key);
+    let server_modules: Vec<(String, Vec<String>)> = self
+      .mirror
+      .modules_of_file(key)
+      .filter(|(_, g, _)| g.consumer == Consumer::Server)
+      .map(|(env, g, modules)| {
+        let ids = modules
+          .iter()
+          .filter(|&&m| !client.contains(g.node(m).variant))
+          .map(|&m| g.node(m).id.to_string())
+          .collect();
+        (env.to_string(), ids)
+      })
+      .collect();
+    let batch = self.batcher.record(f64::NAN);
+    batch.epoch = self.epochs.advance();
+    if let Some(pending) = batch.file_mut(key) {
+      pending.class = pending.class.merge(ChangeClass::ServerOnly);
+      for (env, ids) in server_modules {
+        let pending_ids = pending.server_only_modules.entry(env).or_default();
+        pending_ids.extend(ids);
+        pending_ids.sort_unstable();
+        pending_ids.dedup();
+      }
     }
   }
 
   pub fn drop_environment(&mut self, env: &str) {
     self.mirror.drop_environment(env);
     self.roots.drop_environment(env);
+    // Its module indexes name nothing now.
+    self.batcher.forget_environment(env);
   }
 
   /// Forgets graphs, pages, renders and pending changes; open tabs stay
@@ -229,7 +275,6 @@ impl Engine {
     let key = file_key(file);
     let class = classify_change(&self.mirror, env, &key);
     let mut invalidate = Vec::new();
-    let mut invalidated_ids: Vec<std::sync::Arc<str>> = Vec::new();
     let mut keep_vite_update = true;
     let mut server_only_ids = Vec::new();
     // Whenever this environment runs the file (shared or server-only), it
@@ -240,8 +285,7 @@ impl Engine {
         let changed: &[ModuleIx] = g.modules_of_file(&key);
         let set = InvalidationSet::compute(g, changed, &mut self.scratch);
         keep_vite_update = set.keep_vite_update;
-        invalidated_ids = set.modules.iter().map(|&m| g.node(m).id.clone()).collect();
-        invalidate = invalidated_ids.iter().map(|id| id.to_string()).collect();
+        invalidate = set.modules;
         if class == ChangeClass::ServerOnly {
           // Only variants the browser lacks make pages stale.
           let client = client_variants(&self.mirror, &key);
@@ -269,8 +313,8 @@ impl Engine {
         ids.dedup();
       }
     }
-    if !invalidated_ids.is_empty() {
-      batch.invalidated.entry(env.to_string()).or_default().extend(invalidated_ids);
+    if !invalidate.is_empty() {
+      batch.invalidated.entry(env.to_string()).or_default().extend(invalidate.iter().copied());
     }
     ServerChange { class, invalidate, keep_vite_update }
   }
@@ -341,6 +385,7 @@ impl Engine {
         self.tabs.set_shown(resolution.tab, render);
       }
       effects.messages.push(resolution.message);
+      effects.updates.push(resolution.shared);
     }
     effects.outcomes = self.verification.take_outcomes();
     effects
@@ -412,7 +457,12 @@ impl Engine {
   /// and updates), and the updates of checks that timed out.
   pub fn poll(&mut self, now_ms: f64) -> Effects {
     let mut effects = Effects::default();
-    effects.messages.extend(self.verification.expire(now_ms).into_iter().map(|r| r.message));
+    for expired in self.verification.expire(now_ms) {
+      effects.messages.push(expired.message);
+      if !effects.updates.iter().any(|u| u.decision == expired.shared.decision) {
+        effects.updates.push(expired.shared);
+      }
+    }
     if let Some(mut decision) = self.flush(now_ms) {
       decision.id = self.dispatch(&decision, now_ms, &mut effects);
       effects.decision = Some(decision);
@@ -461,10 +511,12 @@ impl Engine {
       reload_all: decision.reload_all,
       error_tabs: decision.error_tabs.len(),
     };
-    let template = UpdateTemplate::new(decision, self.options.refresh, &self.options.root);
+    let id = self.verification.next_id();
+    let template = UpdateTemplate::new(decision, id, self.options.refresh, &self.options.root);
     if decision.action == Action::Passthrough {
       return self.verification.register(template, summary, &[], 0);
     }
+    effects.updates.push(template.shared.clone());
     let mut checks = Vec::new();
     let mut unverified = Vec::new();
     for &tab in &decision.tabs {
@@ -479,7 +531,9 @@ impl Engine {
       }
     }
     let unverified_pages: Vec<Option<&str>> = unverified.iter().map(|&(_, page, _)| page).collect();
-    let id = self.verification.register(template.clone(), summary, &unverified_pages, checks.len());
+    let registered =
+      self.verification.register(template.clone(), summary, &unverified_pages, checks.len());
+    debug_assert_eq!(registered, id);
     for &(tab, page, page_unknown) in &unverified {
       let update = template.update(TabUpdate::unverified(page, page_unknown), &[]);
       effects.messages.push(TabMessage { tab, message: Message::Update(Box::new(update)) });
@@ -635,6 +689,26 @@ mod tests {
   }
 
   #[test]
+  fn a_file_that_compiles_again_refreshes_the_tabs_shown_its_error() {
+    let (mut e, a, b) = two_pages();
+    e.set_compile_error("/app/b-data.ts", true);
+    e.on_server_change("ssr", "/app/b-data.ts", 0.0);
+    assert_eq!(e.flush(0.0).unwrap().error_tabs, [b]);
+    // A batch decided while the fix's compile check had not run yet…
+    e.on_server_change("ssr", "/app/a-data.ts", 5000.0);
+    assert_eq!(e.flush(5000.0).unwrap().tabs, [a]);
+    // …and the check says it compiles now: its tabs refresh.
+    e.set_compile_error("/app/b-data.ts", false);
+    let d = e.flush(e.next_deadline().unwrap()).unwrap();
+    assert_eq!(
+      (d.tabs.as_slice(), d.files.server_only.as_slice()),
+      (&[b][..], &["b-data.ts".to_string()][..])
+    );
+    e.set_compile_error("/app/b-data.ts", false);
+    assert_eq!(e.next_deadline(), None, "compiling again and again changes nothing");
+  }
+
+  #[test]
   fn a_tab_of_unknown_page_refreshes_even_while_a_module_is_broken() {
     let (mut e, _a, _b) = two_pages();
     let unknown = e.open_tab(None, None, 0.0);
@@ -663,7 +737,11 @@ mod tests {
     assert_eq!(broken_of(&decided, never_said), Some(vec!["a-data.ts".to_string()]));
     let token = checks(&decided).into_iter().find(|(tab, _)| *tab == unknown).unwrap().1;
     let changed = answer(&mut e, "/unknown", &token, "<p>new</p>");
-    assert_eq!(broken_of(&changed, unknown), Some(vec!["a-data.ts".to_string()]), "shows the error, not a 500");
+    assert_eq!(
+      broken_of(&changed, unknown),
+      Some(vec!["a-data.ts".to_string()]),
+      "shows the error, not a 500"
+    );
   }
 
   #[test]
@@ -854,7 +932,8 @@ mod tests {
     let change = e.on_server_change("ssr", "/app/button.tsx", 0.0);
     assert_eq!(change.class, ChangeClass::Shared);
     assert!(!change.keep_vite_update, "server side still has a dead end");
-    let mut inv = change.invalidate.clone();
+    let mut inv: Vec<&str> =
+      change.invalidate.iter().map(|&m| e.module_id("ssr", m).unwrap()).collect();
     inv.sort();
     assert_eq!(inv, ["/app/button.tsx", "/app/entry-server.ts", "/app/page.tsx"]);
     let d = e.flush(100.0).unwrap();

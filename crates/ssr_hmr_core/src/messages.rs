@@ -5,11 +5,11 @@
 //! Every path in a payload is root-relative: the browser never learns the
 //! machine's paths.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::affected::Explanation;
 use crate::decision::{Decision, FilesByClass, Strategy};
 use crate::module_key::root_relative;
 use crate::renders::RenderId;
@@ -55,32 +55,39 @@ pub struct RootReach {
   pub chain: Vec<String>,
 }
 
+/// What the `ssr-hmr:update` of every tab of one decision says alike. The
+/// shim joins it with each tab's `UpdatePayload` into the data
+/// `SsrHmrUpdatePayload` in `index.d.ts` types (and adds `timestamp`), so a
+/// decision reaching many tabs crosses the boundary once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PageReport {
-  pub url: String,
-  /// Set once this page's output was checked.
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub verdict: Option<Verdict>,
-  pub roots: Vec<RootReach>,
-}
-
-/// The `ssr-hmr:update` data, as `SsrHmrUpdatePayload` in `index.d.ts` types
-/// it (the shim adds `timestamp`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdatePayload {
+pub struct SharedUpdate {
+  pub decision: u32,
   pub strategy: Strategy,
   pub reason: Reason,
   pub files: FilesByClass,
+  /// The pages the change may affect.
+  pub pages: Vec<String>,
+  pub reload_all: bool,
+  pub settling: bool,
+}
+
+/// One tab's part of its `ssr-hmr:update`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePayload {
+  /// The decision whose `SharedUpdate` completes this update.
+  pub decision: u32,
   /// This tab's verdict.
   pub verdict: Verdict,
   /// This tab's page.
   pub page: String,
-  /// The pages the change may affect, with their verdicts so far.
-  pub pages: Vec<PageReport>,
-  pub reload_all: bool,
-  pub settling: bool,
+  /// This page's render roots that reach a changed module (loader-level
+  /// detail for frameworks).
+  pub roots: Vec<RootReach>,
+  /// The verdicts of the decision's pages checked so far.
+  #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+  pub verdicts: BTreeMap<String, Verdict>,
   /// The check this update answers (for the runtime, which holds its response).
   #[serde(skip_serializing_if = "Option::is_none")]
   pub check: Option<String>,
@@ -121,16 +128,13 @@ pub struct TabMessage {
   pub message: Message,
 }
 
-/// What every update of one decision shares; each tab's update adds its
-/// page and verdict.
+/// What makes the updates of one decision: the part they share, and what
+/// each tab's adds its page's from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateTemplate {
-  pub strategy: Strategy,
-  pub reason: Reason,
-  pub files: FilesByClass,
-  pub pages: Vec<PageReport>,
-  pub reload_all: bool,
-  pub settling: bool,
+  pub shared: SharedUpdate,
+  /// Each page's roots that reach a changed module.
+  pub roots: BTreeMap<String, Vec<RootReach>>,
   /// Root-relative files whose last compile check failed.
   pub broken_files: Vec<String>,
 }
@@ -155,7 +159,7 @@ impl<'a> TabUpdate<'a> {
 }
 
 impl UpdateTemplate {
-  pub fn new(decision: &Decision, strategy: Strategy, root: &str) -> Arc<Self> {
+  pub fn new(decision: &Decision, id: u32, strategy: Strategy, root: &str) -> Arc<Self> {
     let files = &decision.files;
     let reason = if !files.server_only.is_empty() {
       Reason::ServerOnly
@@ -164,22 +168,25 @@ impl UpdateTemplate {
     } else {
       Reason::Missed
     };
-    let pages = decision
-      .pages
-      .iter()
-      .map(|url| PageReport {
-        url: url.clone(),
-        verdict: None,
-        roots: roots_of(&decision.explanations, url, root),
-      })
-      .collect();
+    let mut roots: BTreeMap<String, Vec<RootReach>> = BTreeMap::new();
+    for e in &decision.explanations {
+      roots.entry(e.page.clone()).or_default().push(RootReach {
+        root: root_relative(root, &e.root),
+        file: e.file.clone(),
+        chain: e.chain.iter().map(|id| root_relative(root, id)).collect(),
+      });
+    }
     Arc::new(UpdateTemplate {
-      strategy,
-      reason,
-      files: decision.files.clone(),
-      pages,
-      reload_all: decision.reload_all,
-      settling: decision.settling,
+      shared: SharedUpdate {
+        decision: id,
+        strategy,
+        reason,
+        files: decision.files.clone(),
+        pages: decision.pages.clone(),
+        reload_all: decision.reload_all,
+        settling: decision.settling,
+      },
+      roots,
       broken_files: decision.broken_files.clone(),
     })
   }
@@ -192,40 +199,18 @@ impl UpdateTemplate {
     } else {
       Vec::new()
     };
-    let pages = self
-      .pages
-      .iter()
-      .map(|report| PageReport {
-        verdict: verdicts_so_far.iter().find(|(url, _)| **url == *report.url).map(|&(_, v)| v),
-        ..report.clone()
-      })
-      .collect();
+    let page = page.unwrap_or_default();
     UpdatePayload {
-      strategy: self.strategy,
-      reason: self.reason,
-      files: self.files.clone(),
+      decision: self.shared.decision,
       verdict,
-      page: page.unwrap_or_default().to_string(),
-      pages,
-      reload_all: self.reload_all,
-      settling: self.settling,
+      page: page.to_string(),
+      roots: self.roots.get(page).cloned().unwrap_or_default(),
+      verdicts: verdicts_so_far.iter().map(|(url, v)| (url.to_string(), *v)).collect(),
       check,
       render,
       broken_files,
     }
   }
-}
-
-fn roots_of(explanations: &[Explanation], page: &str, root: &str) -> Vec<RootReach> {
-  explanations
-    .iter()
-    .filter(|e| e.page == page)
-    .map(|e| RootReach {
-      root: root_relative(root, &e.root),
-      file: e.file.clone(),
-      chain: e.chain.iter().map(|id| root_relative(root, id)).collect(),
-    })
-    .collect()
 }
 
 /// How a check token travels: 16 hex digits.
@@ -263,15 +248,23 @@ mod tests {
   #[test]
   fn an_update_carries_the_tabs_verdict_and_the_pages_checked_so_far() {
     let template = UpdateTemplate {
-      strategy: Strategy::Reload,
-      reason: Reason::ServerOnly,
-      files: FilesByClass { server_only: vec!["src/about-data.js".into()], ..Default::default() },
-      pages: vec![
-        PageReport { url: "/".into(), verdict: None, roots: vec![] },
-        PageReport { url: "/about".into(), verdict: None, roots: vec![] },
-      ],
-      reload_all: false,
-      settling: false,
+      shared: SharedUpdate {
+        decision: 4,
+        strategy: Strategy::Reload,
+        reason: Reason::ServerOnly,
+        files: FilesByClass { server_only: vec!["src/about-data.js".into()], ..Default::default() },
+        pages: vec!["/".into(), "/about".into()],
+        reload_all: false,
+        settling: false,
+      },
+      roots: BTreeMap::from([(
+        "/about".to_string(),
+        vec![RootReach {
+          root: "src/routes/about.js".into(),
+          file: "src/about-data.js".into(),
+          chain: vec![],
+        }],
+      )]),
       broken_files: vec!["src/broken.js".into()],
     };
     let tab = TabUpdate {
@@ -283,6 +276,8 @@ mod tests {
     };
     let update = template.update(tab.clone(), &[(Arc::from("/"), Verdict::Unchanged)]);
     assert!(update.broken_files.is_empty(), "a known page is told apart by the decision");
+    assert_eq!(update.roots.len(), 1, "this page's roots");
+    assert!(template.update(TabUpdate { page: Some("/"), ..tab.clone() }, &[]).roots.is_empty());
     let unknown = template.update(TabUpdate { page_unknown: true, ..tab.clone() }, &[]);
     assert_eq!(unknown.broken_files, ["src/broken.js"]);
     let unchanged =
@@ -294,9 +289,12 @@ mod tests {
     assert_eq!(json["event"], UPDATE_EVENT);
     assert_eq!(json["data"]["verdict"], "changed");
     assert_eq!(json["data"]["page"], "/about");
-    assert_eq!(json["data"]["reason"], "server-only");
-    assert_eq!(json["data"]["pages"][0]["verdict"], "unchanged");
-    assert!(json["data"]["pages"][1].get("verdict").is_none(), "not checked yet");
+    assert_eq!(json["data"]["decision"], 4, "its shared part is the decision's");
+    assert_eq!(
+      json["data"]["verdicts"],
+      serde_json::json!({ "/": "unchanged" }),
+      "/about not checked yet"
+    );
     assert!(json["data"].get("check").is_none());
     assert_eq!(json["data"]["render"], 9);
   }

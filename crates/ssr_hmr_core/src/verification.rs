@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decision::{Action, FilesByClass};
 use crate::messages::{
-  token_text, CheckPayload, Message, TabMessage, TabUpdate, UpdateTemplate, Verdict,
+  token_text, CheckPayload, Message, SharedUpdate, TabMessage, TabUpdate, UpdateTemplate, Verdict,
 };
 use crate::renders::RenderId;
 use crate::tabs::TabId;
@@ -73,8 +73,9 @@ pub struct Resolution {
   pub verdict: Verdict,
   /// The render that answered it.
   pub render: Option<RenderId>,
-  /// The tab's `ssr-hmr:update`.
+  /// The tab's `ssr-hmr:update`, and the part its decision's updates share.
   pub message: TabMessage,
+  pub shared: SharedUpdate,
 }
 
 /// A tab to check: the page it shows and the fingerprint of its render.
@@ -173,6 +174,11 @@ impl Default for Verification {
 impl Verification {
   /// A decision goes out: `unverified` tabs (with their pages) are refreshed
   /// at once, `checks` more will be started for it.
+  /// The id the next decision will have.
+  pub fn next_id(&self) -> DecisionId {
+    self.next_decision
+  }
+
   pub fn register(
     &mut self,
     template: Arc<UpdateTemplate>,
@@ -230,7 +236,7 @@ impl Verification {
       },
     );
     self.by_tab.insert(tab, token);
-    let settling = self.decisions.get(&decision).is_some_and(|d| d.template.settling);
+    let settling = self.decisions.get(&decision).is_some_and(|d| d.template.shared.settling);
     TabMessage { tab, message: Message::Check(CheckPayload { token: token_text(token), settling }) }
   }
 
@@ -336,8 +342,9 @@ impl Verification {
     };
     let update = decision.template.update(tab, &decision.verdicts);
     let message = TabMessage { tab: check.tab, message: Message::Update(Box::new(update)) };
+    let shared = decision.template.shared.clone();
     self.settle(check.decision);
-    Some(Resolution { tab: check.tab, verdict, render, message })
+    Some(Resolution { tab: check.tab, verdict, render, message, shared })
   }
 
   /// One check of `decision` is over (answered, or no longer counted).
@@ -368,12 +375,16 @@ mod tests {
 
   fn template() -> Arc<UpdateTemplate> {
     Arc::new(UpdateTemplate {
-      strategy: Strategy::Reload,
-      reason: Reason::ServerOnly,
-      files: FilesByClass::default(),
-      pages: vec![],
-      reload_all: false,
-      settling: false,
+      shared: SharedUpdate {
+        decision: 1,
+        strategy: Strategy::Reload,
+        reason: Reason::ServerOnly,
+        files: FilesByClass::default(),
+        pages: vec![],
+        reload_all: false,
+        settling: false,
+      },
+      roots: Default::default(),
       broken_files: vec![],
     })
   }
@@ -417,7 +428,7 @@ mod tests {
     assert!(v.take_outcomes().is_empty(), "one check still out");
     let changed = v.end_render(11, "/b", Some(999)).unwrap();
     assert_eq!(changed.verdict, Verdict::Changed);
-    assert_eq!(update_of(&changed).pages.len(), 0);
+    assert_eq!(update_of(&changed).verdicts.len(), 2, "both pages checked");
     let outcome = v.take_outcomes().pop().unwrap();
     assert_eq!(
       (outcome.refreshed, outcome.unchanged),
