@@ -84,8 +84,6 @@ export interface SsrHmrPageReport {
   url: string
   /** Set once a tab of this page was checked (`'changed'` if any of its tabs renders differently). */
   verdict?: SsrHmrVerdict
-  /** The page's render roots that reach a changed module (empty when every page is refreshed). */
-  roots: SsrHmrRootReach[]
 }
 
 /**
@@ -111,7 +109,12 @@ export interface SsrHmrUpdatePayload {
   verdict: SsrHmrVerdict
   /** This tab's page: path and query. */
   page: string
-  /** The pages the change may affect, with the verdicts known so far and their roots. */
+  /**
+   * This page's render roots that reach a changed module, with the importer chains: which
+   * loaders depend on the edit (empty when which pages depend on it is not known).
+   */
+  roots: SsrHmrRootReach[]
+  /** The pages the change may affect, with the verdicts known so far. */
   pages: SsrHmrPageReport[]
   /** Every tab got an update because which pages depend on the change is not known. */
   reloadAll: boolean

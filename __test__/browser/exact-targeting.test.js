@@ -90,6 +90,13 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
 
     await expectRefreshed(about, text)
     await expectUntouched(home, 'home v1')
+    // Loader-level detail: the route module that reads the edited data, on the importer chain
+    // from the change up to the page's root (its entry: routes are imported statically).
+    const update = about.record.updates.find((data) => data.verdict === 'changed')
+    expect(update.roots).toEqual([
+      { root: 'src/entry-server.js', file: 'src/server/about-data.js', chain: ['src/server/about-data.js', 'src/routes/about.js', 'src/entry-server.js'] },
+    ])
+    expect(update.pages.map((page) => page.url)).toEqual(['/', '/about'])
     const doing = { reload: 'reloading', morph: 'morphing', event: 'ssr-hmr:update left to the app' }[strategy]
     expect(about.record.console).toContain(`[ssr-hmr] src/server/about-data.js changed: /about re-rendered differently, ${doing}`)
     const verb = { reload: 'reload', morph: 'morph', event: 'event to' }[strategy]
