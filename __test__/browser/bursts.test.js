@@ -1,0 +1,67 @@
+// When a refresh happens, in Chromium: a lone save is acted on at once, whatever the batch's
+// quiet period, and a burst still costs a tab at most two refreshes and ends on the final
+// content.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { ssrHmr } from 'vite-plugin-ssr-hmr'
+import { launchBrowser, waitUntil } from '../helpers/browser.js'
+import { startDevServer } from '../helpers/dev-server.js'
+
+const LONG_QUIET_MS = 10_000
+
+/** A dev server of browser-app with these plugin options, a browser, and an edit of /about's data. */
+function serve(options) {
+  const context = { version: 1 }
+  beforeAll(async () => {
+    ;[context.dev, context.browser] = await Promise.all([startDevServer('browser-app', { plugins: [ssrHmr(options)] }), launchBrowser()])
+  })
+  afterAll(async () => {
+    await context.browser?.close()
+    await context.dev?.close()
+  })
+  afterEach(() => context.browser.closeTabs())
+  context.editAbout = () => {
+    context.version++
+    context.dev.write('src/data/about.js', `export const about = 'about v${context.version}'\n`)
+    return `about v${context.version}`
+  }
+  return context
+}
+
+describe('a lone save, with a quiet period of 10 s', () => {
+  // Far longer than any wait below: a refresh seen before it could end was not waiting for it.
+  const app = serve({ batch: { quietMs: LONG_QUIET_MS, maxWaitMs: LONG_QUIET_MS } })
+
+  test('refreshes the tab before the quiet period could have ended', async () => {
+    const tab = await app.browser.open(app.dev, '/about')
+    const written = Date.now()
+    const text = app.editAbout()
+    await waitUntil(async () => (await tab.text('#data')) === text, 'the new text', { timeout: LONG_QUIET_MS / 2 })
+    expect(Date.now() - written).toBeLessThan(LONG_QUIET_MS)
+    expect(tab.record.documents).toHaveLength(2)
+  })
+})
+
+describe('a burst, with the default batch', () => {
+  const app = serve()
+
+  test('50 edits 30 ms apart: at most two refreshes, and the tab ends fresh', async () => {
+    const tab = await app.browser.open(app.dev, '/about')
+    let last
+    for (let i = 0; i < 50; i++) {
+      last = app.editAbout()
+      await new Promise((resolve) => setTimeout(resolve, 30))
+    }
+    await tab.waitForText('#data', last)
+    let count = -1
+    let stableSince = 0
+    await waitUntil(() => {
+      if (tab.record.documents.length !== count) [count, stableSince] = [tab.record.documents.length, Date.now()]
+      return Date.now() - stableSince > 1000
+    }, 'the tab to stop reloading')
+    // The first document, one refresh at the burst's first edit, one on its final content.
+    expect(tab.record.documents.length, tab.record.timeline.join('\n')).toBeGreaterThanOrEqual(2)
+    expect(tab.record.documents.length, tab.record.timeline.join('\n')).toBeLessThanOrEqual(3)
+    expect(await tab.text('#data')).toBe(last)
+  })
+})
