@@ -1,6 +1,6 @@
 // Invalidates modules in a server environment without a "program reload": Vite's graph (so
-// the next fetch transforms again) and the module runners' evaluated-module caches (so the
-// next import re-evaluates them). The core chose the modules: the changed ones and every
+// the next fetch transforms again where it must) and the module runners' evaluated-module
+// caches (so the next import re-evaluates them). The core chose the modules: the changed ones and every
 // importer up the chain, so barrel files and dynamic import() chains don't serve stale exports.
 
 /**
@@ -14,16 +14,25 @@ export function isRunnable(environment) {
 }
 
 /**
+ * `modules` are the changed file's modules and their importers up the chain. The changed
+ * ones go first, through Vite's own rule for their importers: one that imports them
+ * statically in code is soft-invalidated (a server transform is then reused as it is, only
+ * re-evaluated), any other (a dynamic import, a watched file) is transformed again. Importers
+ * Vite's walk does not reach (it stops at modules that accept the change) are invalidated
+ * fully: the core found them stale.
+ *
  * @param {import('vite').ViteDevServer} server
  * @param {import('vite').DevEnvironment} environment
+ * @param {string} file the changed file
  * @param {import('vite').EnvironmentModuleNode[]} modules
  */
-export function invalidateInServer(server, environment, modules) {
+export function invalidateInServer(server, environment, file, modules) {
   const graph = environment.moduleGraph
   const seen = new Set()
   const runners = moduleRunnersOf(server, environment)
+  for (const mod of modules) if (mod.file === file) graph.invalidateModule(mod, seen)
   for (const mod of modules) {
-    graph.invalidateModule(mod, seen)
+    if (!seen.has(mod)) graph.invalidateModule(mod, seen)
     const id = mod.id ?? mod.url
     for (const runner of runners) {
       const evaluated = runner.evaluatedModules.getModuleById(id)
