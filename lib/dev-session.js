@@ -41,6 +41,9 @@ export class DevSession {
   #logger
   #flushTimer = null
   #flushing = Promise.resolve()
+  /** Work a change's hooks leave for right after them (`#afterHooks`). */
+  #afterHooksWork = []
+  #afterHooksImmediate = null
   #reloadEveryTabPending = false
   /** The plugin's own work for the pending batch, and when its first change arrived. */
   #batchWork = { ms: 0, firstChangeAt: undefined }
@@ -131,20 +134,22 @@ export class DevSession {
     this.#batchWork.firstChangeAt ??= performance.now()
     this.#lateWrites.noteReported(file)
     const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
-    this.#scheduleFlush()
-    if (!change) return undefined
+    if (!change) return this.#afterHooks()
     this.channel.classified(file, change.class)
-    debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
-    if (change.class !== 'server-only' && change.class !== 'shared') return undefined
+    if (debug.enabled) debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
+    if (change.class !== 'server-only' && change.class !== 'shared') return this.#afterHooks()
     if (change.class === 'server-only') this.compileCheck.queue(file)
-    if (change.keepViteUpdate) return undefined
-    const idOf = (ix) => this.guard('naming a module', (core) => core.moduleId(environment.name, ix))
-    invalidateInServer(this.server, environment, this.modules.nodesOf(environment, change.invalidate, idOf))
+    if (change.keepViteUpdate) return this.#afterHooks()
+    this.#afterHooks(() => {
+      const idOf = (ix) => this.guard('naming a module', (core) => core.moduleId(environment.name, ix))
+      invalidateInServer(this.server, environment, file, this.modules.nodesOf(environment, change.invalidate, idOf))
+    })
     if (!isRunnable(environment)) {
       // Its runtime lives elsewhere (a worker, another process), out of our reach: it
       // reloads itself on this, fetching what was just invalidated.
       const tell = () => {
         if (this.#disposed) return
+        this.#runAfterHooksWork()
         debug(`(${environment.name}) not runnable here: full-reload sent on its channel`)
         environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
       }
@@ -152,6 +157,33 @@ export class DevSession {
       else tell()
     }
     return []
+  }
+
+  /**
+   * Queues `work` (if any) and the flush's scheduling for right after this change's hooks:
+   * what the hook's answer does not depend on leaves Vite's hot path. It runs before
+   * anything can render with it: the next turn of the event loop, before any flush.
+   */
+  #afterHooks(work) {
+    if (work) this.#afterHooksWork.push(work)
+    this.#afterHooksImmediate ??= setImmediate(() => {
+      this.#afterHooksImmediate = null
+      this.#runAfterHooksWork()
+      this.#scheduleFlush()
+    })
+    return undefined
+  }
+
+  #runAfterHooksWork() {
+    for (const work of this.#afterHooksWork.splice(0)) {
+      if (this.#disposed) return
+      // Out of Vite's hook now: a failure here must be logged, never thrown at the loop.
+      try {
+        work()
+      } catch (error) {
+        this.#logger.error(colors.yellow(`[ssr-hmr] invalidating server modules failed: ${error?.message ?? error}`), { timestamp: true, error })
+      }
+    }
   }
 
   /** A file's content is read now (by a compile check): note it for late writes. */
@@ -163,29 +195,39 @@ export class DevSession {
     this.#batchWork.firstChangeAt ??= performance.now()
     this.#lateWrites.noteReported(file)
     this.guard('recording a watched file', (core) => core.onWatchedChange(file, performance.now()))
-    this.#scheduleFlush()
+    this.#afterHooks()
   }
 
   /** Arms the flush timer for the core's next deadline (not sooner than `minDelayMs`). */
   #scheduleFlush(minDelayMs = 0) {
     if (this.#disposed) return
-    clearTimeout(this.#flushTimer)
-    this.#flushTimer = null
+    this.#cancelFlush()
     let deadline = this.#reloadEveryTabPending ? performance.now() : this.guard('scheduling', (core) => core.nextDeadline())
     if (deadline == null) return
     deadline = Math.max(deadline, performance.now() + minDelayMs)
-    this.#flushTimer = setTimeout(() => {
+    const flush = () => {
       this.#flushTimer = null
       // A failed flush must not stop every later one: log it and keep the chain going.
       this.#flushing = this.#flushing.then(() => this.#flush()).catch((error) => {
         this.#logger.error(colors.yellow(`[ssr-hmr] acting on a change failed: ${error?.message ?? error}`), { timestamp: true, error })
       })
-    }, Math.max(0, deadline - performance.now()))
-    this.#flushTimer.unref?.()
+    }
+    const delay = deadline - performance.now()
+    // Due now (a lone save): right after the hooks of this change, not a timer tick (≥ 1 ms) later.
+    this.#flushTimer = delay <= 0 ? { immediate: setImmediate(flush) } : { timeout: setTimeout(flush, delay) }
+    this.#flushTimer.timeout?.unref?.()
+    this.#flushTimer.immediate?.unref?.()
+  }
+
+  #cancelFlush() {
+    clearTimeout(this.#flushTimer?.timeout)
+    clearImmediate(this.#flushTimer?.immediate)
+    this.#flushTimer = null
   }
 
   async #flush() {
     if (this.#disposed) return
+    this.#runAfterHooksWork()
     if (this.#reloadEveryTabPending) {
       this.#reloadEveryTabPending = false
       this.channel.send({ type: 'full-reload', path: '*' })
@@ -398,8 +440,9 @@ export class DevSession {
     if (this.#disposed) return
     this.#disposed = true
     for (const cleanup of this.#disposers.splice(0)) cleanup()
-    if (this.#flushTimer) clearTimeout(this.#flushTimer)
-    this.#flushTimer = null
+    this.#cancelFlush()
+    clearImmediate(this.#afterHooksImmediate)
+    this.#afterHooksWork.length = 0
     this.#lateWrites.dispose()
     this.channel.restore()
     for (const { timer } of this.#unreported.values()) clearTimeout(timer)
