@@ -1,0 +1,27 @@
+// Writes a burst of edits the way an editor's save-all or a codegen does, and says whether it
+// really was one burst. The tests write from the process that also runs the dev server and
+// drives Chromium: on a loaded machine a write can come hundreds of ms late, and a pause
+// longer than the batcher's stream gap (quiet + max wait: the longest a batch stays open)
+// ends a burst by definition; the edits after it are a new one, with refreshes of its own.
+
+import { performance } from 'node:perf_hooks'
+
+/** The default batch's stream gap (`batch.quietMs + batch.maxWaitMs`). */
+const STREAM_GAP_MS = 30 + 300
+
+/**
+ * Calls `edit(i)` `count` times, `spacingMs` apart; returns how many bursts the writes made
+ * (1 unless the writer itself was held up past the stream gap) and the gaps between writes.
+ */
+export async function writeBurst(count, spacingMs, edit) {
+  const at = []
+  for (let i = 0; i < count; i++) {
+    edit(i)
+    at.push(performance.now())
+    await new Promise((resolve) => setTimeout(resolve, spacingMs))
+  }
+  const gaps = at.slice(1).map((t, i) => t - at[i])
+  const bursts = 1 + gaps.filter((gap) => gap >= STREAM_GAP_MS).length
+  const longest = Math.max(0, ...gaps)
+  return { bursts, note: `${count} writes in ${bursts} burst(s), longest gap ${longest.toFixed(0)} ms` }
+}
