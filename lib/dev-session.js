@@ -70,6 +70,8 @@ export class DevSession {
       quietMs: options.batch.quietMs,
       maxWaitMs: options.batch.maxWaitMs,
       refresh: options.refresh,
+      // The importer chains behind each decision, for the debug log only.
+      explain: debug.enabled,
     })
     for (const environment of Object.values(server.environments)) {
       const consumer = this.consumerOf(environment)
@@ -274,10 +276,7 @@ export class DevSession {
       this.#workByDecision.set(decision.id, work.ms)
       if (this.channel.replaced) this.#replacedByDecision.set(decision.id, this.channel.replaced)
       this.channel.replaced = 0
-      debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
-      for (const { file, page, chain } of decision.explanations) {
-        debug(`${file} → ${page}: ${chain.map((id) => relative(this.server, id)).join(' ← ')}`)
-      }
+      if (debug.enabled) debugDecision(this.server, decision, work)
       this.#showCompileError(decision)
       if (unreported) this.#reachUnreported(decision, updatePayload(shared.get(decision.id), unreported))
     }
@@ -453,6 +452,14 @@ export class DevSession {
 
   get disposed() {
     return this.#disposed
+  }
+}
+
+/** `DEBUG=vite:ssr-hmr`: when a decision came, what it covers, and why each page is affected. */
+function debugDecision(server, decision, work) {
+  debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
+  for (const { file, page, chain } of decision.explanations) {
+    debug(`${file} → ${page}: ${chain.map((id) => relative(server, id)).join(' ← ')}`)
   }
 }
 

@@ -37,6 +37,8 @@ pub struct CoreOptions {
   pub max_tabs: Option<u32>,
   pub max_pages: Option<u32>,
   pub max_roots_per_page: Option<u32>,
+  /// Decisions carry their importer chains out (for a debug log); off by default.
+  pub explain: Option<bool>,
 }
 
 #[napi(object)]
@@ -104,6 +106,7 @@ impl SsrHmrCore {
       max_roots_per_page: options
         .max_roots_per_page
         .map_or(defaults.max_roots_per_page, |n| n as usize),
+      explain: options.explain.unwrap_or(false),
     });
     Self { engine, panic_on_next_change: false }
   }

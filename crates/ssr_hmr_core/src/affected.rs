@@ -24,6 +24,7 @@ use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::environment_graph::{EnvironmentGraph, ModuleIx};
+use crate::importer_walk::{static_reach, Reach, NO_PARENT};
 use crate::mirror::ModuleGraphMirror;
 use crate::page_roots::{PageRoots, RootIndex};
 use crate::tabs::{TabId, Tabs};
@@ -52,6 +53,9 @@ pub struct ChangedModules<'a> {
   pub file: &'a str,
   pub env: &'a str,
   pub modules: &'a [ModuleIx],
+  /// Their static reach, kept from the change's walk (`importer_walk`) while
+  /// the graph's edges are unchanged: read instead of walking again.
+  pub reach: Option<&'a Reach>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -68,7 +72,7 @@ pub struct AffectedPages {
 #[derive(Default)]
 pub struct AffectedScratch {
   visited: VisitedSet,
-  /// BFS queue of (module, position of its parent in the queue).
+  /// A walk's static reach (module, position of its parent in it).
   queue: Vec<(ModuleIx, u32)>,
 }
 
@@ -105,7 +109,7 @@ pub fn affected_pages(
   }
   for (env, modules) in &unexplained {
     let (Some(g), Some(index)) = (mirror.environment(env), roots.index(env)) else { continue };
-    let change = ChangedModules { file: "", env, modules };
+    let change = ChangedModules { file: "", env, modules, reach: None };
     walk_to_roots(g, &change, index, scratch, &mut affected, &mut explanations);
   }
   let mut affected_tabs: Vec<TabId> = tabs
@@ -133,7 +137,8 @@ pub fn affected_pages(
   AffectedPages { pages, tabs: affected_tabs, explanations }
 }
 
-/// Reverse BFS over static importer edges from one file's changed modules.
+/// The pages whose roots one file's changed modules reach over static
+/// importer edges, with an explanation per (page, root) while they last.
 fn walk_to_roots(
   g: &EnvironmentGraph,
   change: &ChangedModules,
@@ -142,46 +147,36 @@ fn walk_to_roots(
   affected: &mut FxHashSet<Arc<str>>,
   explanations: &mut Vec<Explanation>,
 ) {
-  let AffectedScratch { visited, queue } = scratch;
-  visited.clear(g.index_bound());
-  queue.clear();
-  for &m in change.modules {
-    if visited.insert(m.index()) {
-      queue.push((m, u32::MAX));
+  let reach = match change.reach {
+    Some(reach) => reach,
+    None => {
+      static_reach(g, change.modules, &mut scratch.visited, &mut scratch.queue);
+      &scratch.queue
     }
-  }
-  let mut head = 0;
-  while head < queue.len() {
-    let (m, _) = queue[head];
-    if let Some(pages) = index.get(&m) {
-      for page in pages {
-        affected.insert(page.clone());
-        if explanations.len() < EXPLANATIONS_COLLECTED {
-          explanations.push(Explanation {
-            file: change.file.to_string(),
-            page: page.to_string(),
-            root: g.node(m).id.to_string(),
-            chain: chain_to(g, queue, head),
-          });
-        }
+  };
+  for (pos, &(m, _)) in reach.iter().enumerate() {
+    let Some(pages) = index.get(&m) else { continue };
+    for page in pages {
+      affected.insert(page.clone());
+      if explanations.len() < EXPLANATIONS_COLLECTED {
+        explanations.push(Explanation {
+          file: change.file.to_string(),
+          page: page.to_string(),
+          root: g.node(m).id.to_string(),
+          chain: chain_to(g, reach, pos),
+        });
       }
     }
-    for (importer, edge) in g.importers(m) {
-      if !edge.dynamic && visited.insert(importer.index()) {
-        queue.push((importer, head as u32));
-      }
-    }
-    head += 1;
   }
 }
 
-/// Ids from the changed module to `queue[pos]`.
-fn chain_to(g: &EnvironmentGraph, queue: &[(ModuleIx, u32)], mut pos: usize) -> Vec<String> {
+/// Ids from the changed module to `reach[pos]`.
+fn chain_to(g: &EnvironmentGraph, reach: &Reach, mut pos: usize) -> Vec<String> {
   let mut chain = Vec::new();
   loop {
-    let (m, parent) = queue[pos];
+    let (m, parent) = reach[pos];
     chain.push(g.node(m).id.to_string());
-    if parent == u32::MAX {
+    if parent == NO_PARENT {
       break;
     }
     pos = parent as usize;
@@ -222,7 +217,7 @@ mod tests {
     }
     fn affected(&self, changed: &str) -> AffectedPages {
       let ix = self.mirror.environment("ssr").unwrap().get_by_id(changed).unwrap();
-      let changes = [ChangedModules { file: changed, env: "ssr", modules: &[ix] }];
+      let changes = [ChangedModules { file: changed, env: "ssr", modules: &[ix], reach: None }];
       affected_pages(
         &self.mirror,
         &self.roots,
@@ -310,7 +305,7 @@ mod tests {
     let changes: Vec<ChangedModules> = names
       .iter()
       .zip(&modules)
-      .map(|((_, data), m)| ChangedModules { file: data, env: "ssr", modules: m })
+      .map(|((_, data), m)| ChangedModules { file: data, env: "ssr", modules: m, reach: None })
       .collect();
     let a = affected_pages(&f.mirror, &f.roots, &f.tabs, &changes, &mut AffectedScratch::default());
     assert_eq!(a.pages.len(), 300, "the files walked together reach their pages too");
@@ -339,7 +334,7 @@ mod tests {
     f.record("/cart", &["/cart.tsx"]);
     let tab = f.tabs.open(Some("/cart"), None);
     let db = f.mirror.environment("worker").unwrap().get_by_id("/db.ts").unwrap();
-    let changes = [ChangedModules { file: "db.ts", env: "worker", modules: &[db] }];
+    let changes = [ChangedModules { file: "db.ts", env: "worker", modules: &[db], reach: None }];
     let a = affected_pages(&f.mirror, &f.roots, &f.tabs, &changes, &mut AffectedScratch::default());
     assert_eq!(a.tabs, [tab]);
   }

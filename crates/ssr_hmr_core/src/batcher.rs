@@ -18,10 +18,14 @@ use rustc_hash::FxHashSet;
 
 use crate::classify::ChangeClass;
 use crate::environment_graph::ModuleIx;
+use crate::importer_walk::StaticReach;
 
 /// Most distinct files one batch tracks. Past it the batch is flagged as
 /// overflowed and the decision falls back to refreshing every tab.
 pub const MAX_PENDING_FILES: usize = 10_000;
+
+/// Most modules the static reaches kept in one batch hold (8 bytes each).
+pub const MAX_REACH_ENTRIES: usize = 1 << 20;
 
 /// What is known about one changed file within the batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +40,8 @@ pub struct PendingFile {
   pub updated_in_place: bool,
   /// env → ids of the file's modules the browser does not run there.
   pub server_only_modules: BTreeMap<String, Vec<String>>,
+  /// env → the static reach of those modules, from the change's walk.
+  pub static_reach: BTreeMap<String, StaticReach>,
 }
 
 impl PendingFile {
@@ -45,6 +51,7 @@ impl PendingFile {
       watched: false,
       updated_in_place: false,
       server_only_modules: BTreeMap::new(),
+      static_reach: BTreeMap::new(),
     }
   }
 }
@@ -67,6 +74,8 @@ pub struct PendingBatch {
   /// so such a stream is cut into many batches that each look finished).
   pub settling: bool,
   continues_stream: bool,
+  /// Modules held by the files' kept reaches.
+  reach_entries: usize,
 }
 
 impl PendingBatch {
@@ -84,6 +93,20 @@ impl PendingBatch {
 
   pub fn is_empty(&self) -> bool {
     self.files.is_empty() && !self.overflowed && self.stale_tabs.is_empty()
+  }
+
+  /// Keeps `file`'s static reach in `env` for the decision, unless the batch
+  /// already holds `MAX_REACH_ENTRIES` (a burst over a huge graph): the
+  /// decision then walks for those files itself.
+  pub fn keep_reach(&mut self, file: &str, env: &str, reach: StaticReach) {
+    let Some(pending) = self.files.get_mut(file) else { return };
+    let replaced = pending.static_reach.remove(env).map_or(0, |old| old.len());
+    self.reach_entries -= replaced;
+    if self.reach_entries + reach.len() > MAX_REACH_ENTRIES {
+      return;
+    }
+    self.reach_entries += reach.len();
+    pending.static_reach.insert(env.to_string(), reach);
   }
 }
 

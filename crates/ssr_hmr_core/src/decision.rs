@@ -11,6 +11,7 @@ use crate::affected::{
 use crate::batcher::PendingBatch;
 use crate::classify::ChangeClass;
 use crate::environment_graph::ModuleIx;
+use crate::importer_walk::Reach;
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::root_relative;
 use crate::module_record::Consumer;
@@ -79,7 +80,7 @@ pub struct Decision {
   /// (`ServerChange`), and for an edit of a popular module they would make
   /// the JSON megabytes long; `invalidated_count` carries what logs need.
   #[serde(skip)]
-  pub invalidated: BTreeMap<String, Vec<ModuleIx>>,
+  pub invalidated: BTreeMap<String, FxHashSet<ModuleIx>>,
   /// env → how many ids were invalidated there during the batch.
   pub invalidated_count: BTreeMap<String, usize>,
   /// Pages whose render's modules the change reaches (every page when
@@ -121,8 +122,9 @@ pub fn build_decision(
   let only_stale_tabs = batch.files.is_empty() && !batch.overflowed;
   // Refused tabs cannot be targeted: while one is open, every change refreshes everyone.
   let mut reload_all = batch.overflowed || (tabs.has_untracked() && !only_stale_tabs);
-  // (display file, env, modules) of server-only changes still in the graph.
-  let mut changed: Vec<(String, &str, Vec<ModuleIx>)> = Vec::new();
+  // (display file, env, modules, their static reach if still current) of
+  // server-only changes still in the graph.
+  let mut changed: Vec<(String, &str, Vec<ModuleIx>, Option<&Reach>)> = Vec::new();
   for (file, pending) in &batch.files {
     let display = root_relative(root, file);
     if pending.watched {
@@ -140,7 +142,8 @@ pub fn build_decision(
           };
           let mods: Vec<ModuleIx> = ids.iter().filter_map(|id| g.get_by_id(id)).collect();
           if !mods.is_empty() {
-            changed.push((display.clone(), env, mods));
+            let reach = pending.static_reach.get(env).and_then(|r| r.current(g, &mods));
+            changed.push((display.clone(), env, mods, reach));
           }
         }
         files.server_only.push(display);
@@ -160,16 +163,8 @@ pub fn build_decision(
     list.sort_unstable();
     list.dedup();
   }
-  let invalidated: BTreeMap<String, Vec<ModuleIx>> = batch
-    .invalidated
-    .into_iter()
-    .filter(|(_, ids)| !ids.is_empty())
-    .map(|(env, ids)| {
-      let mut ids: Vec<ModuleIx> = ids.into_iter().collect();
-      ids.sort_unstable();
-      (env, ids)
-    })
-    .collect();
+  let mut invalidated = batch.invalidated;
+  invalidated.retain(|_, ids| !ids.is_empty());
   let invalidated_count = invalidated.iter().map(|(env, ids)| (env.clone(), ids.len())).collect();
   let mut broken_files: Vec<String> = broken.iter().map(|file| root_relative(root, file)).collect();
   broken_files.sort_unstable();
@@ -189,8 +184,10 @@ pub fn build_decision(
       explanations: Vec::new(),
     };
   }
-  let changes: Vec<ChangedModules> =
-    changed.iter().map(|(file, env, modules)| ChangedModules { file, env, modules }).collect();
+  let changes: Vec<ChangedModules> = changed
+    .iter()
+    .map(|(file, env, modules, reach)| ChangedModules { file, env, modules, reach: *reach })
+    .collect();
   let affected = if only_stale_tabs {
     AffectedPages::default()
   } else {
@@ -258,7 +255,7 @@ fn split_off_broken_pages(
     .collect();
   let changes: Vec<ChangedModules> = broken_modules
     .iter()
-    .map(|&(file, env, modules)| ChangedModules { file, env, modules })
+    .map(|&(file, env, modules)| ChangedModules { file, env, modules, reach: None })
     .collect();
   let broken_pages: FxHashSet<String> =
     affected_pages(mirror, roots, tabs, &changes, scratch).pages.into_iter().collect();
@@ -279,7 +276,7 @@ mod tests {
       reload_all: false,
       settling: false,
       files: FilesByClass { server_only: vec!["src/db.ts".into()], ..Default::default() },
-      invalidated: BTreeMap::from([("ssr".to_string(), vec![ModuleIx::new(0)])]),
+      invalidated: BTreeMap::from([("ssr".to_string(), FxHashSet::from_iter([ModuleIx::new(0)]))]),
       invalidated_count: BTreeMap::from([("ssr".to_string(), 1)]),
       pages: vec!["/".into()],
       tabs: vec![1],

@@ -45,6 +45,10 @@ pub struct EngineOptions {
   pub max_pages: usize,
   /// Roots kept per page and environment (default 4096); extra are dropped.
   pub max_roots_per_page: usize,
+  /// Decisions leave `poll` with their explanations (importer chains for a
+  /// debug log). Off, they are used inside only (each tab's update names its
+  /// page's roots) and a hub edit's decision stays small.
+  pub explain: bool,
 }
 
 impl Default for EngineOptions {
@@ -57,6 +61,7 @@ impl Default for EngineOptions {
       max_tabs: 1024,
       max_pages: 1024,
       max_roots_per_page: 4096,
+      explain: true,
     }
   }
 }
@@ -277,24 +282,25 @@ impl Engine {
     let mut invalidate = Vec::new();
     let mut keep_vite_update = true;
     let mut server_only_ids = Vec::new();
+    let mut reach = None;
     // Whenever this environment runs the file (shared or server-only), it
     // would do its own HMR propagation: a dead end there means a full
     // program reload of the server unless we invalidate precisely.
     if matches!(class, ChangeClass::ServerOnly | ChangeClass::Shared) {
       if let Some(g) = self.mirror.environment(env) {
         let changed: &[ModuleIx] = g.modules_of_file(&key);
-        let set = InvalidationSet::compute(g, changed, &mut self.scratch);
+        // Only variants the browser lacks make pages stale.
+        let server_only: Vec<ModuleIx> = if class == ChangeClass::ServerOnly {
+          let client = client_variants(&self.mirror, &key);
+          changed.iter().copied().filter(|&m| !client.contains(g.node(m).variant)).collect()
+        } else {
+          Vec::new()
+        };
+        let (set, walked) = InvalidationSet::compute(g, changed, &server_only, &mut self.scratch);
         keep_vite_update = set.keep_vite_update;
         invalidate = set.modules;
-        if class == ChangeClass::ServerOnly {
-          // Only variants the browser lacks make pages stale.
-          let client = client_variants(&self.mirror, &key);
-          server_only_ids = changed
-            .iter()
-            .filter(|&&m| !client.contains(g.node(m).variant))
-            .map(|&m| g.node(m).id.to_string())
-            .collect();
-        }
+        reach = walked;
+        server_only_ids = server_only.iter().map(|&m| g.node(m).id.to_string()).collect();
       }
     }
     if matches!(class, ChangeClass::ServerOnly | ChangeClass::Shared) {
@@ -313,6 +319,9 @@ impl Engine {
         ids.dedup();
       }
     }
+    if let Some(reach) = reach {
+      batch.keep_reach(&key, env, reach);
+    }
     if !invalidate.is_empty() {
       batch.invalidated.entry(env.to_string()).or_default().extend(invalidate.iter().copied());
     }
@@ -324,7 +333,7 @@ impl Engine {
   /// `in_place`).
   pub fn client_update_carries(&mut self, file: &str, client_urls: &[String]) -> bool {
     file.len() <= MAX_ID_BYTES
-      && client_update_carries(&self.mirror, file, client_urls, &mut self.scratch)
+      && client_update_carries(&self.mirror, file, client_urls, &mut self.scratch.walk)
   }
 
   /// Another plugin updated the browser in place for `file`'s change: the
@@ -465,6 +474,9 @@ impl Engine {
     }
     if let Some(mut decision) = self.flush(now_ms) {
       decision.id = self.dispatch(&decision, now_ms, &mut effects);
+      if !self.options.explain {
+        decision.explanations = Vec::new();
+      }
       effects.decision = Some(decision);
     }
     effects.outcomes = self.verification.take_outcomes();
@@ -512,7 +524,9 @@ impl Engine {
       error_tabs: decision.error_tabs.len(),
     };
     let id = self.verification.next_id();
-    let template = UpdateTemplate::new(decision, id, self.options.refresh, &self.options.root);
+    let tab_pages = decision.tabs.iter().filter_map(|&tab| self.tabs.page(tab)).collect();
+    let template =
+      UpdateTemplate::new(decision, id, self.options.refresh, &self.options.root, &tab_pages);
     if decision.action == Action::Passthrough {
       return self.verification.register(template, summary, &[], 0);
     }
@@ -645,6 +659,50 @@ mod tests {
       "one chain per root of the page that reaches the change"
     );
     assert_eq!(e.flush(2000.0), None, "batch consumed");
+  }
+
+  #[test]
+  fn an_importer_added_before_the_decision_is_not_missed_by_the_kept_walk() {
+    let mut e = app();
+    e.record_page_roots("/", "ssr", &entries(&["/app/page.tsx"]));
+    e.record_page_roots("/other", "ssr", &entries(&["/app/other.tsx"]));
+    add(&mut e, "ssr", "/app/other.tsx", &[]);
+    e.on_server_change("ssr", "/app/db.ts", 1000.0);
+    // Between the change's walk and its decision, /other's root starts importing the loader.
+    add(&mut e, "ssr", "/app/other.tsx", &["/app/loader.ts"]);
+    let d = e.flush(1000.0).unwrap();
+    assert_eq!(d.pages, ["/", "/other"]);
+    // Unchanged edges: the kept walk gives what a new walk gives.
+    e.on_server_change("ssr", "/app/db.ts", 5000.0);
+    add(&mut e, "ssr", "/app/other.tsx", &["/app/loader.ts"]);
+    assert_eq!(e.flush(5000.0).unwrap().pages, ["/", "/other"]);
+  }
+
+  #[test]
+  fn without_explain_a_decision_leaves_its_chains_inside_and_each_update_still_names_its_roots() {
+    let mut e =
+      Engine::new(EngineOptions { root: "/app".into(), explain: false, ..Default::default() });
+    e.set_environment("client", Consumer::Client);
+    e.set_environment("ssr", Consumer::Server);
+    add(&mut e, "ssr", "/app/entry-server.ts", &["/app/page.tsx"]);
+    add(&mut e, "ssr", "/app/page.tsx", &["/app/db.ts"]);
+    add(&mut e, "ssr", "/app/db.ts", &[]);
+    e.record_page_roots("/", "ssr", &entries(&["/app/page.tsx"]));
+    e.record_page_roots("/no-tab", "ssr", &entries(&["/app/page.tsx"]));
+    let tab = e.open_tab(Some("/"), None, 0.0);
+    e.on_server_change("ssr", "/app/db.ts", 1000.0);
+    let effects = e.poll(1000.0);
+    let d = effects.decision.unwrap();
+    assert_eq!(d.pages, ["/", "/no-tab"]);
+    assert!(d.explanations.is_empty(), "the chains stay inside");
+    let [TabMessage { tab: to, message: Message::Update(update) }] = effects.messages.as_slice()
+    else {
+      panic!("one unverified update: {:?}", effects.messages)
+    };
+    assert_eq!(*to, tab);
+    let reached: Vec<(&str, &[String])> =
+      update.roots.iter().map(|r| (r.root.as_str(), r.chain.as_slice())).collect();
+    assert_eq!(reached, [("page.tsx", &["db.ts".to_string(), "page.tsx".to_string()][..])]);
   }
 
   /// entry -> {a, b}; a -> a-data; b -> b-data; one tab per page.

@@ -2,11 +2,12 @@
 //! as in Vite, so `NodeIndex` values stay valid for the environment's whole
 //! life) plus id / url / file indexes.
 //!
-//! Edges point from importer to imported module. Ids are interned as
+//! Edges point from importer to imported module; walks up importer edges read
+//! them from an [`ImporterIndex`] built on demand. Ids are interned as
 //! `Arc<str>` shared between the node and the indexes, and a module whose
 //! file equals its id shares that allocation too.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
@@ -14,6 +15,7 @@ use petgraph::Direction;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::importer_index::ImporterIndex;
 use crate::module_key::{self, normalize_path, truncate, Variant, MAX_ID_BYTES};
 use crate::module_record::{Consumer, Import, ModuleKind, ModuleRecord};
 
@@ -67,6 +69,10 @@ pub struct EnvironmentGraph {
   by_file: FxHashMap<Arc<str>, Vec<ModuleIx>>,
   /// Reused by `update_module` so replacing imports does not allocate.
   scratch_targets: Vec<(ModuleIx, bool, bool)>,
+  /// The importer edges as walks read them; dropped whenever an edge changes.
+  importer_index: OnceLock<ImporterIndex>,
+  /// Counts edge changes: a walk's result is current while it is unchanged.
+  edges_generation: u64,
 }
 
 impl EnvironmentGraph {
@@ -78,6 +84,8 @@ impl EnvironmentGraph {
       by_url: FxHashMap::default(),
       by_file: FxHashMap::default(),
       scratch_targets: Vec::new(),
+      importer_index: OnceLock::new(),
+      edges_generation: 0,
     }
   }
 
@@ -108,7 +116,21 @@ impl EnvironmentGraph {
 
   /// Importers of `ix`, with the import edge's kind.
   pub fn importers(&self, ix: ModuleIx) -> impl Iterator<Item = (ModuleIx, ImportEdge)> + '_ {
-    self.graph.edges_directed(ix, Direction::Incoming).map(|e| (e.source(), *e.weight()))
+    self.importer_index().importers(ix)
+  }
+
+  fn importer_index(&self) -> &ImporterIndex {
+    self.importer_index.get_or_init(|| ImporterIndex::build(&self.graph))
+  }
+
+  /// An edge was added, removed or changed kind.
+  fn edges_changed(&mut self) {
+    self.importer_index.take();
+    self.edges_generation += 1;
+  }
+
+  pub fn edges_generation(&self) -> u64 {
+    self.edges_generation
   }
 
   /// Modules `ix` imports statically.
@@ -121,7 +143,7 @@ impl EnvironmentGraph {
   }
 
   pub fn has_importers(&self, ix: ModuleIx) -> bool {
-    self.graph.neighbors_directed(ix, Direction::Incoming).next().is_some()
+    self.importer_index().has_importers(ix)
   }
 
   /// Upper bound (exclusive) of node indexes, to size visited bitsets.
@@ -244,16 +266,21 @@ impl EnvironmentGraph {
       match targets.binary_search_by_key(&target, |&(t, _, _)| t) {
         Ok(pos) if !targets[pos].2 => {
           targets[pos].2 = true;
-          self.graph[edge].dynamic = targets[pos].1;
+          if self.graph[edge].dynamic != targets[pos].1 {
+            self.graph[edge].dynamic = targets[pos].1;
+            self.edges_changed();
+          }
         }
         _ => {
           self.graph.remove_edge(edge);
+          self.edges_changed();
         }
       }
     }
     for &(target, dynamic, linked) in &targets {
       if !linked {
         self.graph.add_edge(ix, target, ImportEdge { dynamic });
+        self.edges_changed();
       }
     }
     targets.clear();
@@ -270,6 +297,8 @@ impl EnvironmentGraph {
       let mut walker = self.graph.neighbors_directed(ix, Direction::Outgoing).detach();
       while let Some((edge, _)) = walker.next(&self.graph) {
         self.graph.remove_edge(edge);
+        self.importer_index.take();
+        self.edges_generation += 1;
       }
     }
   }

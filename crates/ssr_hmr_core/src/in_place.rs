@@ -12,7 +12,7 @@
 //! same time, or the browser's own variant of the changed file (`style.css`
 //! hot-updated while the server's `style.css?raw` is what changed).
 
-use crate::invalidation::{transitive_importers, InvalidationScratch};
+use crate::importer_walk::{transitive_importers, WalkScratch};
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::file_key;
 use crate::module_record::Consumer;
@@ -24,7 +24,7 @@ pub fn client_update_carries(
   mirror: &ModuleGraphMirror,
   file: &str,
   client_urls: &[String],
-  scratch: &mut InvalidationScratch,
+  scratch: &mut WalkScratch,
 ) -> bool {
   let key = file_key(file);
   let mut updated_files: Vec<&str> = client_urls
@@ -77,7 +77,7 @@ mod tests {
   #[test]
   fn an_update_of_a_client_module_that_imports_the_change_on_the_server_carries_it() {
     let m = app();
-    let mut scratch = InvalidationScratch::default();
+    let mut scratch = WalkScratch::default();
     let urls = |u: &[&str]| u.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert!(client_update_carries(
       &m,

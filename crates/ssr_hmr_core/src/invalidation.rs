@@ -23,6 +23,7 @@
 //! visited set gives the same answer and terminates on cycles.
 
 use crate::environment_graph::{EnvironmentGraph, ModuleIx};
+use crate::importer_walk::{walk_up, StaticReach, WalkScratch};
 use crate::module_record::ModuleKind;
 use crate::visited::VisitedSet;
 
@@ -38,23 +39,35 @@ pub struct InvalidationSet {
 #[derive(Debug, Default)]
 pub struct InvalidationScratch {
   visited: VisitedSet,
+  /// The dead-end search's stack.
   queue: Vec<ModuleIx>,
+  pub walk: WalkScratch,
 }
 
 impl InvalidationSet {
+  /// The set for a change of `changed`; when it walked the importers, also
+  /// the static reach of `seeds` (the changed modules the browser lacks),
+  /// which the decision reads the affected pages off.
   pub fn compute(
     g: &EnvironmentGraph,
     changed: &[ModuleIx],
+    seeds: &[ModuleIx],
     scratch: &mut InvalidationScratch,
-  ) -> InvalidationSet {
+  ) -> (InvalidationSet, Option<StaticReach>) {
     if !has_dead_end(g, changed, scratch) {
-      return InvalidationSet { keep_vite_update: true, modules: Vec::new() };
+      return (InvalidationSet { keep_vite_update: true, modules: Vec::new() }, None);
     }
-    InvalidationSet { keep_vite_update: false, modules: transitive_importers(g, changed, scratch) }
+    let (modules, reach) = walk_up(g, changed, seeds, &mut scratch.walk);
+    let reach = (!seeds.is_empty()).then_some(reach);
+    (InvalidationSet { keep_vite_update: false, modules }, reach)
   }
 }
 
 /// Would Vite's `propagateUpdate` hit a dead end from any changed module?
+///
+/// Depth-first, as Vite walks: a path straight up to a module nothing imports
+/// (the entry) ends the search after a handful of nodes, where a breadth-first
+/// walk would first visit most of a hub's importers.
 pub fn has_dead_end(
   g: &EnvironmentGraph,
   changed: &[ModuleIx],
@@ -62,15 +75,12 @@ pub fn has_dead_end(
 ) -> bool {
   s.visited.clear(g.index_bound());
   s.queue.clear();
-  for &c in changed {
+  for &c in changed.iter().rev() {
     if s.visited.insert(c.index()) {
       s.queue.push(c);
     }
   }
-  let mut head = 0;
-  while head < s.queue.len() {
-    let m = s.queue[head];
-    head += 1;
+  while let Some(m) = s.queue.pop() {
     let node = g.node(m);
     if !node.analyzed || node.self_accepting {
       continue;
@@ -95,32 +105,6 @@ pub fn has_dead_end(
   false
 }
 
-/// `changed` plus every transitive importer over static and dynamic edges.
-pub fn transitive_importers(
-  g: &EnvironmentGraph,
-  changed: &[ModuleIx],
-  s: &mut InvalidationScratch,
-) -> Vec<ModuleIx> {
-  s.visited.clear(g.index_bound());
-  let mut out = Vec::with_capacity(changed.len() * 4);
-  for &c in changed {
-    if s.visited.insert(c.index()) {
-      out.push(c);
-    }
-  }
-  let mut head = 0;
-  while head < out.len() {
-    let m = out[head];
-    head += 1;
-    for (importer, _) in g.importers(m) {
-      if s.visited.insert(importer.index()) {
-        out.push(importer);
-      }
-    }
-  }
-  out
-}
-
 #[cfg(test)]
 mod tests {
   use super::*;
@@ -143,7 +127,8 @@ mod tests {
     }
     fn run(&self, changed: &str) -> (bool, Vec<String>) {
       let ix = self.0.get_by_id(changed).unwrap();
-      let set = InvalidationSet::compute(&self.0, &[ix], &mut InvalidationScratch::default());
+      let (set, _) =
+        InvalidationSet::compute(&self.0, &[ix], &[], &mut InvalidationScratch::default());
       let mut ids: Vec<String> =
         set.modules.iter().map(|&m| self.0.node(m).id.to_string()).collect();
       ids.sort();

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::decision::{Decision, FilesByClass, Strategy};
@@ -159,7 +160,15 @@ impl<'a> TabUpdate<'a> {
 }
 
 impl UpdateTemplate {
-  pub fn new(decision: &Decision, id: u32, strategy: Strategy, root: &str) -> Arc<Self> {
+  /// `tab_pages`: the pages the decision's tabs show, the only ones whose
+  /// roots an update carries (a hub edit explains pages no tab shows).
+  pub fn new(
+    decision: &Decision,
+    id: u32,
+    strategy: Strategy,
+    root: &str,
+    tab_pages: &FxHashSet<&str>,
+  ) -> Arc<Self> {
     let files = &decision.files;
     let reason = if !files.server_only.is_empty() {
       Reason::ServerOnly
@@ -169,7 +178,7 @@ impl UpdateTemplate {
       Reason::Missed
     };
     let mut roots: BTreeMap<String, Vec<RootReach>> = BTreeMap::new();
-    for e in &decision.explanations {
+    for e in decision.explanations.iter().filter(|e| tab_pages.contains(e.page.as_str())) {
       roots.entry(e.page.clone()).or_default().push(RootReach {
         root: root_relative(root, &e.root),
         file: e.file.clone(),

@@ -35,7 +35,6 @@ impl VisitedSet {
     fresh
   }
 
-  #[cfg(test)]
   pub fn contains(&self, i: usize) -> bool {
     self.stamps.get(i).is_some_and(|&s| s == self.epoch)
   }
