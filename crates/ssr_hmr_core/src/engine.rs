@@ -304,7 +304,7 @@ impl Engine {
       }
     }
     if matches!(class, ChangeClass::ServerOnly | ChangeClass::Shared) {
-      self.pickup.note_change(env, now_ms);
+      self.pickup.note_change(env, now_ms, self.epochs.current());
     }
     let batch = self.batcher.record(now_ms);
     if class == ChangeClass::ServerOnly {
@@ -370,7 +370,8 @@ impl Engine {
     location: Option<&str>,
     check: Option<&str>,
   ) -> RenderId {
-    let render = self.renders.begin(url, self.epochs.current(), status, location);
+    let epoch = self.pickup.render_epoch(self.epochs.current());
+    let render = self.renders.begin(url, epoch, status, location);
     if let Some(token) = check.and_then(parse_token) {
       self.verification.begin_render(token, render);
     }
@@ -398,11 +399,6 @@ impl Engine {
     }
     effects.outcomes = self.verification.take_outcomes();
     effects
-  }
-
-  /// The epoch renders begun now are stamped with.
-  pub fn current_epoch(&self) -> u64 {
-    self.epochs.current()
   }
 
   /// A tab reports the page it shows and, for a server-rendered document,
@@ -1143,6 +1139,28 @@ mod tests {
     assert!(e.flush(picked_up).is_some());
     e.on_server_change("ssr", "/app/db.ts", 5000.0);
     assert_eq!(e.next_deadline(), Some(5000.0), "in Vite's process: no wait");
+  }
+
+  #[test]
+  fn a_tab_loaded_before_a_runtime_outside_vite_picked_the_edit_up_is_refreshed_when_it_reports() {
+    let mut e = app();
+    e.set_environment("worker", Consumer::Server);
+    e.set_out_of_process("worker");
+    add(&mut e, "worker", "/app/entry-server.ts", &["/app/db.ts"]);
+    add(&mut e, "worker", "/app/db.ts", &[]);
+    e.record_page_roots("/", "worker", &entries(&["/app/entry-server.ts"]));
+    e.on_server_change("worker", "/app/db.ts", 1000.0);
+    // The worker may still run the old code: this render can be stale.
+    let early = render(&mut e, "/", "<p>old</p>");
+    let d = e.flush(2000.0).expect("picked up at the latest");
+    assert_eq!(d.pages, ["/"]);
+    // The tab reloaded into the early render and reports after the decision.
+    let tab = e.open_tab(Some("/"), Some(early), 2100.0);
+    assert_eq!(e.flush(3000.0).expect("refreshed again").tabs, [tab]);
+    // Once decided, a render is stamped with the newest epoch again.
+    let late = render(&mut e, "/", "<p>new</p>");
+    e.open_tab(Some("/"), Some(late), 3100.0);
+    assert_eq!(e.flush(4000.0), None);
   }
 
   #[test]

@@ -12,6 +12,12 @@
 //! for `PICKUP_QUIET_MS` since the change (a runtime that re-imports nothing
 //! eagerly fetches lazily, through the fetch protocol, which serves new code),
 //! and at the latest `PICKUP_MAX_MS` after it.
+//!
+//! The same uncertainty holds for a tab that loads meanwhile: its render may
+//! show the code from before the edit. So until the batch is decided, renders
+//! are stamped with the epoch before the first edit still to be picked up, and
+//! a tab showing one is refreshed again if the decision refreshed its page
+//! (see `render_epochs`); a check then tells whether it really is stale.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -26,6 +32,8 @@ pub struct Pickup {
   last_fetch_ms: FxHashMap<String, f64>,
   /// env → when its first change of the pending batch arrived.
   waiting: FxHashMap<String, f64>,
+  /// The epoch before the first change still to be picked up.
+  picked_up_epoch: Option<u64>,
 }
 
 impl Pickup {
@@ -42,11 +50,19 @@ impl Pickup {
     }
   }
 
-  /// An edit that `env` must pick up arrived at `now_ms`.
-  pub fn note_change(&mut self, env: &str, now_ms: f64) {
+  /// An edit that `env` must pick up arrived at `now_ms`, when every change
+  /// up to `epoch` was in place.
+  pub fn note_change(&mut self, env: &str, now_ms: f64, epoch: u64) {
     if self.out_of_process.contains(env) && now_ms.is_finite() {
       self.waiting.entry(env.to_string()).or_insert(now_ms);
+      self.picked_up_epoch.get_or_insert(epoch);
     }
+  }
+
+  /// The epoch to stamp a render begun now with, `current` being the newest:
+  /// a runtime may not have picked up what came after `picked_up_epoch`.
+  pub fn render_epoch(&self, current: u64) -> u64 {
+    self.picked_up_epoch.map_or(current, |picked_up| picked_up.min(current))
   }
 
   /// When every runtime with a pending edit has picked it up, as far as can be told.
@@ -64,6 +80,7 @@ impl Pickup {
   /// The pending batch was decided.
   pub fn clear(&mut self) {
     self.waiting.clear();
+    self.picked_up_epoch = None;
   }
 }
 
@@ -75,9 +92,9 @@ mod tests {
   fn a_decision_waits_until_the_runtime_stopped_fetching_or_at_most_the_maximum() {
     let mut p = Pickup::default();
     p.set_out_of_process("worker");
-    p.note_change("ssr", 0.0);
+    p.note_change("ssr", 0.0, 0);
     assert_eq!(p.deadline(), None, "in Vite's process: nothing to wait for");
-    p.note_change("worker", 100.0);
+    p.note_change("worker", 100.0, 0);
     assert_eq!(p.deadline(), Some(100.0 + PICKUP_QUIET_MS), "a runtime that fetches nothing");
     p.note_fetch("worker", 130.0);
     p.note_fetch("worker", 150.0);
@@ -88,5 +105,18 @@ mod tests {
     assert_eq!(p.deadline(), Some(100.0 + PICKUP_MAX_MS), "never longer than the maximum");
     p.clear();
     assert_eq!(p.deadline(), None);
+  }
+
+  #[test]
+  fn a_render_begun_before_the_runtime_picked_an_edit_up_is_stamped_with_the_epoch_before_it() {
+    let mut p = Pickup::default();
+    p.set_out_of_process("worker");
+    p.note_change("ssr", 0.0, 3);
+    assert_eq!(p.render_epoch(4), 4, "in Vite's process the edit is in place at once");
+    p.note_change("worker", 10.0, 4);
+    p.note_change("worker", 40.0, 5);
+    assert_eq!(p.render_epoch(6), 4, "the first edit still to be picked up counts");
+    p.clear();
+    assert_eq!(p.render_epoch(6), 6, "decided: picked up");
   }
 }
