@@ -77,20 +77,26 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     app.write('src/data/team.js', good)
   })
 
+  // DEBUG is read when the dev server starts (the core keeps importer chains only when asked),
+  // so this one gets a server of its own, started with the namespace on.
   test('DEBUG=vite:ssr-hmr adds each environment\'s classification, the importer chains and timings', async () => {
     const lines = []
     const { enabled, log } = debug
     debug.enabled = true
     debug.log = (...args) => lines.push(format(...args))
+    let debugged
     try {
-      const home = await app.openTab('/')
+      debugged = await startApp(await load())
+      await warmUp(debugged, ['/', '/about'])
+      const home = await debugged.openTab('/')
       const since = home.mark()
-      app.edit('src/data/greeting.js', (code) => code.replace(/hello \w+/, 'hello debugged'))
+      debugged.edit('src/data/greeting.js', (code) => code.replace(/hello \w+/, 'hello debugged'))
       await home.waitFor(isUpdateEvent, { since })
-      await app.settle()
+      await debugged.settle()
     } finally {
       debug.enabled = enabled
       debug.log = log
+      await debugged?.close()
     }
     const text = lines.join('\n')
     expect(text).toMatch(/\(ssr\) src\/data\/greeting\.js: server-only, invalidate 4/)
