@@ -143,7 +143,7 @@ function profileNative(core, editSets) {
 function profileHubEdit({ native, js }, reps) {
   const file = `${ROOT}/src/server/core/c0.js`
   const clock = makeClock()
-  const parts = { onServerChange: [], flush: [], parse: [], js: [] }
+  const parts = { onServerChange: [], flush: [], parse: [], total: [], js: [] }
   let shape
   for (let r = 0; r < reps; r++) {
     const now = clock.next()
@@ -158,6 +158,7 @@ function profileHubEdit({ native, js }, reps) {
     parts.flush.push(timeMs(() => (json = native.poll(now + MAX_WAIT_MS))))
     let decision
     parts.parse.push(timeMs(() => (decision = JSON.parse(json).decision)))
+    parts.total.push(parts.onServerChange.at(-1) + parts.flush.at(-1) + parts.parse.at(-1))
     parts.js.push(timeMs(() => jsDecision(js, [file], clock)))
     shape = { invalidate: change.invalidate.length, pages: decision.pages.length, tabs: decision.tabs.length, jsonBytes: json.length }
   }
@@ -200,7 +201,7 @@ export function benchGraphSize(binding, size, { quick }) {
     single,
     burst,
     updateModule: measureUpdateModule(native, graph, quick ? 100 : 2000, random),
-    profile: { single: profileNative(native, singles), burst: profileNative(native, bursts), hub: profileHubEdit({ native, js }, quick ? 5 : 30) },
+    profile: { single: profileNative(native, singles), burst: profileNative(native, bursts), hub: profileHubEdit({ native, js }, quick ? 5 : 100) },
   }
 }
 
