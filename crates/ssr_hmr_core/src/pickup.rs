@@ -9,9 +9,9 @@
 //! read "unchanged" and leave the tab stale. What can be seen is its module
 //! requests: a re-import fetches the invalidated modules from Vite. So a batch
 //! with such a change is decided once that environment has fetched nothing
-//! for `PICKUP_QUIET_MS` since the change (a runtime that re-imports nothing
-//! eagerly fetches lazily, through the fetch protocol, which serves new code),
-//! and at the latest `PICKUP_MAX_MS` after it.
+//! for `PICKUP_QUIET_MS` since its last change (a runtime that re-imports
+//! nothing eagerly fetches lazily, through the fetch protocol, which serves new
+//! code), and at the latest `PICKUP_MAX_MS` after its first.
 //!
 //! The same uncertainty holds for a tab that loads meanwhile: its render may
 //! show the code from before the edit. So until the batch is decided, renders
@@ -30,8 +30,8 @@ pub const PICKUP_MAX_MS: f64 = 1000.0;
 pub struct Pickup {
   out_of_process: FxHashSet<String>,
   last_fetch_ms: FxHashMap<String, f64>,
-  /// env → when its first change of the pending batch arrived.
-  waiting: FxHashMap<String, f64>,
+  /// env → when its first and its last change of the pending batch arrived.
+  waiting: FxHashMap<String, (f64, f64)>,
   /// The epoch before the first change still to be picked up.
   picked_up_epoch: Option<u64>,
 }
@@ -54,7 +54,8 @@ impl Pickup {
   /// up to `epoch` was in place.
   pub fn note_change(&mut self, env: &str, now_ms: f64, epoch: u64) {
     if self.out_of_process.contains(env) && now_ms.is_finite() {
-      self.waiting.entry(env.to_string()).or_insert(now_ms);
+      let (_, last) = self.waiting.entry(env.to_string()).or_insert((now_ms, now_ms));
+      *last = last.max(now_ms);
       self.picked_up_epoch.get_or_insert(epoch);
     }
   }
@@ -70,9 +71,10 @@ impl Pickup {
     self
       .waiting
       .iter()
-      .map(|(env, &changed)| {
+      .map(|(env, &(first, last))| {
+        // The re-import of an edit that came during the previous one's starts afresh.
         let last_fetch = self.last_fetch_ms.get(env).copied().unwrap_or(f64::NEG_INFINITY);
-        (changed.max(last_fetch) + PICKUP_QUIET_MS).min(changed + PICKUP_MAX_MS)
+        (last.max(last_fetch) + PICKUP_QUIET_MS).min(first + PICKUP_MAX_MS)
       })
       .max_by(f64::total_cmp)
   }
@@ -105,6 +107,22 @@ mod tests {
     assert_eq!(p.deadline(), Some(100.0 + PICKUP_MAX_MS), "never longer than the maximum");
     p.clear();
     assert_eq!(p.deadline(), None);
+  }
+
+  #[test]
+  fn an_edit_during_a_re_import_is_waited_for_from_when_it_came() {
+    let mut p = Pickup::default();
+    p.set_out_of_process("worker");
+    p.note_change("worker", 0.0, 0);
+    p.note_fetch("worker", 20.0);
+    p.note_change("worker", 30.0, 1);
+    assert_eq!(
+      p.deadline(),
+      Some(30.0 + PICKUP_QUIET_MS),
+      "not 20 + quiet: the worker may not have heard yet"
+    );
+    p.note_fetch("worker", 100.0);
+    assert_eq!(p.deadline(), Some(100.0 + PICKUP_QUIET_MS));
   }
 
   #[test]
