@@ -9,17 +9,16 @@
 
 use std::sync::{Arc, OnceLock};
 
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::stable_graph::StableDiGraph;
 use petgraph::visit::{EdgeRef, NodeIndexable};
 use petgraph::Direction;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+pub use crate::import_edge::{ImportEdge, ModuleIx};
 use crate::importer_index::ImporterIndex;
 use crate::module_key::{self, normalize_path, truncate, Variant, MAX_ID_BYTES};
 use crate::module_record::{Consumer, Import, ModuleKind, ModuleRecord};
-
-pub type ModuleIx = NodeIndex<u32>;
 
 #[derive(Debug, Clone)]
 pub struct ModuleNode {
@@ -35,12 +34,6 @@ pub struct ModuleNode {
   pub analyzed: bool,
   pub self_accepting: bool,
   pub accepted_deps: Box<[ModuleIx]>,
-}
-
-/// Import edge weight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ImportEdge {
-  pub dynamic: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

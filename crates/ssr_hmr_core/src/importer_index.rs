@@ -12,7 +12,7 @@
 use petgraph::stable_graph::StableDiGraph;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 
-use crate::environment_graph::{ImportEdge, ModuleIx};
+use crate::import_edge::{ImportEdge, ModuleIx};
 
 /// The low bit of an entry marks a dynamic import.
 const DYNAMIC: u32 = 1;

@@ -60,6 +60,7 @@ pub mod decision;
 pub mod engine;
 pub mod environment_graph;
 pub mod html_fingerprint;
+pub mod import_edge;
 pub mod importer_index;
 pub mod importer_walk;
 pub mod in_place;
