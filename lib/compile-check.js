@@ -6,8 +6,14 @@
 // wrote last (format on save writes twice), as the next request would.
 
 import { existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { debug } from './logger.js'
+
+/** How often, and how many times, an empty file is looked at again before it is compiled as it is. */
+const EMPTY_FILE_POLL_MS = 10
+const EMPTY_FILE_POLLS = 10
 
 export class CompileCheck {
   /** @type {WeakSet<import('vite').EnvironmentModuleNode>} modules Vite transformed as code */
@@ -60,6 +66,7 @@ export class CompileCheck {
 
   async #check(file) {
     const session = this.#session
+    await untilWrittenOut(file)
     // The content is read now: a later write the watcher drops must still be noticed.
     session.noteRead(file)
     let error
@@ -100,5 +107,20 @@ export class CompileCheck {
       environment.moduleGraph.invalidateModule(mod, new Set(), undefined, false, true)
     }
     return undefined
+  }
+}
+
+/**
+ * Vite's rule for reading a file that just changed (`readModifiedFile`, what a hot update's
+ * `read()` does): an empty file is most likely still being written, so wait up to 100 ms for
+ * its next write rather than compile, and refresh tabs with, a module that is not there yet.
+ */
+async function untilWrittenOut(file) {
+  const first = await stat(file).catch(() => undefined)
+  if (!first || first.size > 0) return
+  for (let poll = 0; poll < EMPTY_FILE_POLLS; poll++) {
+    await sleep(EMPTY_FILE_POLL_MS)
+    const now = await stat(file).catch(() => undefined)
+    if (!now || now.mtimeMs !== first.mtimeMs || now.size !== first.size) return
   }
 }

@@ -190,7 +190,7 @@ export class DevSession {
 
   /** A file's content is read now (by a compile check): note it for late writes. */
   noteRead(file) {
-    this.#lateWrites.noteReported(file)
+    this.#lateWrites.noteRead(file)
   }
 
   handleWatchedChange(file) {
@@ -254,11 +254,11 @@ export class DevSession {
     this.#scheduleFlush()
   }
 
-  /** Resolves once no change waits for a decision and the last one was carried out (for tests). */
+  /** Resolves once no change waits for a decision or a late write's report, and the last one was carried out (for tests). */
   async whenIdle() {
     for (;;) {
       await this.#flushing
-      if (!this.#flushTimer || this.#disposed) return
+      if (this.#disposed || !(this.#flushTimer || this.#lateWrites.pending)) return
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
   }
