@@ -82,6 +82,8 @@ async function openTab(browser, dev, url, context) {
     errors: [],
     /** What happened when, in ms since the tab opened: for failure messages, never asserted. */
     timeline: [],
+    /** When (ms since the tab opened) each `ssr-hmr:check` or `ssr-hmr:update` arrived. */
+    serverMessages: [],
     /** The page's console lines, over every reload. */
     console: [],
   }
@@ -110,7 +112,9 @@ async function openTab(browser, dev, url, context) {
       } catch {
         return
       }
-      if (message.type === 'custom' && message.event === 'ssr-hmr:update') record.updates.push(message.data)
+      const isCustom = message.type === 'custom'
+      if (isCustom && /^ssr-hmr:(check|update)$/.test(message.event)) record.serverMessages.push(Date.now() - opened)
+      if (isCustom && message.event === 'ssr-hmr:update') record.updates.push(message.data)
       else if (message.type !== 'connected' && message.type !== 'ping') record.payloads.push(message)
       if (message.type !== 'ping') note(message.event ?? message.type)
     })

@@ -3,11 +3,16 @@
 // drives Chromium: on a loaded machine a write can come hundreds of ms late, and a pause
 // longer than the batcher's stream gap (quiet + max wait: the longest a batch stays open)
 // ends a burst by definition; the edits after it are a new one, with refreshes of its own.
+// The same holds one step later: when the dev server, starved of CPU, goes longer than the
+// runtime's settle window without telling the tab anything, the tab saw the burst end, and
+// what follows is a new burst to it.
 
 import { performance } from 'node:perf_hooks'
 
 /** The default batch's stream gap (`batch.quietMs + batch.maxWaitMs`). */
 const STREAM_GAP_MS = 30 + 300
+/** The runtime's default settle window: the stream gap plus its busy margin (`lib/client-runtime-plugin.js`). */
+const SETTLE_MS = STREAM_GAP_MS + 200
 
 /**
  * Calls `edit(i)` `count` times, `spacingMs` apart; returns how many bursts the writes made
@@ -24,4 +29,14 @@ export async function writeBurst(count, spacingMs, edit) {
   const bursts = 1 + gaps.filter((gap) => gap >= STREAM_GAP_MS).length
   const longest = Math.max(0, ...gaps)
   return { bursts, note: `${count} writes in ${bursts} burst(s), longest gap ${longest.toFixed(0)} ms` }
+}
+
+/**
+ * How many bursts `tab` lived through for a `written` burst: the writer's own count, or more
+ * when the server's checks and updates to the tab paused past the settle window.
+ */
+export function burstsSeenBy(tab, written) {
+  const times = tab.record.serverMessages
+  const silences = times.slice(1).filter((at, i) => at - times[i] >= SETTLE_MS).length
+  return Math.max(written.bursts, 1 + silences)
 }
