@@ -20,11 +20,18 @@ const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
 // `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
 const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
 
+/**
+ * The longest gap between two updates of one burst, as the browser runtime waits for it: the
+ * batch's stream gap plus room for a busy machine (a compile check, a slow flush).
+ */
+export function settleMsOf(batch) {
+  return batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS
+}
+
 /** @param {import('./plugin-state.js').PluginState} state */
 export function clientRuntimePlugin(state) {
   const { refresh, batch } = state.options
-  // Room for a busy machine (a compile check, a slow flush) between two updates of one burst.
-  const runtimeConfig = { refresh, settleMs: batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS, overlay: true }
+  const runtimeConfig = { refresh, settleMs: settleMsOf(batch), overlay: true }
   const sources = {
     [RUNTIME_ID]: () => readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${JSON.stringify(runtimeConfig)}`),
     [IDIOMORPH_ID]: () => readFileSync(IDIOMORPH_FILE, 'utf8'),

@@ -8,11 +8,14 @@
 // what follows is a new burst to it.
 
 import { performance } from 'node:perf_hooks'
+import { settleMsOf } from '../../lib/client-runtime-plugin.js'
+import { resolveOptions } from '../../lib/options.js'
 
+const { batch } = resolveOptions()
 /** The default batch's stream gap (`batch.quietMs + batch.maxWaitMs`). */
-const STREAM_GAP_MS = 30 + 300
-/** The runtime's default settle window: the stream gap plus its busy margin (`lib/client-runtime-plugin.js`). */
-const SETTLE_MS = STREAM_GAP_MS + 200
+const STREAM_GAP_MS = batch.quietMs + batch.maxWaitMs
+/** The browser runtime's settle window for the default batch. */
+const SETTLE_MS = settleMsOf(batch)
 
 /**
  * Calls `edit(i)` `count` times, `spacingMs` apart; returns how many bursts the writes made
