@@ -48,6 +48,9 @@ export class CompileCheck {
   async run() {
     const files = [...this.#queued]
     this.#queued.clear()
+    // Files still being written are waited for together: a codegen burst of empty files costs
+    // one wait, not one per file.
+    await Promise.all(files.map(untilWrittenOut))
     for (const file of files) {
       if (this.#session.disposed) break
       await this.#check(file)
@@ -66,7 +69,6 @@ export class CompileCheck {
 
   async #check(file) {
     const session = this.#session
-    await untilWrittenOut(file)
     // The content is read now: a later write the watcher drops must still be noticed.
     session.noteRead(file)
     let error
