@@ -15,13 +15,18 @@ const brokenDataModule = (name) => (token) => `export const ${name} = '${name} $
 /** The same module, valid, throwing when evaluated: the render fails at run time. */
 const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
 
-function describeApp({ name, label, command, data, shared, vite, notes, staticRoutes = false, errorsAsPages = false }) {
+function describeApp({ name, label, command, data, shared, vite, notes, staticRoutes = false, errorsAsPages = false, startupMs = 0 }) {
   return {
     name,
     label,
     command,
     vite,
     notes,
+    /**
+     * How long the dev server needs after printing its URL before a page request is safe: a
+     * user opens the page a moment after starting the server, not within milliseconds.
+     */
+    startupMs,
     /**
      * The server imports every route statically: when /about's data module is broken, `/`
      * fails to render too, and tab B may say so (an overlay over its page, never a reload).
@@ -79,6 +84,11 @@ export const APPS = {
     data: { home: 'app/data/home.js', about: 'app/data/about.js' },
     shared: 'app/shared/label.js',
     errorsAsPages: true,
+    // Nitro's worker imports its entry at startup; a request waits at most 3.1 s for it
+    // (nitro/dist/runtime/internal/vite/dev-worker.mjs:56-67), then the failed fetch takes the
+    // whole dev server down (_chunks/plugin.mjs:435), with or without this plugin. On a cold
+    // machine the first import can take longer: let it finish before the first request.
+    startupMs: 5000,
   }),
   cloudflare: describeApp({
     name: 'cloudflare',

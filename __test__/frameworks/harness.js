@@ -121,6 +121,7 @@ export async function startDevServer(copy, position) {
     })
   })
   onLine = () => {}
+  await sleep(app.startupMs)
   return {
     origin,
     logs,
