@@ -151,7 +151,10 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(await pageData(app, '/accepting')).toBe('accepted v2')
   })
 
-  test('an editor writing the same file twice in a row gives one refresh with the last content', async () => {
+  // A lone save is acted on at once: when the first write is read before the second lands, the
+  // second (which the watcher drops, inside its throttle) is reported late and refreshes again.
+  // A burst, then: at most two refreshes, the last on the final content.
+  test('an editor writing the same file twice in a row gives at most two refreshes, the last with the last content', async () => {
     const tab = await app.openTab('/about')
     const since = tab.mark()
 
@@ -161,7 +164,8 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
 
     await tab.waitFor(isUpdateEvent, { since })
     await app.settle()
-    expect(since().filter(isUpdateEvent)).toHaveLength(1)
+    expect(since().filter(isUpdateEvent).length).toBeGreaterThanOrEqual(1)
+    expect(since().filter(isUpdateEvent).length).toBeLessThanOrEqual(2)
     expect(await pageData(app, '/about')).toBe('team v3')
   })
 
