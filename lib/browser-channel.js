@@ -21,6 +21,7 @@
 // hook awaits the file's content while the next watcher event starts): the file's window stays
 // open until the last of them is done.
 
+import { InPlaceReplay } from './in-place-replay.js'
 import { debug } from './logger.js'
 
 /** Longest a change may stay in progress when an environment's hooks never reach ours. */
@@ -31,17 +32,19 @@ export class BrowserChannel {
   #hot
   #send
   #keepFrameworkReloads
-  /** @type {Map<string, { open: number, serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, timer: any }>} */
+  #inPlaceReplay
+  /** @type {Map<string, { open: number, serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, inPlaceUpdate?: object, timer: any }>} */
   #changes = new Map()
   /** Full-reloads of other plugins replaced since the last decision. */
   replaced = 0
 
   /** @param {import('./dev-session.js').DevSession} session */
-  constructor(session, { keepFrameworkReloads }) {
+  constructor(session, { keepFrameworkReloads, settleMs }) {
     this.#session = session
     this.#hot = session.environments.client.hot
     this.#keepFrameworkReloads = keepFrameworkReloads
     this.#send = this.#hot.send
+    this.#inPlaceReplay = new InPlaceReplay((payload) => this.send(payload), settleMs)
     const channel = this
     this.#hot.send = function send(payload, ...rest) {
       if (channel.#intercept(payload)) return
@@ -56,6 +59,7 @@ export class BrowserChannel {
 
   restore() {
     this.#hot.send = this.#send
+    this.#inPlaceReplay.dispose()
     for (const change of this.#changes.values()) clearTimeout(change.timer)
     this.#changes.clear()
   }
@@ -101,6 +105,7 @@ export class BrowserChannel {
     if (change.serverOnly && change.updatedInPlace) {
       debug(`${file}: another plugin sent a client update for it: updated in place`)
       this.#session.guard('recording an update in place', (core) => core.onUpdatedInPlace(file))
+      this.#inPlaceReplay.updated(file, change.inPlaceUpdate)
     }
   }
 
@@ -125,6 +130,7 @@ export class BrowserChannel {
       for (const [file, change] of this.#changes) {
         if (change.serverOnly === false || change.updatedInPlace) continue
         change.updatedInPlace = !!this.#session.guard('reading a client update', (core) => core.clientUpdateCarries(file, urls))
+        if (change.updatedInPlace) change.inPlaceUpdate = payload
       }
       return false
     }

@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
 import { BrowserChannel } from './browser-channel.js'
+import { settleMsOf } from './client-runtime-plugin.js'
 import { CompileCheck } from './compile-check.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
 import { colors, debug, outcomeLine, plural } from './logger.js'
@@ -83,7 +84,7 @@ export class DevSession {
     this.requests = new AsyncLocalStorage()
     /** The Vite node behind each module index of the core. */
     this.modules = new ModuleIndex()
-    this.channel = new BrowserChannel(this, { keepFrameworkReloads: options.frameworkReloads === 'keep' })
+    this.channel = new BrowserChannel(this, { keepFrameworkReloads: options.frameworkReloads === 'keep', settleMs: settleMsOf(options.batch) })
   }
 
   /** Vite calls each file's `hotUpdate` hooks environment by environment; this one is last. */

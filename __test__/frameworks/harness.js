@@ -499,10 +499,13 @@ const SCENARIO_STEPS = {
     const A1 = await observeTab(A, since)
     const B1 = await observeTab(B, since)
     const expected = `about burst-${BURST_EDITS}`
+    // The server's own render now (after the tabs): a stale tab on a fresh server is the
+    // browser's race, a stale server is the module runner's.
+    const ssr = await fetchDocument(dev.origin, ROUTES.A)
     return {
       expected: { A: expected, B: before.B },
       quiet,
-      A: { ...A1, fresh: A1.texts['#data'] === expected },
+      A: { ...A1, fresh: A1.texts['#data'] === expected, ssrFresh: ssr.html.includes(expected) },
       B: { ...B1, unchanged: B1.texts['#data'] === before.B },
       logs: logSince(dev, logs),
     }
