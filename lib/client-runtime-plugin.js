@@ -10,23 +10,15 @@
 
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { settleMsOf } from './options.js'
 
 export const RUNTIME_ID = 'virtual:ssr-hmr/runtime'
 export const IDIOMORPH_ID = 'virtual:ssr-hmr/idiomorph'
 const RUNTIME_FILE = fileURLToPath(new URL('../client/runtime.js', import.meta.url))
 const IDIOMORPH_FILE = fileURLToPath(import.meta.resolve('idiomorph'))
-const BUSY_MARGIN_MS = 200
 const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
 // `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
 const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
-
-/**
- * The longest gap between two updates of one burst, as the browser runtime waits for it: the
- * batch's stream gap plus room for a busy machine (a compile check, a slow flush).
- */
-export function settleMsOf(batch) {
-  return batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS
-}
 
 /** @param {import('./plugin-state.js').PluginState} state */
 export function clientRuntimePlugin(state) {

@@ -5,7 +5,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
 import { BrowserChannel } from './browser-channel.js'
-import { settleMsOf } from './client-runtime-plugin.js'
 import { CompileCheck } from './compile-check.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
 import { colors, debug, outcomeLine, plural } from './logger.js'
@@ -13,6 +12,7 @@ import { NO_TAB, TabRegistry } from './tab-registry.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
 import { ModuleIndex } from './module-index.js'
+import { settleMsOf } from './options.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
 /**

@@ -8,6 +8,8 @@ const FRAMEWORK_RELOADS = ['replace', 'keep']
 
 const DEFAULT_QUIET_MS = 30
 const DEFAULT_MAX_WAIT_MS = 300
+/** Room for a busy machine (a compile check, a slow flush) between two updates of one burst. */
+const BUSY_MARGIN_MS = 200
 
 /** @typedef {import('../index.d.ts').SsrHmrOptions} SsrHmrOptions */
 
@@ -104,6 +106,14 @@ export function resolveOptions(options = {}) {
       maxWaitMs: options.batch?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
     },
   }
+}
+
+/**
+ * The longest gap between two updates of one burst, as the browser runtime and the in-place
+ * replay wait for it: the batch's stream gap plus room for a busy machine.
+ */
+export function settleMsOf(batch) {
+  return batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS
 }
 
 function serverEnvironmentPredicate(environments) {

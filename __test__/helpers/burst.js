@@ -8,8 +8,7 @@
 // what follows is a new burst to it.
 
 import { performance } from 'node:perf_hooks'
-import { settleMsOf } from '../../lib/client-runtime-plugin.js'
-import { resolveOptions } from '../../lib/options.js'
+import { resolveOptions, settleMsOf } from '../../lib/options.js'
 
 const { batch } = resolveOptions()
 /** The default batch's stream gap (`batch.quietMs + batch.maxWaitMs`). */
