@@ -15,11 +15,11 @@
 // overlay instead of being reloaded into it.
 //
 // Bursts (branch switch, save-all, codegen) reach a tab as several updates, each sent once the
-// server has applied the edits so far. The first one refreshes at once; while the server says
-// the burst goes on (`settling`), updates that follow within `settleMs` of the previous one
-// (or of that refresh) fold into one trailing refresh, which the update ending the burst
-// brings forward. A burst costs a tab at most two refreshes, and a lone edit is never
-// delayed. That memory survives this runtime's own reloads.
+// server has applied the edits so far. The first one refreshes at once; the ones the server
+// marks as part of the same stream (`settling`) fold into one trailing refresh, `settleMs`
+// after the last of them; a lone edit meanwhile brings it forward. A burst costs a tab at most
+// two refreshes, and a lone edit is never delayed. Bursts are the server's to tell: a tab that
+// heard nothing of a burst's start still folds the rest of it.
 
 const PAGE_EVENT = 'ssr-hmr:page'
 const CHECK_EVENT = 'ssr-hmr:check'
@@ -176,13 +176,16 @@ function onCheck(data) {
 
 /**
  * An update or check arrived: returns whether it belongs to a burst that is still going on,
- * so that acting on it should wait. The server says whether more is coming (`settling`);
- * the update that ends a burst, or a lone edit, is acted on at once.
+ * so that acting on it should wait. The server says whether more is coming (`settling`): it
+ * saw the whole stream of edits, while this tab may have heard nothing of its start (its page
+ * did not depend on the first edit, or the tab was reloading), so its word holds however long
+ * the tab was quiet. A lone edit is acted on at once. Only a server that does not say is
+ * judged by this tab's memory of the burst.
  */
 function noteBurstActivity(settling) {
   const now = Date.now()
-  const waiting = trailingRefresh !== null || deferredCheck !== null
-  const inBurst = settling !== false && (waiting || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs)
+  const remembered = trailingRefresh !== null || deferredCheck !== null || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs
+  const inBurst = typeof settling === 'boolean' ? settling : remembered
   burst.activeAt = burst.updateAt = now
   saveBurst()
   return inBurst

@@ -82,8 +82,12 @@ async function openTab(browser, dev, url, context) {
     errors: [],
     /** What happened when, in ms since the tab opened: for failure messages, never asserted. */
     timeline: [],
-    /** When (ms since the tab opened) each `ssr-hmr:check` or `ssr-hmr:update` arrived. */
-    serverMessages: [],
+    /**
+     * When (ms since the tab opened) each decision about this tab arrived: an `ssr-hmr:check`,
+     * or an `ssr-hmr:update` that answers no check. A verdict's time is the tab's own doing
+     * (it may hold its check back until a burst settles), so verdicts are not in it.
+     */
+    decisions: [],
     /** The page's console lines, over every reload. */
     console: [],
   }
@@ -113,7 +117,8 @@ async function openTab(browser, dev, url, context) {
         return
       }
       const isCustom = message.type === 'custom'
-      if (isCustom && /^ssr-hmr:(check|update)$/.test(message.event)) record.serverMessages.push(Date.now() - opened)
+      const isDecision = isCustom && (message.event === 'ssr-hmr:check' || (message.event === 'ssr-hmr:update' && !message.data?.check))
+      if (isDecision) record.decisions.push(Date.now() - opened)
       if (isCustom && message.event === 'ssr-hmr:update') record.updates.push(message.data)
       else if (message.type !== 'connected' && message.type !== 'ping') record.payloads.push(message)
       if (message.type !== 'ping') note(message.event ?? message.type)

@@ -4,7 +4,7 @@
 // longer than the batcher's stream gap (quiet + max wait: the longest a batch stays open)
 // ends a burst by definition; the edits after it are a new one, with refreshes of its own.
 // The same holds one step later: when the dev server, starved of CPU, goes longer than the
-// runtime's settle window without telling the tab anything, the tab saw the burst end, and
+// runtime's settle window without a decision about the tab, the tab saw the burst end, and
 // what follows is a new burst to it.
 
 import { performance } from 'node:perf_hooks'
@@ -35,10 +35,11 @@ export async function writeBurst(count, spacingMs, edit) {
 
 /**
  * How many bursts `tab` lived through for a `written` burst: the writer's own count, or more
- * when the server's checks and updates to the tab paused past the settle window.
+ * when the server's decisions about the tab (checks, unchecked updates) paused past the
+ * settle window.
  */
 export function burstsSeenBy(tab, written) {
-  const times = tab.record.serverMessages
+  const times = tab.record.decisions
   const silences = times.slice(1).filter((at, i) => at - times[i] >= SETTLE_MS).length
   return Math.max(written.bursts, 1 + silences)
 }
