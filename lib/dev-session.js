@@ -13,6 +13,7 @@ import { invalidateInServer, isRunnable } from './invalidate.js'
 import { LateWriteCheck } from './late-writes.js'
 import { ModuleIndex } from './module-index.js'
 import { settleMsOf } from './options.js'
+import { writtenAt } from './write-time.js'
 
 export const UPDATE_EVENT = 'ssr-hmr:update'
 /**
@@ -136,7 +137,7 @@ export class DevSession {
   handleServerChange(environment, file, read) {
     this.#batchWork.firstChangeAt ??= performance.now()
     this.#lateWrites.noteReported(file)
-    const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now()))
+    const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now(), writtenAt(file)))
     if (!change) return this.#afterHooks()
     this.channel.classified(file, change.class)
     if (debug.enabled) debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
@@ -197,7 +198,7 @@ export class DevSession {
   handleWatchedChange(file) {
     this.#batchWork.firstChangeAt ??= performance.now()
     this.#lateWrites.noteReported(file)
-    this.guard('recording a watched file', (core) => core.onWatchedChange(file, performance.now()))
+    this.guard('recording a watched file', (core) => core.onWatchedChange(file, performance.now(), writtenAt(file)))
     this.#afterHooks()
   }
 

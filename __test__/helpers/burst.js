@@ -12,7 +12,7 @@ import { resolveOptions, settleMsOf } from '../../lib/options.js'
 
 const { batch } = resolveOptions()
 /** The default batch's stream gap (`batch.quietMs + batch.maxWaitMs`). */
-const STREAM_GAP_MS = batch.quietMs + batch.maxWaitMs
+export const STREAM_GAP_MS = batch.quietMs + batch.maxWaitMs
 /** The browser runtime's settle window for the default batch. */
 const SETTLE_MS = settleMsOf(batch)
 

@@ -3,10 +3,11 @@
 // is fresh. One dev server per version; scenarios edit different files and wait until the
 // plugin has settled, so they don't interfere.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { STREAM_GAP_MS } from '../helpers/burst.js'
 import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
 import { pageData, settleAfterEach, sleep, startApp, VITE_VERSIONS, waitUntil, warmUp } from './harness.js'
 
@@ -167,6 +168,27 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(since().filter(isUpdateEvent).length).toBeGreaterThanOrEqual(1)
     expect(since().filter(isUpdateEvent).length).toBeLessThanOrEqual(2)
     expect(await pageData(app, '/about')).toBe('team v3')
+  })
+
+  // A busy dev server (a render, a transform) hears of an edit late. Edits written 30 ms apart
+  // but reported further apart than the stream gap are still one burst: the second decision
+  // is `settling` (tabs fold it into a trailing refresh), not a second lone edit.
+  test('an edit written right after another but reported late continues its burst', async () => {
+    const tab = await app.openTab('/about')
+    const since = tab.mark()
+    const file = app.file('src/data/team.js')
+    app.write('src/data/team.js', "export const team = 'team late 1'\n")
+    const firstWritten = statSync(file).mtimeMs
+    await sleep(STREAM_GAP_MS + 120)
+    // Written 30 ms after the first, as the file's time says; the watcher reports it now.
+    app.write('src/data/team.js', "export const team = 'team late 2'\n")
+    const when = new Date(firstWritten + 30)
+    utimesSync(file, when, when)
+
+    await waitUntil(() => since().filter(isUpdateEvent).length >= 2)
+    await app.settle()
+    expect(since().filter(isUpdateEvent).map((update) => update.data.settling)).toEqual([false, true])
+    expect(await pageData(app, '/about')).toBe('team late 2')
   })
 
   test('a second write the watcher drops (inside its 50 ms throttle) still ends with the last content', async () => {

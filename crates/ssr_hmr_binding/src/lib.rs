@@ -8,8 +8,8 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use ssr_hmr_core::{
-  ChangeClass, Consumer, Engine, EngineOptions, FetchedModule, Import, ModuleIx, ModuleKind,
-  ModuleRecord, Strategy,
+  ChangeAt, ChangeClass, Consumer, Engine, EngineOptions, FetchedModule, Import, ModuleIx,
+  ModuleKind, ModuleRecord, Strategy,
 };
 
 #[napi(string_enum = "lowercase")]
@@ -176,17 +176,20 @@ impl SsrHmrCore {
     self.engine.reset();
   }
 
+  /// `writtenMs`: when the file was last written, on the clock of `nowMs`, if known.
   #[napi(catch_unwind)]
   pub fn on_server_change(
     &mut self,
     environment: String,
     file: String,
     now_ms: f64,
+    written_ms: Option<f64>,
   ) -> Result<ServerChangeResult> {
     if std::mem::take(&mut self.panic_on_next_change) {
       panic!("fault injected by a test");
     }
-    let change = self.engine.on_server_change(&environment, &file, now_ms);
+    let change =
+      self.engine.on_server_change(&environment, &file, ChangeAt::new(now_ms, written_ms));
     let invalidate: Vec<u32> = change.invalidate.iter().map(|m| m.index() as u32).collect();
     Ok(ServerChangeResult {
       class: change_class_name(change.class).to_owned(),
@@ -220,9 +223,10 @@ impl SsrHmrCore {
     self.engine.on_updated_in_place(&file);
   }
 
+  /// `writtenMs` as for `onServerChange`.
   #[napi(catch_unwind)]
-  pub fn on_watched_change(&mut self, file: String, now_ms: f64) {
-    self.engine.on_watched_change(&file, now_ms);
+  pub fn on_watched_change(&mut self, file: String, now_ms: f64, written_ms: Option<f64>) {
+    self.engine.on_watched_change(&file, ChangeAt::new(now_ms, written_ms));
   }
 
   /// `render`: the stamp of the tab's server render, if it had one. Returns the tab id, or 0

@@ -9,13 +9,17 @@
 //! of saves cannot postpone the refresh forever; those batches are
 //! `settling`, and tabs fold them into one trailing refresh. A burst so costs
 //! a tab at most two refreshes, the first at once and the last on the final
-//! content. The clock is injected (milliseconds as f64) so behaviour is
+//! content. Deadlines go by when changes reached the plugin (a quiet period is
+//! the hooks hearing nothing); whether a change continues the stream goes by
+//! when it was written (`ChangeAt::edited_ms`), which a busy dev server cannot
+//! delay. The clock is injected (milliseconds as f64) so behaviour is
 //! deterministic under test.
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
+use crate::change_at::ChangeAt;
 use crate::classify::ChangeClass;
 use crate::environment_graph::ModuleIx;
 use crate::importer_walk::StaticReach;
@@ -114,10 +118,13 @@ impl PendingBatch {
 pub struct ChangeBatcher {
   quiet_ms: f64,
   max_wait_ms: f64,
+  /// When the pending batch's first and last changes arrived.
   first_ms: f64,
   last_ms: f64,
-  /// When the last change of the previous batch arrived.
-  previous_last_ms: Option<f64>,
+  /// When the pending batch's last change was made.
+  last_edited_ms: f64,
+  /// When the last change of the previous batch was made.
+  previous_last_edited_ms: Option<f64>,
   batch: PendingBatch,
 }
 
@@ -137,25 +144,33 @@ impl ChangeBatcher {
       max_wait_ms: duration(max_wait_ms),
       first_ms: 0.0,
       last_ms: 0.0,
-      previous_last_ms: None,
+      last_edited_ms: 0.0,
+      previous_last_edited_ms: None,
       batch: PendingBatch::default(),
     }
   }
 
-  /// Records that a change arrived at `now_ms` and returns the batch to
-  /// add it to. A non-finite `now_ms` counts as "same time as the last".
-  pub fn record(&mut self, now_ms: f64) -> &mut PendingBatch {
-    let now = if now_ms.is_finite() { now_ms } else { self.last_ms };
+  /// Records a change (a bare `f64`: its arrival, when nothing else is known)
+  /// and returns the batch to add it to. A non-finite time counts as "same
+  /// time as the last".
+  pub fn record(&mut self, at: impl Into<ChangeAt>) -> &mut PendingBatch {
+    let at = at.into();
+    let now = if at.arrived_ms.is_finite() { at.arrived_ms } else { self.last_ms };
+    let edited = at.edited_ms();
+    let edited = if edited.is_finite() { edited } else { self.last_edited_ms };
     if self.batch.is_empty() {
       self.first_ms = now;
       self.last_ms = now;
-      // A change arriving while the previous batch could still have been open (its longest
+      self.last_edited_ms = edited;
+      // A change made while the previous batch could still have been open (its longest
       // life is quiet + max wait) continues the same stream of edits.
       let gap = self.quiet_ms + self.max_wait_ms;
-      self.batch.continues_stream = self.previous_last_ms.is_some_and(|last| now - last < gap);
+      self.batch.continues_stream =
+        self.previous_last_edited_ms.is_some_and(|last| edited - last < gap);
     } else {
       // A clock going backwards must not push the deadline back.
       self.last_ms = self.last_ms.max(now);
+      self.last_edited_ms = self.last_edited_ms.max(edited);
     }
     &mut self.batch
   }
@@ -196,7 +211,7 @@ impl ChangeBatcher {
     let mut batch = std::mem::take(&mut self.batch);
     batch.settling = batch.continues_stream;
     if !batch.files.is_empty() {
-      self.previous_last_ms = Some(self.last_ms);
+      self.previous_last_edited_ms = Some(self.last_edited_ms);
     }
     Some(batch)
   }
@@ -264,6 +279,20 @@ mod tests {
     assert!(b.take_due(390.0).unwrap().settling, "began right after the last change: a stream");
     touch(&mut b, 1000.0, "/a");
     assert!(!b.take_due(1000.0).unwrap().settling, "a lone edit: nothing to wait for");
+  }
+
+  #[test]
+  fn a_stream_is_told_by_when_its_changes_were_written_and_deadlines_by_when_they_arrived() {
+    let mut b = ChangeBatcher::new(30.0, 300.0);
+    b.record(ChangeAt::new(0.0, Some(0.0))).file_mut("/a");
+    assert!(!b.take_due(0.0).unwrap().settling);
+    // Written 30 ms later, reported 400 ms later (the dev server was busy): the same stream.
+    b.record(ChangeAt::new(400.0, Some(30.0))).file_mut("/a");
+    assert_eq!(b.next_deadline(), Some(430.0), "quiet since it arrived, not since it was written");
+    assert!(b.take_due(430.0).unwrap().settling);
+    // Arrived as late, with no write time: a lone edit.
+    b.record(ChangeAt::new(1000.0, None)).file_mut("/a");
+    assert!(!b.take_due(1000.0).unwrap().settling);
   }
 
   #[test]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::affected::AffectedScratch;
 use crate::batcher::ChangeBatcher;
+use crate::change_at::ChangeAt;
 use crate::classify::{classify_change, client_variants, ChangeClass};
 use crate::decision::{build_decision, Action, Decision, DecisionInputs, Strategy};
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
@@ -268,8 +269,16 @@ impl Engine {
   }
 
   /// Classifies an edit for server environment `env`, computes what to
-  /// invalidate there, and queues the file for the next decision.
-  pub fn on_server_change(&mut self, env: &str, file: &str, now_ms: f64) -> ServerChange {
+  /// invalidate there, and queues the file for the next decision. `at`: when
+  /// the hook ran (`now_ms`), and when the file was written if known; batching
+  /// goes by the edit's time (`ChangeAt::edited_ms`).
+  pub fn on_server_change(
+    &mut self,
+    env: &str,
+    file: &str,
+    at: impl Into<ChangeAt>,
+  ) -> ServerChange {
+    let at = at.into();
     if file.len() > MAX_ID_BYTES {
       return ServerChange {
         class: ChangeClass::Unknown,
@@ -304,9 +313,10 @@ impl Engine {
       }
     }
     if matches!(class, ChangeClass::ServerOnly | ChangeClass::Shared) {
-      self.pickup.note_change(env, now_ms, self.epochs.current());
+      // The runtime is told now, whenever the file was written.
+      self.pickup.note_change(env, at.arrived_ms, self.epochs.current());
     }
-    let batch = self.batcher.record(now_ms);
+    let batch = self.batcher.record(at);
     if class == ChangeClass::ServerOnly {
       batch.epoch = self.epochs.advance();
     }
@@ -348,12 +358,13 @@ impl Engine {
   }
 
   /// A `watch` glob matched `file`: every tab is a candidate.
-  pub fn on_watched_change(&mut self, file: &str, now_ms: f64) {
+  pub fn on_watched_change(&mut self, file: &str, at: impl Into<ChangeAt>) {
+    let at = at.into();
     if file.len() > MAX_ID_BYTES {
       return;
     }
     let key = file_key(file);
-    let batch = self.batcher.record(now_ms);
+    let batch = self.batcher.record(at);
     batch.epoch = self.epochs.advance();
     if let Some(pending) = batch.file_mut(&key) {
       pending.watched = true;
@@ -1189,6 +1200,35 @@ mod tests {
       now += 20.0;
     }
     assert_eq!(&decided_at[..3], [(0.0, false), (320.0, true), (640.0, true)]);
+  }
+
+  #[test]
+  fn a_burst_held_up_on_its_way_to_the_hooks_is_batched_by_when_it_was_written() {
+    // Ten writes 30 ms apart; the dev server is busy after the first, and the rest reach
+    // the hooks together, 400 ms later (past the stream gap of quiet + max wait, 330 ms).
+    let decide = |e: &mut Engine, written: bool| {
+      let mut settling = Vec::new();
+      for i in 0..10 {
+        let write = f64::from(i) * 30.0;
+        let arrival = if i == 0 { write } else { 400.0 + write };
+        e.on_server_change("ssr", "/app/db.ts", ChangeAt::new(arrival, written.then_some(write)));
+        if let Some(d) = e.flush(arrival) {
+          settling.push(d.settling);
+        }
+      }
+      settling.extend(e.flush(1e6).map(|d| d.settling));
+      settling
+    };
+    assert_eq!(
+      decide(&mut app(), true),
+      [false, true],
+      "the first edit at once, the rest fold into it"
+    );
+    assert_eq!(
+      decide(&mut app(), false),
+      [false, false, true],
+      "by arrival alone, a second lone edit: three decisions, two acted on at once"
+    );
   }
 
   #[test]

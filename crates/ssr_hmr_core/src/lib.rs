@@ -55,6 +55,7 @@
 
 pub mod affected;
 pub mod batcher;
+pub mod change_at;
 pub mod classify;
 pub mod decision;
 pub mod engine;
@@ -78,6 +79,7 @@ pub mod verification;
 mod visited;
 
 pub use affected::Explanation;
+pub use change_at::ChangeAt;
 pub use classify::ChangeClass;
 pub use decision::{Action, Decision, FilesByClass, Strategy};
 pub use engine::{Effects, Engine, EngineOptions, EngineStats, ServerChange, MAX_BROKEN_FILES};
