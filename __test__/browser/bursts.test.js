@@ -53,7 +53,7 @@ describe('a burst, with the default batch', () => {
     await tab.waitForText('#data', last)
     await untilNoNewDocument(tab)
     // The first document, one refresh at the burst's first edit, one on its final content.
-    const bursts = burstsSeenBy(tab, written)
+    const bursts = burstsSeenBy(tab.record.decisions, written)
     const timeline = `${written.note}, ${bursts} seen by the tab\n${tab.record.timeline.join('\n')}`
     expect(tab.record.documents.length, timeline).toBeGreaterThanOrEqual(2)
     expect(tab.record.documents.length, timeline).toBeLessThanOrEqual(1 + 2 * bursts)
@@ -72,7 +72,7 @@ describe('a burst, with the default batch', () => {
     })
     await tab.waitForText('#data', last)
     await untilNoNewDocument(tab)
-    const bursts = burstsSeenBy(tab, written)
+    const bursts = burstsSeenBy(tab.record.decisions, written)
     const timeline = `${written.note}, ${bursts} seen by the tab\n${tab.record.timeline.join('\n')}`
     expect(tab.record.documents.length - 1, timeline).toBeLessThanOrEqual(bursts)
     expect(await tab.text('#data')).toBe(last)

@@ -137,7 +137,7 @@ describe("'morph' in Chromium", () => {
       if (tab.record.pageFetches.length !== count) [count, stableSince] = [tab.record.pageFetches.length, Date.now()]
       return Date.now() - stableSince > 1000
     }, 'the tab to stop morphing')
-    const bursts = burstsSeenBy(tab, written)
+    const bursts = burstsSeenBy(tab.record.decisions, written)
     const timeline = `${written.note}, ${bursts} seen by the tab\n${tab.record.timeline.join('\n')}`
     expect(tab.record.pageFetches.length, timeline).toBeGreaterThanOrEqual(1)
     expect(tab.record.pageFetches.length, timeline).toBeLessThanOrEqual(2 * bursts)

@@ -139,7 +139,7 @@ describe("'reload' in Chromium", () => {
     // until the tab is quiet again (no new document for a while) before counting.
     await waitQuiet(about)
     const reloads = about.record.documents.length - 1
-    const bursts = burstsSeenBy(about, written)
+    const bursts = burstsSeenBy(about.record.decisions, written)
     const timeline = `${written.note}, ${bursts} seen by the tab\n${about.record.timeline.join('\n')}`
     expect(reloads, timeline).toBeGreaterThanOrEqual(1)
     expect(reloads, timeline).toBeLessThanOrEqual(2 * bursts)

@@ -21,6 +21,7 @@ import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { launchChromium } from '../helpers/browser.js'
+import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 import { APPS, ROUTES } from './apps.js'
 import { copyApp, WORK_DIR } from './install.js'
 
@@ -209,7 +210,10 @@ function createTabRecord(page, name, route, origin, clock) {
     page,
     /** Main-frame document loads: { seq, path, status, contentType, viteClient, byHarness } */
     documents: [],
-    /** HMR payloads received, in order: { seq, document, payload } (pings left out) */
+    /**
+     * HMR payloads received, in order: { seq, document, payload, receivedAt } (pings left
+     * out). `receivedAt` only tells bursts apart (`decisionTimes`), it is never asserted on.
+     */
     payloads: [],
     /** Messages this tab's runtime sent (ssr-hmr:page reports): { seq, document, payload } */
     sent: [],
@@ -263,7 +267,7 @@ function createTabRecord(page, name, route, origin, clock) {
         return
       }
       if (message.type === 'ping') return
-      tab.payloads.push({ seq: clock.next(), document, payload: message })
+      tab.payloads.push({ seq: clock.next(), document, payload: message, receivedAt: Date.now() })
     })
     socket.on('framesent', ({ payload }) => {
       if (!String(payload).includes('ssr-hmr:')) return
@@ -352,6 +356,12 @@ export function describePayload(payload) {
 }
 
 /** What one tab did from clock position `since` on. */
+/** When the plugin's decisions about `tab` arrived after `since`: checks, and updates that answer none. */
+function decisionTimes(tab, since) {
+  const isDecision = ({ type, event, data }) => type === 'custom' && (event === 'ssr-hmr:check' || (event === 'ssr-hmr:update' && !data?.check))
+  return tab.payloads.filter((entry) => entry.seq > since && isDecision(entry.payload)).map((entry) => entry.receivedAt)
+}
+
 async function observeTab(tab, since, { selectors = ['#data', '#shared'] } = {}) {
   const after = (entry) => entry.seq > since
   const texts = {}
@@ -491,10 +501,7 @@ const SCENARIO_STEPS = {
     const before = { A: await A.text('#data'), B: await B.text('#data') }
     const since = clock.seq
     const logs = dev.logs.length
-    for (let i = 1; i <= BURST_EDITS; i++) {
-      copy.write(app.data.A.file, app.data.A.write(`burst-${i}`))
-      if (i < BURST_EDITS) await sleep(BURST_GAP_MS)
-    }
+    const written = await writeBurst(BURST_EDITS, BURST_GAP_MS, (i) => copy.write(app.data.A.file, app.data.A.write(`burst-${i + 1}`)))
     const quiet = await settle(clock, { since: Date.now() })
     const A1 = await observeTab(A, since)
     const B1 = await observeTab(B, since)
@@ -505,6 +512,10 @@ const SCENARIO_STEPS = {
     return {
       expected: { A: expected, B: before.B },
       quiet,
+      // How many bursts these edits were: one, unless the writer or the dev server was held
+      // up past the batcher's stream gap or the runtime's settle window (helpers/burst.js).
+      written: written.note,
+      bursts: burstsSeenBy(decisionTimes(A, since), written),
       A: { ...A1, fresh: A1.texts['#data'] === expected, ssrFresh: ssr.html.includes(expected) },
       B: { ...B1, unchanged: B1.texts['#data'] === before.B },
       logs: logSince(dev, logs),
