@@ -119,8 +119,10 @@ export interface SsrHmrUpdatePayload {
   /** Every tab got an update because which pages depend on the change is not known. */
   reloadAll: boolean
   /**
-   * Edits are still arriving (the batch was cut by `batch.maxWaitMs`): more updates will
-   * follow, and the runtime folds them into one trailing refresh. `false` ends the burst.
+   * The change is part of a burst that is most likely still going on (its edits were written
+   * right after the previous batch's, or the batch was cut by `batch.maxWaitMs`): more
+   * updates may follow, and the runtime folds them into one trailing refresh. `false`: a
+   * lone edit, or a burst's first, acted on at once.
    */
   settling: boolean
   /** Server time of the update, `Date.now()`. */
