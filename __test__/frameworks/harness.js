@@ -355,13 +355,13 @@ export function describePayload(payload) {
   }
 }
 
-/** What one tab did from clock position `since` on. */
 /** When the plugin's decisions about `tab` arrived after `since`: checks, and updates that answer none. */
 function decisionTimes(tab, since) {
   const isDecision = ({ type, event, data }) => type === 'custom' && (event === 'ssr-hmr:check' || (event === 'ssr-hmr:update' && !data?.check))
   return tab.payloads.filter((entry) => entry.seq > since && isDecision(entry.payload)).map((entry) => entry.receivedAt)
 }
 
+/** What one tab did from clock position `since` on. */
 async function observeTab(tab, since, { selectors = ['#data', '#shared'] } = {}) {
   const after = (entry) => entry.seq > since
   const texts = {}
