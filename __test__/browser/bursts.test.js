@@ -66,6 +66,8 @@ describe('a burst, with the default batch', () => {
     // A save-all: home's data first (the lone-looking edit a burst starts with, nothing to
     // /about), then /about's, in one stream. The tab hears of the burst only once it is under
     // way, and must still fold it: its first word from the server is already `settling`.
+    // (On a loaded machine the first decision can be taken late enough to hold /about's first
+    // edit too; that lone decision is acted on at once, as it should be, and is allowed for.)
     const written = await writeBurst(20, 30, (i) => {
       if (i === 0) app.dev.write('src/data/home.js', `export const home = 'home v${app.version}'\n`)
       else last = app.editAbout()
@@ -73,8 +75,10 @@ describe('a burst, with the default batch', () => {
     await tab.waitForText('#data', last)
     await untilNoNewDocument(tab)
     const bursts = burstsSeenBy(tab.record.decisions, written)
-    const timeline = `${written.note}, ${bursts} seen by the tab\n${tab.record.timeline.join('\n')}`
-    expect(tab.record.documents.length - 1, timeline).toBeLessThanOrEqual(bursts)
+    const lone = tab.record.decisions.filter((decision) => !decision.settling).length
+    const timeline = `${written.note}, ${bursts} seen by the tab, ${lone} lone decision(s) about it\n${tab.record.timeline.join('\n')}`
+    // A refresh per lone decision, and one trailing refresh per burst the tab lived through.
+    expect(tab.record.documents.length - 1, timeline).toBeLessThanOrEqual(lone + bursts)
     expect(await tab.text('#data')).toBe(last)
   })
 })

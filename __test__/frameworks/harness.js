@@ -212,7 +212,7 @@ function createTabRecord(page, name, route, origin, clock) {
     documents: [],
     /**
      * HMR payloads received, in order: { seq, document, payload, receivedAt } (pings left
-     * out). `receivedAt` only tells bursts apart (`decisionTimes`), it is never asserted on.
+     * out). `receivedAt` only tells bursts apart (`decisionsAbout`), it is never asserted on.
      */
     payloads: [],
     /** Messages this tab's runtime sent (ssr-hmr:page reports): { seq, document, payload } */
@@ -355,10 +355,10 @@ export function describePayload(payload) {
   }
 }
 
-/** When the plugin's decisions about `tab` arrived after `since`: checks, and updates that answer none. */
-function decisionTimes(tab, since) {
+/** The plugin's decisions about `tab` after `since` (checks, and updates that answer none): when each arrived, `{ at }`. */
+function decisionsAbout(tab, since) {
   const isDecision = ({ type, event, data }) => type === 'custom' && (event === 'ssr-hmr:check' || (event === 'ssr-hmr:update' && !data?.check))
-  return tab.payloads.filter((entry) => entry.seq > since && isDecision(entry.payload)).map((entry) => entry.receivedAt)
+  return tab.payloads.filter((entry) => entry.seq > since && isDecision(entry.payload)).map((entry) => ({ at: entry.receivedAt }))
 }
 
 /** What one tab did from clock position `since` on. */
@@ -515,7 +515,7 @@ const SCENARIO_STEPS = {
       // How many bursts these edits were: one, unless the writer or the dev server was held
       // up past the batcher's stream gap or the runtime's settle window (helpers/burst.js).
       written: written.note,
-      bursts: burstsSeenBy(decisionTimes(A, since), written),
+      bursts: burstsSeenBy(decisionsAbout(A, since), written),
       A: { ...A1, fresh: A1.texts['#data'] === expected, ssrFresh: ssr.html.includes(expected) },
       B: { ...B1, unchanged: B1.texts['#data'] === before.B },
       logs: logSince(dev, logs),

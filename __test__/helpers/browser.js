@@ -83,9 +83,10 @@ async function openTab(browser, dev, url, context) {
     /** What happened when, in ms since the tab opened: for failure messages, never asserted. */
     timeline: [],
     /**
-     * When (ms since the tab opened) each decision about this tab arrived: an `ssr-hmr:check`,
-     * or an `ssr-hmr:update` that answers no check. A verdict's time is the tab's own doing
-     * (it may hold its check back until a burst settles), so verdicts are not in it.
+     * Each decision about this tab, `{ at, settling }` (`at` in ms since the tab opened): an
+     * `ssr-hmr:check`, or an `ssr-hmr:update` that answers no check. A verdict's time is the
+     * tab's own doing (it may hold its check back until a burst settles), so verdicts are not
+     * in it.
      */
     decisions: [],
     /** The page's console lines, over every reload. */
@@ -118,7 +119,7 @@ async function openTab(browser, dev, url, context) {
       }
       const isCustom = message.type === 'custom'
       const isDecision = isCustom && (message.event === 'ssr-hmr:check' || (message.event === 'ssr-hmr:update' && !message.data?.check))
-      if (isDecision) record.decisions.push(Date.now() - opened)
+      if (isDecision) record.decisions.push({ at: Date.now() - opened, settling: message.data?.settling === true })
       if (isCustom && message.event === 'ssr-hmr:update') record.updates.push(message.data)
       else if (message.type !== 'connected' && message.type !== 'ping') record.payloads.push(message)
       if (message.type !== 'ping') note(message.event ?? message.type)

@@ -35,10 +35,10 @@ export async function writeBurst(count, spacingMs, edit) {
 
 /**
  * How many bursts a tab lived through for a `written` burst: the writer's own count, or more
- * when the server's decisions about the tab (checks, unchecked updates; `decisionTimes`, in
- * ms, in order) paused past the settle window.
+ * when the server's decisions about the tab (checks, unchecked updates: `{ at }` in ms, in
+ * order) paused past the settle window.
  */
-export function burstsSeenBy(decisionTimes, written) {
-  const silences = decisionTimes.slice(1).filter((at, i) => at - decisionTimes[i] >= SETTLE_MS).length
+export function burstsSeenBy(decisions, written) {
+  const silences = decisions.slice(1).filter(({ at }, i) => at - decisions[i].at >= SETTLE_MS).length
   return Math.max(written.bursts, 1 + silences)
 }
