@@ -316,6 +316,10 @@ impl Engine {
       // The runtime is told now, whenever the file was written.
       self.pickup.note_change(env, at.arrived_ms, self.epochs.current());
     }
+    if class == ChangeClass::ServerOnly && keep_vite_update {
+      // Vite's runner update is kept: the runner re-imports on its own time.
+      self.pickup.note_applied_later(self.epochs.current());
+    }
     let batch = self.batcher.record(at);
     if class == ChangeClass::ServerOnly {
       batch.epoch = self.epochs.advance();
@@ -1172,6 +1176,27 @@ mod tests {
     let late = render(&mut e, "/", "<p>new</p>");
     e.open_tab(Some("/"), Some(late), 3100.0);
     assert_eq!(e.flush(4000.0), None);
+  }
+
+  #[test]
+  fn a_tab_loaded_while_the_runner_applied_a_kept_vite_update_is_refreshed_when_it_reports() {
+    let mut e = engine();
+    let mut page = ModuleRecord::js("/app/page.tsx", vec![Import::new("/app/db.ts", false)]);
+    page.accepted_deps = vec!["/app/db.ts".into()];
+    e.update_module("ssr", page);
+    add(&mut e, "ssr", "/app/db.ts", &[]);
+    e.record_page_roots("/", "ssr", &entries(&["/app/page.tsx"]));
+    assert!(e.on_server_change("ssr", "/app/db.ts", 0.0).keep_vite_update);
+    // The runner may not have re-imported yet: this render can run the old code.
+    let early = render(&mut e, "/", "<p>old</p>");
+    let d = e.flush(100.0).unwrap();
+    assert_eq!(d.pages, ["/"]);
+    // The tab was between documents when the decision went out, and reports the early render.
+    let tab = e.open_tab(Some("/"), Some(early), 200.0);
+    assert_eq!(e.flush(1000.0).expect("refreshed again").tabs, [tab]);
+    let late = render(&mut e, "/", "<p>new</p>");
+    e.open_tab(Some("/"), Some(late), 1100.0);
+    assert_eq!(e.flush(2000.0), None, "a render after the decision is current");
   }
 
   #[test]

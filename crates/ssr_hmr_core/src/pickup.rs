@@ -14,7 +14,10 @@
 //! code), and at the latest `PICKUP_MAX_MS` after its first.
 //!
 //! The same uncertainty holds for a tab that loads meanwhile: its render may
-//! show the code from before the edit. So until the batch is decided, renders
+//! show the code from before the edit. It holds in Vite's process too when
+//! the plugin keeps Vite's own HMR update (an HMR boundary took the change):
+//! the runner applies it on its own time, re-importing the accepting module,
+//! and a render begun before it is done runs the old code. So until the batch is decided, renders
 //! are stamped with the epoch before the first edit still to be picked up, and
 //! a tab showing one is refreshed again if the decision refreshed its page
 //! (see `render_epochs`); a check then tells whether it really is stale.
@@ -58,6 +61,13 @@ impl Pickup {
       *last = last.max(now_ms);
       self.picked_up_epoch.get_or_insert(epoch);
     }
+  }
+
+  /// A runtime in Vite's process applies Vite's own update of a change with
+  /// epoch after `epoch` on its own time: renders are stamped as for an edit
+  /// still to be picked up, with nothing to wait for.
+  pub fn note_applied_later(&mut self, epoch: u64) {
+    self.picked_up_epoch.get_or_insert(epoch);
   }
 
   /// The epoch to stamp a render begun now with, `current` being the newest:
@@ -136,5 +146,16 @@ mod tests {
     assert_eq!(p.render_epoch(6), 4, "the first edit still to be picked up counts");
     p.clear();
     assert_eq!(p.render_epoch(6), 6, "decided: picked up");
+  }
+
+  #[test]
+  fn an_update_the_runner_applies_later_stamps_renders_with_the_epoch_before_it_until_decided() {
+    let mut p = Pickup::default();
+    p.note_applied_later(2);
+    p.note_applied_later(3);
+    assert_eq!(p.render_epoch(4), 2, "the first such change counts");
+    assert_eq!(p.deadline(), None, "nothing to wait for: the decision is not held");
+    p.clear();
+    assert_eq!(p.render_epoch(4), 4);
   }
 }
