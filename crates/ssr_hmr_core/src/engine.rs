@@ -433,7 +433,8 @@ impl Engine {
       None => None,
     });
     if let Some(epoch) = epoch {
-      if tab != NO_TAB && self.epochs.refreshed_since(&page, epoch) {
+      let resolved = self.roots.has_resolved_roots(&page) == Some(true);
+      if tab != NO_TAB && self.epochs.refreshed_since(&page, resolved, epoch) {
         self.batcher.record(now_ms).stale_tabs.push(tab);
       }
     }
@@ -518,7 +519,9 @@ impl Engine {
     if decision.action != Action::Passthrough && epoch > 0 {
       let tab_pages = decision.tabs.iter().filter_map(|&tab| self.tabs.page(tab));
       let pages = decision.pages.iter().map(String::as_str).chain(tab_pages);
-      self.epochs.record_refresh(epoch, decision.reload_all, pages);
+      // A server-only edit makes every tab of a page with unknown roots a candidate.
+      let unresolved = !decision.files.server_only.is_empty();
+      self.epochs.record_refresh(epoch, decision.reload_all, unresolved, pages);
     }
     Some(decision)
   }
@@ -1197,6 +1200,23 @@ mod tests {
     let late = render(&mut e, "/", "<p>new</p>");
     e.open_tab(Some("/"), Some(late), 1100.0);
     assert_eq!(e.flush(2000.0), None, "a render after the decision is current");
+  }
+
+  #[test]
+  fn a_tab_between_documents_during_a_decision_is_refreshed_when_it_reports_even_if_its_page_roots_are_unknown(
+  ) {
+    // Nitro's worker: its module requests are not tied to the page, so no roots are known.
+    let mut e = app();
+    e.set_environment("worker", Consumer::Server);
+    e.set_out_of_process("worker");
+    add(&mut e, "worker", "/app/entry-server.ts", &["/app/db.ts"]);
+    add(&mut e, "worker", "/app/db.ts", &[]);
+    e.on_server_change("worker", "/app/db.ts", 1000.0);
+    let early = render(&mut e, "/about", "<p>old</p>");
+    let d = e.flush(2000.0).expect("picked up at the latest");
+    assert!(d.tabs.is_empty(), "no tab was connected");
+    let tab = e.open_tab(Some("/about"), Some(early), 2100.0);
+    assert_eq!(e.flush(3000.0).expect("refreshed again").tabs, [tab]);
   }
 
   #[test]

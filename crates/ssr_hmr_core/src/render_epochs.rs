@@ -22,6 +22,10 @@ struct Refresh {
   epoch: u64,
   /// Every tab was refreshed.
   all: bool,
+  /// Every page whose render roots are not known was refreshed: which edits such a page
+  /// depends on cannot be told, so each of its tabs was a candidate, whether or not one was
+  /// connected at that moment.
+  unresolved: bool,
   pages: FxHashSet<String>,
 }
 
@@ -44,11 +48,13 @@ impl RenderEpochs {
     self.current
   }
 
-  /// A decision refreshed `pages` (or every tab) for changes up to `epoch`.
+  /// A decision refreshed `pages` (or every tab; with `unresolved`, also every page whose
+  /// roots are not known) for changes up to `epoch`.
   pub fn record_refresh<'a>(
     &mut self,
     epoch: u64,
     all: bool,
+    unresolved: bool,
     pages: impl Iterator<Item = &'a str>,
   ) {
     if self.refreshes.len() == MAX_REFRESHES {
@@ -57,18 +63,20 @@ impl RenderEpochs {
       }
     }
     let pages = if all { FxHashSet::default() } else { pages.map(str::to_owned).collect() };
-    self.refreshes.push_back(Refresh { epoch, all, pages });
+    self.refreshes.push_back(Refresh { epoch, all, unresolved, pages });
   }
 
-  /// Whether a render of `page` stamped `rendered` predates a refresh of it.
-  /// A stamp from the future (the browser is untrusted) is not stale: it can
-  /// only concern the tab that sent it.
-  pub fn refreshed_since(&self, page: &str, rendered: u64) -> bool {
+  /// Whether a render of `page` (`resolved`: its render roots are known)
+  /// stamped `rendered` predates a refresh of it. A stamp from the future (the
+  /// browser is untrusted) is not stale: it can only concern the tab that sent it.
+  pub fn refreshed_since(&self, page: &str, resolved: bool, rendered: u64) -> bool {
     if rendered >= self.current {
       return false;
     }
     rendered < self.forgotten
-      || self.refreshes.iter().any(|r| r.epoch > rendered && (r.all || r.pages.contains(page)))
+      || self.refreshes.iter().any(|r| {
+        r.epoch > rendered && (r.all || (r.unresolved && !resolved) || r.pages.contains(page))
+      })
   }
 }
 
@@ -81,18 +89,27 @@ mod tests {
     let mut e = RenderEpochs::default();
     let rendered = e.current();
     let epoch = e.advance();
-    e.record_refresh(epoch, false, ["/a"].into_iter());
-    assert!(e.refreshed_since("/a", rendered));
-    assert!(!e.refreshed_since("/b", rendered), "another page was refreshed");
-    assert!(!e.refreshed_since("/a", epoch), "rendered after the change");
+    e.record_refresh(epoch, false, false, ["/a"].into_iter());
+    assert!(e.refreshed_since("/a", true, rendered));
+    assert!(!e.refreshed_since("/b", true, rendered), "another page was refreshed");
+    assert!(!e.refreshed_since("/a", true, epoch), "rendered after the change");
+  }
+
+  #[test]
+  fn a_refresh_of_pages_with_unknown_roots_covers_them_whether_or_not_a_tab_showed_them() {
+    let mut e = RenderEpochs::default();
+    let epoch = e.advance();
+    e.record_refresh(epoch, false, true, ["/known"].into_iter());
+    assert!(e.refreshed_since("/unknown-roots", false, 0));
+    assert!(!e.refreshed_since("/other-known", true, 0), "its roots say it was not affected");
   }
 
   #[test]
   fn a_refresh_of_every_tab_makes_every_older_render_stale() {
     let mut e = RenderEpochs::default();
     let epoch = e.advance();
-    e.record_refresh(epoch, true, std::iter::empty());
-    assert!(e.refreshed_since("/anything", 0));
+    e.record_refresh(epoch, true, false, std::iter::empty());
+    assert!(e.refreshed_since("/anything", true, 0));
   }
 
   #[test]
@@ -100,7 +117,7 @@ mod tests {
     let mut e = RenderEpochs::default();
     e.advance();
     // The pending decision will reach the tab once it has registered.
-    assert!(!e.refreshed_since("/a", 0));
+    assert!(!e.refreshed_since("/a", true, 0));
   }
 
   #[test]
@@ -108,9 +125,9 @@ mod tests {
     let mut e = RenderEpochs::default();
     for _ in 0..=MAX_REFRESHES {
       let epoch = e.advance();
-      e.record_refresh(epoch, false, ["/elsewhere"].into_iter());
+      e.record_refresh(epoch, false, false, ["/elsewhere"].into_iter());
     }
-    assert!(e.refreshed_since("/a", 0), "too old to know: refresh");
-    assert!(!e.refreshed_since("/a", e.current() + 10));
+    assert!(e.refreshed_since("/a", true, 0), "too old to know: refresh");
+    assert!(!e.refreshed_since("/a", true, e.current() + 10));
   }
 }
