@@ -4,7 +4,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
+import { launchBrowser, untilSteady, waitUntil } from '../helpers/browser.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 import { startDevServer } from '../helpers/dev-server.js'
 
@@ -51,7 +51,7 @@ describe('a burst, with the default batch', () => {
     let last
     const written = await writeBurst(50, 30, () => (last = app.editAbout()))
     await tab.waitForText('#data', last)
-    await untilNoNewDocument(tab)
+    await untilSteady(() => tab.record.documents.length, 'the tab to stop reloading')
     // The first document, one refresh at the burst's first edit, one on its final content.
     const bursts = burstsSeenBy(tab.record.decisions, written)
     const timeline = `${written.note}, ${bursts} seen by the tab\n${tab.record.timeline.join('\n')}`
@@ -73,7 +73,7 @@ describe('a burst, with the default batch', () => {
       else last = app.editAbout()
     })
     await tab.waitForText('#data', last)
-    await untilNoNewDocument(tab)
+    await untilSteady(() => tab.record.documents.length, 'the tab to stop reloading')
     const bursts = burstsSeenBy(tab.record.decisions, written)
     const lone = tab.record.decisions.filter((decision) => !decision.settling).length
     const timeline = `${written.note}, ${bursts} seen by the tab, ${lone} lone decision(s) about it\n${tab.record.timeline.join('\n')}`
@@ -82,13 +82,3 @@ describe('a burst, with the default batch', () => {
     expect(await tab.text('#data')).toBe(last)
   })
 })
-
-/** Resolves once `tab` has loaded no new document for a second. */
-function untilNoNewDocument(tab) {
-  let count = -1
-  let stableSince = 0
-  return waitUntil(() => {
-    if (tab.record.documents.length !== count) [count, stableSince] = [tab.record.documents.length, Date.now()]
-    return Date.now() - stableSince > 1000
-  }, 'the tab to stop reloading')
-}

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { startDevServer } from '../helpers/dev-server.js'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
+import { launchBrowser, untilSteady, waitUntil } from '../helpers/browser.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 
 describe("'morph' in Chromium", () => {
@@ -131,12 +131,7 @@ describe("'morph' in Chromium", () => {
     await tab.waitForText('#data', last)
     // The trailing morph of a burst follows its last update by up to the settle time: wait
     // until the tab has made no new request for a while before counting.
-    let count = -1
-    let stableSince = 0
-    await waitUntil(() => {
-      if (tab.record.pageFetches.length !== count) [count, stableSince] = [tab.record.pageFetches.length, Date.now()]
-      return Date.now() - stableSince > 1000
-    }, 'the tab to stop morphing')
+    await untilSteady(() => tab.record.pageFetches.length, 'the tab to stop morphing')
     const bursts = burstsSeenBy(tab.record.decisions, written)
     const timeline = `${written.note}, ${bursts} seen by the tab\n${tab.record.timeline.join('\n')}`
     expect(tab.record.pageFetches.length, timeline).toBeGreaterThanOrEqual(1)

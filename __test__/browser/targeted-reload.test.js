@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { startDevServer } from '../helpers/dev-server.js'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
+import { launchBrowser, untilSteady } from '../helpers/browser.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 
 describe("'reload' in Chromium", () => {
@@ -137,7 +137,7 @@ describe("'reload' in Chromium", () => {
     expect(await about.waitForText('#data', 'about burst 50')).toBe('about burst 50')
     // The last refresh of a burst can follow the last update by up to the settle time; wait
     // until the tab is quiet again (no new document for a while) before counting.
-    await waitQuiet(about)
+    await untilSteady(() => about.record.documents.length, 'the tab to stop reloading')
     const reloads = about.record.documents.length - 1
     const bursts = burstsSeenBy(about.record.decisions, written)
     const timeline = `${written.note}, ${bursts} seen by the tab\n${about.record.timeline.join('\n')}`
@@ -148,15 +148,3 @@ describe("'reload' in Chromium", () => {
   })
 })
 
-/** Resolves once a tab has loaded no new document for ~1 s (polling, no fixed sleep before). */
-async function waitQuiet(tab) {
-  let count = -1
-  let stableSince = 0
-  await waitUntil(() => {
-    if (tab.record.documents.length !== count) {
-      count = tab.record.documents.length
-      stableSince = Date.now()
-    }
-    return Date.now() - stableSince > 1000
-  }, 'the tab to stop reloading')
-}

@@ -169,6 +169,20 @@ async function openTab(browser, dev, url, context) {
  * Polls `condition` (sync or async) until it is truthy; fails with `what` after `timeout`.
  * A throw counts as "not yet": evaluating in a page that is being reloaded throws.
  */
+/**
+ * Resolves once `count()` (a tab's documents, its page fetches) has not changed for a second:
+ * the tab is done refreshing (polling, no fixed sleep before).
+ */
+export function untilSteady(count, what) {
+  let last = -1
+  let steadySince = 0
+  return waitUntil(() => {
+    const now = count()
+    if (now !== last) [last, steadySince] = [now, Date.now()]
+    return Date.now() - steadySince > 1000
+  }, what)
+}
+
 export async function waitUntil(condition, what = 'a condition', { timeout = 15_000, interval = 20 } = {}) {
   const deadline = Date.now() + timeout
   let lastError

@@ -629,6 +629,16 @@ mod tests {
     e.update_module(env, ModuleRecord::js(id, imports));
   }
 
+  /// page -> db, where page accepts db's updates (an HMR boundary: Vite's update is kept).
+  fn accepting_page() -> Engine {
+    let mut e = engine();
+    let mut page = ModuleRecord::js("/app/page.tsx", vec![Import::new("/app/db.ts", false)]);
+    page.accepted_deps = vec!["/app/db.ts".into()];
+    e.update_module("ssr", page);
+    add(&mut e, "ssr", "/app/db.ts", &[]);
+    e
+  }
+
   /// entry-server -> page -> loader -> db ; client: page, button.
   fn app() -> Engine {
     let mut e = engine();
@@ -1061,11 +1071,7 @@ mod tests {
 
   #[test]
   fn boundary_keeps_vite_update_and_still_refreshes_browser() {
-    let mut e = engine();
-    let mut page = ModuleRecord::js("/app/page.tsx", vec![Import::new("/app/db.ts", false)]);
-    page.accepted_deps = vec!["/app/db.ts".into()];
-    e.update_module("ssr", page);
-    add(&mut e, "ssr", "/app/db.ts", &[]);
+    let mut e = accepting_page();
     let change = e.on_server_change("ssr", "/app/db.ts", 0.0);
     assert_eq!(
       change,
@@ -1183,11 +1189,7 @@ mod tests {
 
   #[test]
   fn a_tab_loaded_while_the_runner_applied_a_kept_vite_update_is_refreshed_when_it_reports() {
-    let mut e = engine();
-    let mut page = ModuleRecord::js("/app/page.tsx", vec![Import::new("/app/db.ts", false)]);
-    page.accepted_deps = vec!["/app/db.ts".into()];
-    e.update_module("ssr", page);
-    add(&mut e, "ssr", "/app/db.ts", &[]);
+    let mut e = accepting_page();
     e.record_page_roots("/", "ssr", &entries(&["/app/page.tsx"]));
     assert!(e.on_server_change("ssr", "/app/db.ts", 0.0).keep_vite_update);
     // The runner may not have re-imported yet: this render can run the old code.

@@ -17,10 +17,11 @@
 //! show the code from before the edit. It holds in Vite's process too when
 //! the plugin keeps Vite's own HMR update (an HMR boundary took the change):
 //! the runner applies it on its own time, re-importing the accepting module,
-//! and a render begun before it is done runs the old code. So until the batch is decided, renders
-//! are stamped with the epoch before the first edit still to be picked up, and
-//! a tab showing one is refreshed again if the decision refreshed its page
-//! (see `render_epochs`); a check then tells whether it really is stale.
+//! and a render begun before it is done runs the old code. So until the batch
+//! is decided, renders are stamped with the epoch before the first edit still
+//! to be picked up, and a tab showing one is refreshed again if the decision
+//! refreshed its page (see `render_epochs`); a check then tells whether it
+//! really is stale.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
