@@ -99,4 +99,14 @@ export const APPS = {
     shared: 'src/shared/label.js',
     staticRoutes: true,
   }),
+  rsc: describeApp({
+    name: 'rsc',
+    label: 'React Server Components (@vitejs/plugin-rsc 0.5.39)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/shared.jsx',
+    // The server entry's router imports both routes.
+    staticRoutes: true,
+  }),
 }
