@@ -223,6 +223,39 @@ impl SsrHmrCore {
     self.engine.on_updated_in_place(&file);
   }
 
+  /// Another plugin broadcast a custom event to the browser at `atMs` while this file's
+  /// server-only change was handled.
+  #[napi(catch_unwind)]
+  pub fn on_framework_event(&mut self, file: String, at_ms: f64) {
+    self.engine.on_framework_event(&file, at_ms);
+  }
+
+  /// A request from within the page `page` (not a document load, not a check) was answered
+  /// with `status` and `contentType` at `atMs`. Returns whether it re-fetched the page's own
+  /// output.
+  #[napi(catch_unwind)]
+  pub fn on_page_refetch(
+    &mut self,
+    page: String,
+    status: u16,
+    content_type: String,
+    at_ms: f64,
+  ) -> bool {
+    self.engine.on_page_refetch(&page, status, &content_type, at_ms)
+  }
+
+  /// Another plugin broadcast Vite's error payload while this file's change was handled.
+  #[napi(catch_unwind)]
+  pub fn on_framework_error(&mut self, file: String) {
+    self.engine.on_framework_error(&file);
+  }
+
+  /// Whether a page re-fetched its own output at or after `atMs`.
+  #[napi(catch_unwind)]
+  pub fn page_refetched_since(&self, at_ms: f64) -> bool {
+    self.engine.page_refetched_since(at_ms)
+  }
+
   /// `writtenMs` as for `onServerChange`.
   #[napi(catch_unwind)]
   pub fn on_watched_change(&mut self, file: String, now_ms: f64, written_ms: Option<f64>) {

@@ -32,7 +32,7 @@ pub const MAX_PENDING_FILES: usize = 10_000;
 pub const MAX_REACH_ENTRIES: usize = 1 << 20;
 
 /// What is known about one changed file within the batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingFile {
   /// Merged over environments and repeated edits (`ChangeClass::merge`).
   pub class: ChangeClass,
@@ -42,6 +42,14 @@ pub struct PendingFile {
   /// HMR update while it was handled, as React Router's hot data
   /// revalidation does): no tab is refreshed for it.
   pub updated_in_place: bool,
+  /// When another plugin last broadcast a custom event while this change was
+  /// handled (`refetch.rs`): tabs that re-fetch their page after it are
+  /// updated in place by the framework.
+  pub framework_event_at: Option<f64>,
+  /// Another plugin broadcast Vite's error payload while this change was
+  /// handled (plugin-rsc's hook does when the file does not compile): every
+  /// tab shows the error already, in the overlay the framework closes itself.
+  pub framework_error: bool,
   /// env → ids of the file's modules the browser does not run there.
   pub server_only_modules: BTreeMap<String, Vec<String>>,
   /// env → the static reach of those modules, from the change's walk.
@@ -54,13 +62,15 @@ impl PendingFile {
       class: ChangeClass::Unknown,
       watched: false,
       updated_in_place: false,
+      framework_event_at: None,
+      framework_error: false,
       server_only_modules: BTreeMap::new(),
       static_reach: BTreeMap::new(),
     }
   }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PendingBatch {
   /// Keyed by normalized file: the same file twice in a burst is one entry.
   pub files: BTreeMap<String, PendingFile>,
@@ -93,6 +103,11 @@ impl PendingBatch {
       self.files.insert(file.to_string(), PendingFile::new());
     }
     self.files.get_mut(file)
+  }
+
+  /// The last custom event another plugin broadcast for a change of the batch.
+  pub fn framework_event_at(&self) -> Option<f64> {
+    self.files.values().filter_map(|f| f.framework_event_at).reduce(f64::max)
   }
 
   pub fn is_empty(&self) -> bool {
@@ -184,6 +199,10 @@ impl ChangeBatcher {
   /// The pending batch's entry for `file`, if it has one.
   pub fn pending_file_mut(&mut self, file: &str) -> Option<&mut PendingFile> {
     self.batch.files.get_mut(file)
+  }
+
+  pub fn pending_batch(&self) -> &PendingBatch {
+    &self.batch
   }
 
   pub fn pending_files(&self) -> usize {

@@ -16,6 +16,7 @@ use crate::mirror::ModuleGraphMirror;
 use crate::module_key::root_relative;
 use crate::module_record::Consumer;
 use crate::page_roots::PageRoots;
+use crate::refetch::Refetches;
 use crate::tabs::{TabId, Tabs};
 
 /// How the browser is refreshed after a server-only change.
@@ -88,12 +89,18 @@ pub struct Decision {
   pub pages: Vec<String>,
   /// Candidate tabs: refreshed unless a check shows their output unchanged.
   pub tabs: Vec<TabId>,
+  /// Candidate tabs the framework is updating in place (they re-fetched their
+  /// page after its custom event, `refetch.rs`): neither checked nor refreshed.
+  pub in_place_tabs: Vec<TabId>,
   /// Affected tabs whose page depends on a module that does not compile
   /// right now: refreshing would only render an error page, so they are
   /// shown the compile error instead, and refresh once it is fixed.
   pub error_tabs: Vec<TabId>,
   /// Root-relative files whose last compile check failed, sorted.
   pub broken_files: Vec<String>,
+  /// Another plugin already broadcast the error of every broken file while
+  /// it was changed: the error tabs are not shown it a second time.
+  pub errors_shown_by_framework: bool,
   pub explanations: Vec<Explanation>,
 }
 
@@ -106,6 +113,8 @@ pub struct DecisionInputs<'a> {
   pub tabs: &'a Tabs,
   /// File keys whose last compile check failed.
   pub broken: &'a FxHashSet<String>,
+  /// When each page last re-fetched its own output (`refetch.rs`).
+  pub refetches: &'a Refetches,
 }
 
 /// Builds the decision for a due batch against the current graphs.
@@ -114,8 +123,9 @@ pub fn build_decision(
   inputs: &DecisionInputs,
   scratch: &mut AffectedScratch,
 ) -> Decision {
-  let DecisionInputs { root, refresh, mirror, roots, tabs, broken } = *inputs;
+  let DecisionInputs { root, refresh, mirror, roots, tabs, broken, refetches } = *inputs;
   let settling = batch.settling;
+  let framework_event_at = batch.framework_event_at();
   let mut files = FilesByClass::default();
   let mut needs_refresh = batch.overflowed || !batch.stale_tabs.is_empty();
   // A batch of stale tabs alone changed nothing: no other tab is affected.
@@ -125,8 +135,20 @@ pub fn build_decision(
   // (display file, env, modules, their static reach if still current) of
   // server-only changes still in the graph.
   let mut changed: Vec<(String, &str, Vec<ModuleIx>, Option<&Reach>)> = Vec::new();
+  // Server-only files another plugin broadcast a custom event for.
+  let mut batch_event_files: Vec<String> = Vec::new();
+  let mut framework_errors: Vec<String> = Vec::new();
   for (file, pending) in &batch.files {
     let display = root_relative(root, file);
+    if pending.framework_error {
+      framework_errors.push(display.clone());
+    }
+    if pending.framework_event_at.is_some()
+      && pending.class == ChangeClass::ServerOnly
+      && !pending.updated_in_place
+    {
+      batch_event_files.push(display.clone());
+    }
     if pending.watched {
       files.watched.push(display.clone());
       needs_refresh = true;
@@ -168,6 +190,8 @@ pub fn build_decision(
   let invalidated_count = invalidated.iter().map(|(env, ids)| (env.clone(), ids.len())).collect();
   let mut broken_files: Vec<String> = broken.iter().map(|file| root_relative(root, file)).collect();
   broken_files.sort_unstable();
+  let errors_shown_by_framework =
+    !broken_files.is_empty() && broken_files.iter().all(|file| framework_errors.contains(file));
   if !needs_refresh {
     return Decision {
       id: 0,
@@ -179,8 +203,10 @@ pub fn build_decision(
       invalidated_count,
       pages: Vec::new(),
       tabs: Vec::new(),
+      in_place_tabs: Vec::new(),
       error_tabs: Vec::new(),
       broken_files,
+      errors_shown_by_framework,
       explanations: Vec::new(),
     };
   }
@@ -203,6 +229,19 @@ pub fn build_decision(
   candidates.sort_unstable();
   candidates.dedup();
   let (error_tabs, candidates) = split_off_broken_pages(candidates, inputs, scratch);
+  // Tabs the framework is updating in place: they re-fetched their page after its event.
+  let (in_place_tabs, candidates): (Vec<TabId>, Vec<TabId>) =
+    candidates.into_iter().partition(|&tab| {
+      framework_event_at
+        .is_some_and(|at| tabs.page(tab).is_some_and(|page| refetches.since(page, at)))
+    });
+  if !in_place_tabs.is_empty() && candidates.is_empty() && error_tabs.is_empty() && !reload_all {
+    // Every tab it concerns is updated by the framework: its files were updated in place.
+    files.server_only.retain(|file| !batch_event_files.contains(file));
+    files.updated_in_place.extend(batch_event_files);
+    files.updated_in_place.sort_unstable();
+    files.updated_in_place.dedup();
+  }
   Decision {
     id: 0,
     action: refresh.into(),
@@ -213,8 +252,10 @@ pub fn build_decision(
     invalidated_count,
     pages: page_list,
     tabs: candidates,
+    in_place_tabs,
     error_tabs,
     broken_files,
+    errors_shown_by_framework,
     explanations: affected.explanations,
   }
 }
@@ -280,8 +321,10 @@ mod tests {
       invalidated_count: BTreeMap::from([("ssr".to_string(), 1)]),
       pages: vec!["/".into()],
       tabs: vec![1],
+      in_place_tabs: vec![],
       error_tabs: vec![],
       broken_files: vec![],
+      errors_shown_by_framework: false,
       explanations: vec![],
     };
     let json = serde_json::to_value(&d).unwrap();

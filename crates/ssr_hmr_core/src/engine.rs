@@ -21,6 +21,7 @@ use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
 use crate::module_record::{Consumer, ModuleRecord};
 use crate::page_roots::{FetchedModule, PageRoots};
 use crate::pickup::Pickup;
+use crate::refetch::{Refetches, REFETCH_WAIT_MS};
 use crate::render_epochs::RenderEpochs;
 use crate::renders::{RenderId, Renders};
 use crate::tabs::{TabId, Tabs, NO_TAB};
@@ -133,6 +134,7 @@ pub struct Engine {
   affected_scratch: AffectedScratch,
   /// File keys whose last compile check (by the shim) failed.
   broken: FxHashSet<String>,
+  refetches: Refetches,
   epochs: RenderEpochs,
 }
 
@@ -149,6 +151,7 @@ impl Engine {
       scratch: InvalidationScratch::default(),
       affected_scratch: AffectedScratch::default(),
       broken: FxHashSet::default(),
+      refetches: Refetches::default(),
       epochs: RenderEpochs::default(),
       options,
     }
@@ -361,6 +364,52 @@ impl Engine {
     }
   }
 
+  /// Another plugin broadcast a custom event to the browser at `at` while
+  /// `file`'s server-only change was handled. If the tabs answer it by
+  /// re-fetching their page, the framework updates them in place
+  /// (`refetch.rs`): the decision waits a moment for those re-fetches.
+  pub fn on_framework_event(&mut self, file: &str, at: f64) {
+    if file.len() > MAX_ID_BYTES || !at.is_finite() {
+      return;
+    }
+    if let Some(pending) = self.batcher.pending_file_mut(&file_key(file)) {
+      pending.framework_event_at = Some(pending.framework_event_at.map_or(at, |last| last.max(at)));
+    }
+  }
+
+  /// Another plugin broadcast Vite's error payload to every tab while
+  /// `file`'s change was handled: a compile error of it is shown already.
+  pub fn on_framework_error(&mut self, file: &str) {
+    if file.len() > MAX_ID_BYTES {
+      return;
+    }
+    if let Some(pending) = self.batcher.pending_file_mut(&file_key(file)) {
+      pending.framework_error = true;
+    }
+  }
+
+  /// A request from within the page `page` (not a document load, not a
+  /// check) was answered with `status` and `content_type` at `at`. Returns
+  /// whether it is a re-fetch of the page's own output.
+  pub fn on_page_refetch(&mut self, page: &str, status: u16, content_type: &str, at: f64) -> bool {
+    page.len() <= MAX_ID_BYTES && self.refetches.record(page, status, content_type, at)
+  }
+
+  /// Whether a tab answered a framework's custom event sent at `at` by
+  /// re-fetching its page: the event is that framework's in-place protocol.
+  pub fn page_refetched_since(&self, at: f64) -> bool {
+    self.refetches.any_since(at)
+  }
+
+  /// Until when the pending batch waits for tabs to answer a framework's
+  /// custom event: not past the moment every open tab re-fetched its page.
+  fn refetch_deadline(&self) -> Option<f64> {
+    let at = self.batcher.pending_batch().framework_event_at()?;
+    let mut pages = self.tabs.pages().filter_map(|(_, page)| page).peekable();
+    let answered = pages.peek().is_some() && pages.all(|page| self.refetches.since(page, at));
+    (!answered).then_some(at + REFETCH_WAIT_MS)
+  }
+
   /// A `watch` glob matched `file`: every tab is a candidate.
   pub fn on_watched_change(&mut self, file: &str, at: impl Into<ChangeAt>) {
     let at = at.into();
@@ -466,8 +515,10 @@ impl Engine {
   /// When `poll` should be called next: a batch is due (and every runtime
   /// outside Vite's process picked it up), or a check times out.
   pub fn next_deadline(&self) -> Option<f64> {
-    let batch =
-      self.batcher.next_deadline().map(|due| self.pickup.deadline().map_or(due, |p| due.max(p)));
+    let batch = self.batcher.next_deadline().map(|due| {
+      let due = self.refetch_deadline().map_or(due, |r| due.max(r));
+      self.pickup.deadline().map_or(due, |p| due.max(p))
+    });
     match (batch, self.verification.next_deadline()) {
       (Some(a), Some(b)) => Some(a.min(b)),
       (a, b) => a.or(b),
@@ -504,6 +555,10 @@ impl Engine {
     if !picked_up {
       return None;
     }
+    // Nor before the tabs answered a framework's event, or had the time to.
+    if self.refetch_deadline().is_some_and(|at| now_ms.partial_cmp(&at).is_none_or(|o| o.is_lt())) {
+      return None;
+    }
     let batch = self.batcher.take_due(now_ms)?;
     self.pickup.clear();
     let epoch = batch.epoch;
@@ -514,6 +569,7 @@ impl Engine {
       roots: &self.roots,
       tabs: &self.tabs,
       broken: &self.broken,
+      refetches: &self.refetches,
     };
     let decision = build_decision(batch, &inputs, &mut self.affected_scratch);
     if decision.action != Action::Passthrough && epoch > 0 {
@@ -1147,6 +1203,76 @@ mod tests {
       (Action::Reload, &[b][..]),
       "what the framework missed"
     );
+  }
+
+  #[test]
+  fn a_tab_that_refetches_its_page_after_a_framework_event_is_updated_in_place_the_others_are_not()
+  {
+    let (mut e, a, b) = two_pages();
+    e.on_server_change("ssr", "/app/entry.ts", 0.0);
+    e.on_framework_event("/app/entry.ts", 10.0);
+    assert_eq!(e.next_deadline(), Some(10.0 + REFETCH_WAIT_MS), "time for the tabs to answer");
+    assert!(e.on_page_refetch("/a", 200, "text/x-component;charset=utf-8", 30.0));
+    assert!(!e.on_page_refetch("/b", 200, "application/json", 30.0), "data, not its page's output");
+    assert!(e.flush(100.0).is_none(), "tab b may still answer");
+    let d = e.flush(10.0 + REFETCH_WAIT_MS).unwrap();
+    assert_eq!(d.in_place_tabs, [a], "the framework updates it");
+    assert_eq!(
+      (d.action, d.tabs.as_slice()),
+      (Action::Reload, &[b][..]),
+      "what the framework missed"
+    );
+    assert_eq!(d.files.server_only, ["entry.ts"]);
+    assert!(d.files.updated_in_place.is_empty());
+  }
+
+  #[test]
+  fn a_change_every_tab_answered_by_refetching_is_updated_in_place_at_once() {
+    let (mut e, a, b) = two_pages();
+    e.on_page_refetch("/b", 200, "text/html", 5.0);
+    e.on_server_change("ssr", "/app/entry.ts", 0.0);
+    e.on_framework_event("/app/entry.ts", 10.0);
+    e.on_page_refetch("/a", 200, "text/x-component", 30.0);
+    assert_eq!(e.next_deadline(), Some(10.0 + REFETCH_WAIT_MS), "b's fetch came before the event");
+    e.on_page_refetch("/b", 200, "text/x-component", 31.0);
+    assert_eq!(e.next_deadline(), Some(0.0), "every tab answered");
+    let d = e.flush(31.0).unwrap();
+    assert_eq!(d.in_place_tabs, [a, b]);
+    assert!(d.tabs.is_empty());
+    assert_eq!(d.files.updated_in_place, ["entry.ts"]);
+    assert!(d.files.server_only.is_empty());
+    assert_eq!(d.invalidated_count["ssr"], 1, "the server side is still refreshed");
+    e.on_server_change("ssr", "/app/entry.ts", 2000.0);
+    let d = e.flush(2000.0).unwrap();
+    assert_eq!(d.tabs, [a, b], "no event this time: the plugin's decision, old re-fetches or not");
+    e.on_framework_event("/app/not-pending.ts", 2100.0);
+    assert_eq!(e.next_deadline(), None);
+  }
+
+  #[test]
+  fn a_compile_error_another_plugin_broadcast_is_not_shown_again() {
+    let (mut e, _a, b) = two_pages();
+    e.on_server_change("ssr", "/app/b-data.ts", 0.0);
+    e.set_compile_error("/app/b-data.ts", true);
+    e.on_framework_error("/app/b-data.ts");
+    let d = e.flush(1000.0).unwrap();
+    assert_eq!((d.error_tabs.as_slice(), d.errors_shown_by_framework), (&[b][..], true));
+    e.on_server_change("ssr", "/app/b-data.ts", 2000.0);
+    let d = e.flush(3000.0).unwrap();
+    assert_eq!(
+      (d.error_tabs.as_slice(), d.errors_shown_by_framework),
+      (&[b][..], false),
+      "nobody showed it this time"
+    );
+  }
+
+  #[test]
+  fn a_framework_event_nobody_answers_delays_the_decision_and_changes_nothing_else() {
+    let (mut e, a, b) = two_pages();
+    e.on_server_change("ssr", "/app/entry.ts", 0.0);
+    e.on_framework_event("/app/entry.ts", 10.0);
+    let d = e.flush(10.0 + REFETCH_WAIT_MS).unwrap();
+    assert_eq!((d.tabs.as_slice(), d.in_place_tabs.len()), (&[a, b][..], 0));
   }
 
   #[test]

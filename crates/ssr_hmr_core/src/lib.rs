@@ -72,6 +72,7 @@ pub mod module_key;
 pub mod module_record;
 pub mod page_roots;
 pub mod pickup;
+pub mod refetch;
 pub mod render_epochs;
 pub mod renders;
 pub mod tabs;
