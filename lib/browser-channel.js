@@ -11,6 +11,14 @@
 //   changed can only be a framework carrying that change to the browser itself (React Router
 //   reloads the route module on the client, which revalidates its loaders in place): the plugin
 //   stands aside for that file (the core tells, `in_place.rs`).
+// - A custom event (`{ type: 'custom' }`) another plugin broadcasts while a server-only file is
+//   being changed may be a framework's own in-place protocol (`@vitejs/plugin-rsc`'s
+//   `rsc:update`: every tab re-fetches its page's RSC payload and renders it in place). The
+//   channel does not guess from its name: it tells the core when it was sent, and the core
+//   waits a moment for what the tabs do (`refetch.rs`): a tab that re-fetches its page is left
+//   to the framework, the others get the plugin's decision.
+// - Vite's error broadcast during a change (plugin-rsc's hook sends one for a file that does not
+//   compile): every tab shows it already; the core does not have it shown again.
 // - Vite's error broadcast for a request that failed, when the request is a tab's check of its
 //   own page: only that tab should hear of it, and it does, from the check's answer.
 //
@@ -33,7 +41,7 @@ export class BrowserChannel {
   #send
   #keepFrameworkReloads
   #inPlaceReplay
-  /** @type {Map<string, { open: number, serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, inPlaceUpdate?: object, timer: any }>} */
+  /** @type {Map<string, { open: number, serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, inPlaceUpdate?: object, frameworkEvent?: { at: number, payload: object }, errorShown?: boolean, timer: any }>} */
   #changes = new Map()
   /** Full-reloads of other plugins replaced since the last decision. */
   replaced = 0
@@ -44,7 +52,11 @@ export class BrowserChannel {
     this.#hot = session.environments.client.hot
     this.#keepFrameworkReloads = keepFrameworkReloads
     this.#send = this.#hot.send
-    this.#inPlaceReplay = new InPlaceReplay((payload) => this.send(payload), settleMs)
+    this.#inPlaceReplay = new InPlaceReplay((payload, at) => {
+      // A custom event is sent again only if it proved to be an in-place protocol: tabs re-fetched.
+      if (payload.type === 'custom' && !session.guard('reading page re-fetches', (core) => core.pageRefetchedSince(at))) return
+      this.send(payload)
+    }, settleMs)
     const channel = this
     this.#hot.send = function send(payload, ...rest) {
       if (channel.#intercept(payload)) return
@@ -102,10 +114,16 @@ export class BrowserChannel {
     this.#changes.delete(file)
     change.serverOnly ??= false
     this.#settleHeld(change)
+    if (change.serverOnly && change.errorShown) this.#session.guard('recording an error shown', (core) => core.onFrameworkError(file))
     if (change.serverOnly && change.updatedInPlace) {
       debug(`${file}: another plugin sent a client update for it: updated in place`)
       this.#session.guard('recording an update in place', (core) => core.onUpdatedInPlace(file))
       this.#inPlaceReplay.updated(file, change.inPlaceUpdate)
+    } else if (change.serverOnly && change.frameworkEvent) {
+      debug(`${file}: another plugin broadcast a custom event for it: the tabs may re-fetch their pages`)
+      const { at, payload } = change.frameworkEvent
+      this.#session.guard('recording a framework event', (core) => core.onFrameworkEvent(file, at))
+      this.#inPlaceReplay.updated(file, payload, at)
     }
   }
 
@@ -125,6 +143,16 @@ export class BrowserChannel {
       return true
     }
     if (this.#changes.size === 0) return false
+    if (payload?.type === 'error') {
+      // Another plugin shows the error of a change itself (plugin-rsc's hook, for a file that does not compile).
+      for (const change of this.#changes.values()) change.errorShown = true
+      return false
+    }
+    if (payload?.type === 'custom' && typeof payload.event === 'string') {
+      const at = performance.now()
+      for (const change of this.#changes.values()) if (change.serverOnly !== false) change.frameworkEvent = { at, payload }
+      return false
+    }
     if (payload?.type === 'update') {
       const urls = (payload.updates ?? []).flatMap((update) => [update.path, update.acceptedPath]).filter((url) => typeof url === 'string')
       for (const [file, change] of this.#changes) {

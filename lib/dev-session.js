@@ -80,7 +80,10 @@ export class DevSession {
       if (consumer) this.#core.setEnvironment(environment.name, consumer)
       if (consumer === 'server' && !isRunnable(environment)) this.#core.setOutOfProcess(environment.name)
     }
-    this.#lastEnvironment = Object.values(server.environments).at(-1)
+    // Vite runs the client environment's hooks first, then the others in their order: the last
+    // to run is not `.at(-1)` when an app lists `client` last (plugin-rsc's `rsc, ssr, client`).
+    const environments = Object.values(server.environments)
+    this.#lastEnvironment = environments.filter((environment) => environment.name !== 'client').at(-1) ?? environments.at(-1)
     /** Every dev request runs in a scope of this: `{ url, check?, fetched, render, … }`. */
     this.requests = new AsyncLocalStorage()
     /** The Vite node behind each module index of the core. */
@@ -309,7 +312,8 @@ export class DevSession {
 
   /** The decision's tabs whose page uses a file that does not compile see it in an overlay. */
   #showCompileError(decision) {
-    if (decision.errorTabs.length === 0) return
+    // Another plugin broadcast the error itself: its overlay is up, and it closes it itself.
+    if (decision.errorTabs.length === 0 || decision.errorsShownByFramework) return
     const broken = this.compileCheck.errorOf(decision.brokenFiles, this.server.config.root)
     if (!broken) return
     let sent = 0
@@ -399,6 +403,16 @@ export class DevSession {
   noteFetch(environment) {
     this.guard('noting a module request', (core) => core.noteFetch(environment.name, performance.now()))
     if (this.#flushTimer) this.#scheduleFlush()
+  }
+
+  /**
+   * A `fetch()` from within the page `url` was answered with `status` and `contentType`: if it
+   * is the page's own output, a framework may be updating that page in place (the core's
+   * `refetch.rs`).
+   */
+  notePageRefetch(url, status, contentType) {
+    const refetched = this.guard('noting a page re-fetch', (core) => core.onPageRefetch(url, status, contentType, performance.now()))
+    if (refetched && this.#flushTimer) this.#scheduleFlush()
   }
 
   recordPageRoots(url, environmentName, fetched) {

@@ -23,6 +23,7 @@ export function hotUpdatePlugin(state) {
       session.channel.begin(file)
       return recordClientSide(session, type, file, isWatchedFile)
     }
+    if (type === 'update') dropTransformsOfTheHooks(environment, file)
     const result = session.handleServerChange(environment, file, type === 'update' ? read : undefined)
     if (type !== 'create') return result
     const importerFiles = importersOf(modules, file)
@@ -91,6 +92,19 @@ function pathsOutside(globs, root) {
     if (relative.startsWith('..') || path.isAbsolute(relative)) paths.add(watched)
   }
   return paths
+}
+
+/**
+ * Vite invalidated the file's modules before the hooks ran, so a transform they hold now was
+ * made during the hooks: another plugin's hook transformed the file (plugin-rsc's does, to
+ * report a syntax error), possibly while it was still being written, and the server would
+ * render that half-written copy until the next edit. Dropped: the next render transforms
+ * the file as it is once the hooks are done (a write still later is reported by
+ * `late-writes.js`).
+ */
+function dropTransformsOfTheHooks(environment, file) {
+  const graph = environment.moduleGraph
+  for (const mod of graph?.getModulesByFile?.(file) ?? []) if (mod.transformResult) graph.invalidateModule(mod)
 }
 
 function recordClientSide(session, type, file, isWatchedFile) {

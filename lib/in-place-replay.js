@@ -7,18 +7,21 @@
 // window, the framework's last update of it is sent once more, with a new timestamp. The
 // framework then does what it does for one save, on a server that has stopped changing: its
 // in-place update, with state kept. A lone save (nothing before it within the window) is not
-// replayed.
+// replayed. The same holds for a framework whose in-place protocol is a custom event the tabs
+// answer by re-fetching their page (`@vitejs/plugin-rsc`'s `rsc:update`): its last event is
+// broadcast again, and the tabs re-fetch once more from a server that has stopped changing.
 
 import { debug } from './logger.js'
 
 export class InPlaceReplay {
   #send
   #settleMs
-  /** @type {Map<string, { at: number, payload: object, burst: boolean, timer: any }>} */
+  /** @type {Map<string, { at: number, sentAt: number, payload: object, burst: boolean, timer: any }>} */
   #files = new Map()
 
   /**
-   * @param {(payload: object) => void} send sends on the browser channel
+   * @param {(payload: object, sentAt: number) => void} send sends on the browser channel (`sentAt`:
+   *   when the framework sent the payload first)
    * @param {number} settleMs the longest gap between two changes of one burst
    */
   constructor(send, settleMs) {
@@ -26,13 +29,13 @@ export class InPlaceReplay {
     this.#settleMs = settleMs
   }
 
-  /** Another plugin carried a change of `file` to the browser with the update `payload`. */
-  updated(file, payload) {
+  /** Another plugin carried a change of `file` to the browser with `payload` (an `update` or a custom event). */
+  updated(file, payload, sentAt = performance.now()) {
     const now = performance.now()
     const last = this.#files.get(file)
     clearTimeout(last?.timer)
     const burst = !!last && (last.burst || now - last.at <= this.#settleMs)
-    const entry = { at: now, payload, burst, timer: undefined }
+    const entry = { at: now, sentAt, payload, burst, timer: undefined }
     entry.timer = setTimeout(() => this.#settled(file, entry), this.#settleMs)
     entry.timer.unref?.()
     this.#files.set(file, entry)
@@ -43,12 +46,18 @@ export class InPlaceReplay {
     this.#files.delete(file)
     if (!entry.burst) return
     debug(`${file}: a burst updated in place by another plugin has settled: its last update sent again`)
-    const timestamp = Date.now()
-    this.#send({ ...entry.payload, updates: entry.payload.updates.map((update) => ({ ...update, timestamp })) })
+    this.#send(fresh(entry.payload), entry.sentAt)
   }
 
   dispose() {
     for (const entry of this.#files.values()) clearTimeout(entry.timer)
     this.#files.clear()
   }
+}
+
+/** The payload to send again: an `update`'s modules with a new timestamp, a custom event as it was. */
+function fresh(payload) {
+  if (payload.type !== 'update') return payload
+  const timestamp = Date.now()
+  return { ...payload, updates: payload.updates.map((update) => ({ ...update, timestamp })) }
 }

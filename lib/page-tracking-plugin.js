@@ -69,6 +69,8 @@ function trackRequest(session, req, res, next) {
   /** `error`: the error Vite would have broadcast to every tab for this check (browser-channel.js). */
   const store = { url: req.url, check, fetched: new Map(), render: undefined, ended: false, error: undefined }
   const isDocument = check !== undefined || isDocumentRequest(req)
+  /** A `fetch()` from one of the app's pages: the page may be re-fetching its own output. */
+  store.fetchedFrom = isDocument || req.headers['sec-fetch-dest'] !== 'empty' ? undefined : refererPage(req)
   watchResponse(session, res, store, check)
   res.once('close', () => {
     if (store.render === undefined) return
@@ -87,6 +89,19 @@ function isDocumentRequest(req) {
   return destination === undefined || DOCUMENT_DESTINATIONS.has(destination)
 }
 
+/** The same-origin page a request was made from (`Referer`), as a tab reports its URL. */
+function refererPage(req) {
+  const referer = req.headers.referer
+  if (typeof referer !== 'string' || referer.length > MAX_URL_LENGTH) return undefined
+  try {
+    const url = new URL(referer)
+    if (url.host !== req.headers.host) return undefined
+    return validPageUrl({ url: url.pathname + url.search })
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Stamps and fingerprints the response if it is HTML (or answers a check, whatever it is: an
  * error page is a verdict too). Decided once, just before the headers go out, from the status
@@ -99,6 +114,7 @@ function watchResponse(session, res, store, check) {
     if (decided) return
     decided = true
     const contentType = headerOf(headers, 'content-type') ?? res.getHeader('content-type')
+    if (store.fetchedFrom !== undefined) session.notePageRefetch(store.fetchedFrom, Number(statusCode) | 0, String(contentType ?? ''))
     if (check === undefined && !String(contentType ?? '').includes('text/html')) return
     const isRedirect = statusCode >= 300 && statusCode < 400
     const location = isRedirect ? String(headerOf(headers, 'location') ?? res.getHeader('location') ?? '') : undefined
