@@ -7,7 +7,8 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
-import { settleAfterEach, sleep, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { writeBurst } from '../helpers/burst.js'
+import { pageData, settleAfterEach, sleep, startApp, VITE_VERSIONS, warmUp } from './harness.js'
 
 /** Where each inline framework sends its reload from. */
 const SENDERS = ['handleHotUpdate', 'client hotUpdate pre', 'ssr hotUpdate pre', 'watcher listener']
@@ -18,7 +19,9 @@ const SENDERS = ['handleHotUpdate', 'client hotUpdate pre', 'ssr hotUpdate pre',
  */
 function blanketReloaders(active) {
   const reload = (server, sender) => {
-    if (active.sender === sender) server.ws.send({ type: 'full-reload' })
+    if (active.sender !== sender) return
+    active.sent++
+    server.ws.send({ type: 'full-reload' })
   }
   return [
     {
@@ -47,7 +50,7 @@ function blanketReloaders(active) {
 
 describe.each(VITE_VERSIONS)("another plugin's reload on $name", ({ load }) => {
   let app
-  const active = { sender: undefined }
+  const active = { sender: undefined, sent: 0 }
   beforeAll(async () => {
     app = await startApp(await load(), { plugins: blanketReloaders(active) })
     await warmUp(app, ['/', '/about'])
@@ -77,5 +80,26 @@ describe.each(VITE_VERSIONS)("another plugin's reload on $name", ({ load }) => {
     expect(app.pluginLogs(logsBefore).map((log) => log.message)).toEqual([
       expect.stringMatching(/^ssr-hmr reload 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, another plugin's full-reload replaced, /),
     ])
+  })
+
+  test.each(['handleHotUpdate', 'watcher listener'])('a burst, each edit reloaded from a %s: every reload replaced, the window closes', async (sender) => {
+    const home = await app.openTab('/')
+    const about = await app.openTab('/about')
+    const homeSince = home.mark()
+    const aboutSince = about.mark()
+    active.sender = sender
+    active.sent = 0
+    const token = `burst-${sender.replaceAll(' ', '-')}`
+
+    await writeBurst(8, 30, (i) => app.edit('src/data/greeting.js', (code) => code.replace(/hello [\w-]+/, `hello ${token}-${i + 1}`)))
+
+    await home.waitFor(isUpdateEvent, { since: homeSince })
+    await app.settle()
+    await sleep(100)
+    expect(active.sent).toBeGreaterThan(0)
+    expect(app.session.channel.busy).toBe(false)
+    expect(homeSince().filter(isFullReload)).toEqual([])
+    expect(aboutSince()).toEqual([])
+    expect(await pageData(app, '/')).toContain(`hello ${token}-8 `)
   })
 })
