@@ -58,6 +58,8 @@ describe('the release workflow', () => {
     expect(built.sort()).toEqual([...napi.targets].sort())
     const tested = ['test-macos-windows', 'test-linux', 'test-wasi'].flatMap((job) => [...jobText(job).matchAll(/target: ([\w-]+)|bindings-([\w-]+)/g)].map((match) => match[1] ?? match[2]))
     for (const target of napi.targets) expect(tested, target).toContain(target)
+    // What ships has no test hooks (the binding's `testing` feature: fault injection).
+    expect(jobText('build')).not.toMatch(/--features|testing/)
   })
 
   test('tests the package on every Node major package.json\'s engines allows, and on no other', () => {
