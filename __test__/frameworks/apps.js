@@ -99,4 +99,12 @@ export const APPS = {
     shared: 'src/shared/label.js',
     staticRoutes: true,
   }),
+  sveltekit2: describeApp({
+    name: 'sveltekit2',
+    label: 'SvelteKit 2.70.4 (adapter-node, Svelte 5)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/lib/server/home.js', about: 'src/lib/server/about.js' },
+    shared: 'src/lib/Shared.svelte',
+  }),
 }
