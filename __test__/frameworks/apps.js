@@ -107,4 +107,12 @@ export const APPS = {
     data: { home: 'src/lib/server/home.js', about: 'src/lib/server/about.js' },
     shared: 'src/lib/Shared.svelte',
   }),
+  'tanstack-start': describeApp({
+    name: 'tanstack-start',
+    label: 'TanStack Start 1.169.5 (createServerFn loaders, React 19)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.tsx',
+  }),
 }
