@@ -123,4 +123,32 @@ export const APPS = {
     // that has modules, from `handleHotUpdate` (qwik/dist/optimizer.mjs:4130-4135).
     componentHmr: false,
   }),
+  sveltekit2: describeApp({
+    name: 'sveltekit2',
+    label: 'SvelteKit 2.70.4 (adapter-node, Svelte 5)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/lib/server/home.js', about: 'src/lib/server/about.js' },
+    shared: 'src/lib/Shared.svelte',
+  }),
+  sveltekit: describeApp({
+    name: 'sveltekit',
+    label: 'SvelteKit 3.4.1 (adapter-node, Svelte 5)',
+    vite: '8.3.8',
+    // Kit 3's engines: node >= 22.17 (it also needs Vite >= 8.0.12).
+    node: 22,
+    command: viteCli,
+    data: { home: 'src/lib/server/home.js', about: 'src/lib/server/about.js' },
+    shared: 'src/lib/Shared.svelte',
+  }),
+  'tanstack-start': describeApp({
+    name: 'tanstack-start',
+    label: 'TanStack Start 1.169.5 (createServerFn loaders, React 19)',
+    vite: '8.3.8',
+    // Its engines say node >= 22.12, but it installs (npm warns) and passes every scenario on
+    // Node 20: nothing in it needs 22 yet, so it keeps the default and runs in the first pass.
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.tsx',
+  }),
 }
