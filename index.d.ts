@@ -50,8 +50,9 @@ export interface ChangedFiles {
   watched: string[]
   /**
    * Server-only files another plugin carried to the browser itself while the change was handled
-   * (a client update of a module importing them, as React Router's hot data revalidation does):
-   * no tab is refreshed for them.
+   * (a client update of a module importing them, as React Router's hot data revalidation does, or
+   * a custom event every affected tab answered by re-fetching its page, as `@vitejs/plugin-rsc`'s
+   * `rsc:update` is): no tab is refreshed for them.
    */
   updatedInPlace: string[]
 }
