@@ -74,7 +74,7 @@ export const APPS = {
     label: 'React Router 8.5.3 framework mode',
     vite: '8.3.8',
     // `react-router dev` relaunches itself once with `--conditions=development` (a child in the
-    // same process group; @react-router/dev/dist/cli/index.js:131-154, 183-190).
+    // same process group; @react-router/dev/dist/cli/index.js:132-156, 183-190).
     command: (port) => ['node_modules/@react-router/dev/bin.cjs', 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
     data: { home: 'app/data/home.js', about: 'app/data/about.js' },
     shared: 'app/components/shared.jsx',
