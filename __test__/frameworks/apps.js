@@ -71,12 +71,17 @@ export const APPS = {
   }),
   'react-router': describeApp({
     name: 'react-router',
-    label: 'React Router 7.18.4 framework mode',
+    label: 'React Router 8.5.3 framework mode',
     vite: '8.3.8',
-    command: (port) => ['node_modules/@react-router/dev/bin.js', 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    // `react-router dev` relaunches itself once with `--conditions=development` (a child in the
+    // same process group; @react-router/dev/dist/cli/index.js:132-156, 183-190).
+    command: (port) => ['node_modules/@react-router/dev/bin.cjs', 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
     data: { home: 'app/data/home.js', about: 'app/data/about.js' },
     shared: 'app/components/shared.jsx',
     staticRoutes: true,
+    // React Router 8 needs Node >= 22.22 (the `engines` of react-router, @react-router/dev and
+    // @react-router/node 8.5.3).
+    node: 22,
   }),
   vike: describeApp({
     name: 'vike',
