@@ -99,4 +99,26 @@ export const APPS = {
     shared: 'src/shared/label.js',
     staticRoutes: true,
   }),
+  'solid-start1': describeApp({
+    name: 'solid-start1',
+    label: 'SolidStart 1.3.2 (vinxi 0.5.11)',
+    vite: '6.4.6',
+    // vinxi runs three Vite dev servers in middleware mode (client, ssr, server functions) in
+    // one process, behind its own HTTP server; `--port` is vinxi's (it also reads PORT).
+    command: (port) => ['node_modules/vinxi/bin/cli.mjs', 'dev', '--port', String(port)],
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.tsx',
+    // vinxi's `vinxi/routes` module imports every route module of the ssr router as it loads
+    // (`$vinxi/handler/ssr` → `@solidjs/start/dist/router/routes.js` → `vinxi/routes`), so a
+    // broken /about data module fails the render of `/` too.
+    staticRoutes: true,
+  }),
+  'solid-start': describeApp({
+    name: 'solid-start',
+    label: 'SolidStart 2.0.5 (Vite plugin)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.tsx',
+  }),
 }
