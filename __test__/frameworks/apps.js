@@ -15,13 +15,18 @@ const brokenDataModule = (name) => (token) => `export const ${name} = '${name} $
 /** The same module, valid, throwing when evaluated: the render fails at run time. */
 const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
 
-function describeApp({ name, label, command, data, shared, vite, notes, staticRoutes = false, errorsAsPages = false, startupMs = 0 }) {
+function describeApp({ name, label, command, data, shared, vite, notes, node = 20, staticRoutes = false, errorsAsPages = false, startupMs = 0 }) {
   return {
     name,
     label,
     command,
     vite,
     notes,
+    /**
+     * The oldest Node major the framework's version runs on (its `engines`): under an older
+     * Node the app's tests are skipped, and `npm test`'s second pass on a newer Node runs them.
+     */
+    node,
     /**
      * How long the dev server needs after printing its URL before a page request is safe: a
      * user opens the page a moment after starting the server, not within milliseconds.
