@@ -78,7 +78,13 @@ export class DevSession {
   constructor(binding, options, server) {
     this.options = options
     this.root = server.config.root
-    this.#lateWrites = new LateWriteCheck(server.watcher)
+    // A write chokidar's throttle dropped was dropped by every server's watcher (they all
+    // watch the root, on the same events): it is reported to each.
+    this.#lateWrites = new LateWriteCheck({
+      emit: (event, file) => {
+        for (const member of this.#members) member.server.watcher?.emit?.(event, file)
+      },
+    })
     this.#logger = server.config.logger
     this.#core = createCore(binding, {
       root: server.config.root,
