@@ -122,8 +122,14 @@ export const APPS = {
     name: 'solid-start',
     label: 'SolidStart 2.0.5 (Vite plugin)',
     vite: '8.3.8',
+    // @solidjs/start 2 declares `engines.node >=24`.
+    node: 24,
     command: viteCli,
     data: { home: 'src/data/home.js', about: 'src/data/about.js' },
     shared: 'src/components/Shared.tsx',
+    // Routes are imported lazily, but the server's `solid-start:server-fn-manifest` imports
+    // every "use server" module (@solidjs/start dist/fns/handler.js:18, directives/index.js:145):
+    // with /about's data module broken, `/` answers 500 too (observed without the plugin).
+    staticRoutes: true,
   }),
 }
