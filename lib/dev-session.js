@@ -121,6 +121,7 @@ export class DevSession {
     const channel = new BrowserChannel(this, server.environments.client.hot, {
       keepFrameworkReloads: this.options.frameworkReloads === 'keep',
       settleMs: settleMsOf(this.options.batch),
+      watcher: server.watcher,
     })
     if (this.#members.length) debug(`a dev server joined the project at ${this.root}: ${[...names.values()].join(', ')}`)
     // The environments as they were at start: on a restart Vite copies the new server's fields
@@ -197,7 +198,7 @@ export class DevSession {
   }
 
   /** Some change is still in progress: a decision now could miss its other hooks, or what other plugins send. */
-  get #busy() {
+  get busy() {
     return this.#heard.size > 0 || this.#members.some((member) => member.channel.busy)
   }
 
@@ -379,7 +380,7 @@ export class DevSession {
     }
     if (!this.guard('scheduling', (core) => (core.nextDeadline() ?? Infinity) <= performance.now())) return this.#scheduleFlush()
     // What other plugins send for a change still in progress changes what is decided for it.
-    if (this.#busy) return this.#scheduleFlush(1)
+    if (this.busy) return this.#scheduleFlush(1)
     // Compiled only when due: checking reads the files, as the decision's refresh will.
     const checkStarted = performance.now()
     // Every server-only file of the batch compiled before the decision, also those changed

@@ -15,7 +15,7 @@ const brokenDataModule = (name) => (token) => `export const ${name} = '${name} $
 /** The same module, valid, throwing when evaluated: the render fails at run time. */
 const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
 
-function describeApp({ name, label, command, data, shared, vite, notes, node = 20, staticRoutes = false, errorsAsPages = false, startupMs = 0 }) {
+function describeApp({ name, label, command, data, shared, vite, notes, node = 20, staticRoutes = false, errorsAsPages = false, componentHmr = true, startupMs = 0 }) {
   return {
     name,
     label,
@@ -43,6 +43,12 @@ function describeApp({ name, label, command, data, shared, vite, notes, node = 2
      * it, and recovers from there on the fix.
      */
     errorsAsPages,
+    /**
+     * The framework updates a component in place on the client. Without it (`false`), its own
+     * dev server reloads every tab for a shared edit, with or without this plugin: each tab
+     * may then load one fresh document, never more.
+     */
+    componentHmr,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
     data: {
       A: { file: data.about, write: dataModule('about'), broken: brokenDataModule('about'), throwing: throwingDataModule('about'), initial: 'about v1' },
@@ -131,5 +137,46 @@ export const APPS = {
     // every "use server" module (@solidjs/start dist/fns/handler.js:18, directives/index.js:145):
     // with /about's data module broken, `/` answers 500 too (observed without the plugin).
     staticRoutes: true,
+  }),
+  'qwik-city': describeApp({
+    name: 'qwik-city',
+    label: 'Qwik City 1.20.1 (@builder.io/qwik 1.20.1)',
+    vite: '7.3.8',
+    // Qwik City's dev script: `--mode ssr` serves server-rendered pages (any other mode
+    // serves the client-only dev build, qwik/dist/optimizer.mjs:3805).
+    command: (port) => [...viteCli(port), '--mode', 'ssr'],
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/shared.tsx',
+    // Qwik 1.x has no component HMR: its Vite plugin sends a `full-reload` for every change
+    // that has modules, from `handleHotUpdate` (qwik/dist/optimizer.mjs:4130-4135).
+    componentHmr: false,
+  }),
+  sveltekit2: describeApp({
+    name: 'sveltekit2',
+    label: 'SvelteKit 2.70.4 (adapter-node, Svelte 5)',
+    vite: '8.3.8',
+    command: viteCli,
+    data: { home: 'src/lib/server/home.js', about: 'src/lib/server/about.js' },
+    shared: 'src/lib/Shared.svelte',
+  }),
+  sveltekit: describeApp({
+    name: 'sveltekit',
+    label: 'SvelteKit 3.4.1 (adapter-node, Svelte 5)',
+    vite: '8.3.8',
+    // Kit 3's engines: node >= 22.17 (it also needs Vite >= 8.0.12).
+    node: 22,
+    command: viteCli,
+    data: { home: 'src/lib/server/home.js', about: 'src/lib/server/about.js' },
+    shared: 'src/lib/Shared.svelte',
+  }),
+  'tanstack-start': describeApp({
+    name: 'tanstack-start',
+    label: 'TanStack Start 1.169.5 (createServerFn loaders, React 19)',
+    vite: '8.3.8',
+    // Its engines say node >= 22.12, but it installs (npm warns) and passes every scenario on
+    // Node 20: nothing in it needs 22 yet, so it keeps the default and runs in the first pass.
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.tsx',
   }),
 }

@@ -1,0 +1,6 @@
+import { about } from '#lib/server/about.js'
+
+// Runs on the server only: modules under lib/server never reach the browser.
+export function load() {
+  return { data: about }
+}

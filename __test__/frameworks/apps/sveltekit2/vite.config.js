@@ -1,0 +1,12 @@
+import { sveltekit } from '@sveltejs/kit/vite'
+import { defineConfig } from 'vite'
+import { ssrHmr } from 'vite-plugin-ssr-hmr'
+
+// The tests serve this one app with ssrHmr() before the framework's plugin, after it, or not
+// at all: SSR_HMR_POSITION = before | after | none. A user writes one of the three lines.
+const position = process.env.SSR_HMR_POSITION ?? 'after'
+const framework = [sveltekit()]
+
+export default defineConfig({
+  plugins: position === 'none' ? framework : position === 'before' ? [ssrHmr(), ...framework] : [...framework, ssrHmr()],
+})

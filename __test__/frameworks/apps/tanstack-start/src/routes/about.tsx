@@ -1,0 +1,26 @@
+import { Link, createFileRoute } from '@tanstack/react-router'
+import { createServerFn } from '@tanstack/react-start'
+import { Shared } from '../components/Shared'
+import { about } from '../data/about.js'
+
+// Runs on the server only: the browser gets an RPC stub, and the data module stays out of its graph.
+const getAbout = createServerFn({ method: 'GET' }).handler(() => ({ data: about }))
+
+export const Route = createFileRoute('/about')({
+  loader: () => getAbout(),
+  component: About,
+})
+
+function About() {
+  const { data } = Route.useLoaderData()
+  return (
+    <main>
+      <h1 id="title">About</h1>
+      <p id="data">{data}</p>
+      <Shared />
+      <nav>
+        <Link to="/">Home</Link> <Link to="/about">About</Link>
+      </nav>
+    </main>
+  )
+}
