@@ -56,7 +56,8 @@ async function startTwoServers(vite) {
   }
   // Modules for the browser from the client server, pages from the SSR server.
   http.on('request', (req, res) => {
-    if (req.url.startsWith('/src/') || req.url.startsWith('/@')) client.middlewares(req, res, () => res.writeHead(404).end())
+    if (req.url.startsWith('/src/') || req.url.startsWith('/@'))
+      client.middlewares(req, res, () => res.writeHead(404).end())
     else ssr.middlewares(req, res, () => renderPage(req, res))
   })
   await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve))
@@ -127,7 +128,7 @@ describe.each(VITE_VERSIONS)('two dev servers of one project on $name', ({ load 
     expect(homeSince().filter(isUpdateEvent)).toEqual([])
   })
 
-  test('a file the client server\'s graph has is shared: Vite\'s update in the browser, never a server-only refresh', async () => {
+  test("a file the client server's graph has is shared: Vite's update in the browser, never a server-only refresh", async () => {
     await start()
     const home = await openTab('/')
     const since = home.mark()
@@ -138,7 +139,10 @@ describe.each(VITE_VERSIONS)('two dev servers of one project on $name', ({ load 
 
     await home.waitFor(isViteUpdate, { since })
     const update = await home.waitFor(isUpdateEvent, { since })
-    expect(update.data.files).toMatchObject({ serverOnly: ['src/data/greeting.js'], shared: ['src/components/label.js'] })
+    expect(update.data.files).toMatchObject({
+      serverOnly: ['src/data/greeting.js'],
+      shared: ['src/components/label.js'],
+    })
     expect(await app.fetchPage('/')).toContain('label2:home')
   })
 

@@ -9,5 +9,6 @@ const position = process.env.SSR_HMR_POSITION ?? 'after'
 const framework = [solidStart()]
 
 export default defineConfig({
-  plugins: position === 'none' ? framework : position === 'before' ? [ssrHmr(), ...framework] : [...framework, ssrHmr()],
+  plugins:
+    position === 'none' ? framework : position === 'before' ? [ssrHmr(), ...framework] : [...framework, ssrHmr()],
 })
