@@ -62,10 +62,13 @@ export class BrowserChannel {
   /** Full-reloads of other plugins replaced since the last decision. */
   replaced = 0
 
-  /** @param {import('./dev-session.js').DevSession} session */
-  constructor(session, { keepFrameworkReloads, settleMs, watcher }) {
+  /**
+   * @param {import('./dev-session.js').DevSession} session
+   * @param {import('vite').NormalizedHotChannel} hot one dev server's browser channel
+   */
+  constructor(session, hot, { keepFrameworkReloads, settleMs, watcher }) {
     this.#session = session
-    this.#hot = session.environments.client.hot
+    this.#hot = hot
     this.#keepFrameworkReloads = keepFrameworkReloads
     this.#send = this.#hot.send
     this.#inPlaceReplay = new InPlaceReplay((payload, at) => {

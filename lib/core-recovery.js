@@ -127,7 +127,7 @@ export class RecoverableCore {
       debug(`refilling the new core failed after ${modules} modules: ${error?.message ?? error}`)
       return true
     }
-    session.server.config.logger.info(
+    session.logger.info(
       `${colors.green('ssr-hmr')} the WebAssembly core stopped on a Rust panic (its message is printed above): a fresh core took its place, ${modules} modules mirrored again in ${(performance.now() - started).toFixed(1)} ms`,
       { timestamp: true },
     )

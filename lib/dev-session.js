@@ -1,6 +1,11 @@
-// Everything the plugin holds for one dev server: the native core, the tabs, the flush timer.
-// A restart creates a new server and so a new session; the old one is disposed when its
-// environments close, so nothing leaks across restarts and nothing is global.
+// Everything the plugin holds for one project: the native core, the tabs, the flush timer, and
+// the dev servers it serves (its members, see `lib/project.js`). Nearly always one server; a
+// meta-framework like vinxi runs several in one process for one root (client, ssr, server
+// functions), and they act as one: one core mirrors every server's graphs (a later server's
+// environments are named `<name>@<n>` there), a file is classified against the client graph
+// wherever it lives, and a decision reaches the tabs connected to any server. A server leaves
+// when its environments close; the session ends with its last server, so nothing leaks across
+// restarts.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
@@ -27,16 +32,24 @@ export const ERROR_EVENT = 'ssr-hmr:error'
 const MAX_CHECK_ROUNDS = 4
 /** How long a socket may stay connected without saying which page it shows. */
 const REPORT_GRACE_MS = 1000
+/** How long a change heard by one of several servers waits for the others' hooks. */
+const MAX_HEARD_MS = 250
+
+/**
+ * One dev server of the project.
+ * @typedef {object} Member
+ * @property {import('vite').ViteDevServer} server
+ * @property {Record<string, import('vite').DevEnvironment>} environments
+ * @property {Map<import('vite').DevEnvironment, string>} names each environment's name in the core
+ * @property {BrowserChannel} channel what is sent to this server's browsers
+ * @property {(() => void)[]} disposers run when the server leaves
+ * @property {import('vite').DevEnvironment} last the environment whose hooks Vite runs last
+ */
 
 export class DevSession {
-  /** @type {import('vite').ViteDevServer} */ server
-  /**
-   * This server's environments, kept as they were at start: on a restart Vite copies the
-   * new server's fields onto the old server object, and the old session must still know
-   * its own environments when they close.
-   * @type {Record<string, import('vite').DevEnvironment>}
-   */
-  environments
+  /** @type {Member[]} the project's dev servers, in the order they joined */
+  #members = []
+  #joined = 0
   /** @type {import('./options.js').ResolvedOptions} */ options
   tabs = new TabRegistry()
   #core
@@ -59,13 +72,19 @@ export class DevSession {
   #workByDecision = new Map()
   /** Full-reloads of other plugins replaced by each decision not logged yet. */
   #replacedByDecision = new Map()
-  #lastEnvironment
+  /** Files some servers' hooks ran for, waiting for the others' (several servers only). */
+  #heard = new Map()
 
   constructor(binding, options, server) {
-    this.server = server
-    this.environments = server.environments
     this.options = options
-    this.#lateWrites = new LateWriteCheck(server.watcher)
+    this.root = server.config.root
+    // A write chokidar's throttle dropped was dropped by every server's watcher (they all
+    // watch the root, on the same events): it is reported to each.
+    this.#lateWrites = new LateWriteCheck({
+      emit: (event, file) => {
+        for (const member of this.#members) member.server.watcher?.emit?.(event, file)
+      },
+    })
     this.#logger = server.config.logger
     this.#core = createCore(binding, {
       root: server.config.root,
@@ -75,25 +94,138 @@ export class DevSession {
       // The importer chains behind each decision, for the debug log only.
       explain: debug.enabled,
     })
-    for (const environment of Object.values(server.environments)) {
-      const consumer = this.consumerOf(environment)
-      if (consumer) this.#core.setEnvironment(environment.name, consumer)
-      if (consumer === 'server' && !isRunnable(environment)) this.#core.setOutOfProcess(environment.name)
-    }
-    // Vite runs the client environment's hooks first, then the others in their order: the last
-    // to run is not `.at(-1)` when an app lists `client` last (plugin-rsc's `rsc, ssr, client`).
-    const environments = Object.values(server.environments)
-    this.#lastEnvironment = environments.filter((environment) => environment.name !== 'client').at(-1) ?? environments.at(-1)
     /** Every dev request runs in a scope of this: `{ url, check?, fetched, render, … }`. */
     this.requests = new AsyncLocalStorage()
     /** The Vite node behind each module index of the core. */
     this.modules = new ModuleIndex()
-    this.channel = new BrowserChannel(this, { keepFrameworkReloads: options.frameworkReloads === 'keep', settleMs: settleMsOf(options.batch), watcher: server.watcher })
+    this.join(server)
   }
 
-  /** Vite calls each file's `hotUpdate` hooks environment by environment; this one is last. */
-  isLastEnvironment(environment) {
-    return environment === this.#lastEnvironment
+  /**
+   * Adds a dev server to the project: its environments join the core's mirror (named as they
+   * are, or `<name>@<n>` where another server has that name), and its browser channel is read.
+   */
+  join(server) {
+    const serial = ++this.#joined
+    const taken = new Set(this.#members.flatMap((member) => [...member.names.values()]))
+    const names = new Map()
+    for (const environment of Object.values(server.environments)) {
+      const name = taken.has(environment.name) ? `${environment.name}@${serial}` : environment.name
+      names.set(environment, name)
+      const consumer = this.consumerOf(environment)
+      this.guard('registering an environment', (core) => {
+        if (consumer) core.setEnvironment(name, consumer)
+        if (consumer === 'server' && !isRunnable(environment)) core.setOutOfProcess(name)
+      })
+    }
+    const channel = new BrowserChannel(this, server.environments.client.hot, {
+      keepFrameworkReloads: this.options.frameworkReloads === 'keep',
+      settleMs: settleMsOf(this.options.batch),
+      watcher: server.watcher,
+    })
+    if (this.#members.length) debug(`a dev server joined the project at ${this.root}: ${[...names.values()].join(', ')}`)
+    // The environments as they were at start: on a restart Vite copies the new server's fields
+    // onto the old server object, and the old session must still know its own when they close.
+    const environments = server.environments
+    this.#members.push({ server, environments, names, channel, disposers: [], last: lastToRun(environments) })
+  }
+
+  /** The member (dev server) an environment, a server or a websocket client belongs to. */
+  #memberOf(environment) {
+    return this.#members.find((member) => member.names.has(environment))
+  }
+
+  /** Whether `server` is one of the project's dev servers (hooks get a proxy: matched by config). */
+  serves(server) {
+    return this.#members.some((member) => member.server.config === server?.config)
+  }
+
+  /** Whether `server` restarts one of the project's servers (Vite reuses its inline config). */
+  restarts(server) {
+    return this.#members.some((member) => member.server.config.inlineConfig === server.config.inlineConfig)
+  }
+
+  /** The first server still in the project: its logger and its name for the root. */
+  get server() {
+    return this.#members[0]?.server
+  }
+
+  /** The core's name of one of the project's environments; undefined for any other. */
+  nameOf(environment) {
+    return this.#memberOf(environment)?.names.get(environment)
+  }
+
+  /** Every environment of the project by its core name (one server's: its own record of them). */
+  get environments() {
+    if (this.#members.length === 1) return this.#members[0].environments
+    const environments = {}
+    for (const member of this.#members) for (const [environment, name] of member.names) environments[name] = environment
+    return environments
+  }
+
+  /** The browser channel of the server an environment belongs to. */
+  channelOf(environment) {
+    return this.#memberOf(environment)?.channel
+  }
+
+  /** Every websocket client of every server of the project. */
+  *clients() {
+    for (const member of this.#members) yield* member.server.ws.clients
+  }
+
+  /**
+   * One environment's hooks for `file` ran. Vite calls them environment by environment; after
+   * its server's last one, what that server sends to the browser for the file is its own
+   * again. With several servers, each runs its own hooks for the file (each has its watcher):
+   * the decision waits until every server's did, or `MAX_HEARD_MS` without the others.
+   */
+  hooksRan(environment, file) {
+    const member = this.#memberOf(environment)
+    if (environment !== member?.last) return
+    member.channel.end(file)
+    if (this.#members.length < 2) return
+    let heard = this.#heard.get(file)
+    if (!heard) {
+      heard = { by: new Set(), timer: setTimeout(() => this.#heard.delete(file), MAX_HEARD_MS) }
+      heard.timer.unref?.()
+      this.#heard.set(file, heard)
+    }
+    heard.by.add(member)
+    if (this.#members.every((other) => heard.by.has(other))) {
+      clearTimeout(heard.timer)
+      this.#heard.delete(file)
+    }
+  }
+
+  /** Some change is still in progress: a decision now could miss its other hooks, or what other plugins send. */
+  get busy() {
+    return this.#heard.size > 0 || this.#members.some((member) => member.channel.busy)
+  }
+
+  /** A server environment classified `file`: each server's channel settles the reloads it holds for it. */
+  #classified(file, changeClass) {
+    for (const member of this.#members) member.channel.classified(file, changeClass)
+  }
+
+  /** Sends a payload to the browsers of every server, past the interception. */
+  #broadcast(payload) {
+    for (const member of this.#members) member.channel.send(payload)
+  }
+
+  /** Full-reloads of other plugins replaced since the last decision, on every server; counted once. */
+  #takeReplaced() {
+    let replaced = 0
+    for (const member of this.#members) {
+      replaced += member.channel.replaced
+      member.channel.replaced = 0
+    }
+    return replaced
+  }
+
+  #clientCount() {
+    let count = 0
+    for (const member of this.#members) count += member.server.ws.clients.size
+    return count
   }
 
   /** `'server'` for the environments this plugin decides for, `'client'` for browsers. */
@@ -105,6 +237,10 @@ export class DevSession {
 
   get core() {
     return this.#core
+  }
+
+  get logger() {
+    return this.#logger
   }
 
   /**
@@ -140,16 +276,18 @@ export class DevSession {
   handleServerChange(environment, file, read) {
     this.#batchWork.firstChangeAt ??= performance.now()
     this.#lateWrites.noteReported(file)
-    const change = this.guard('deciding', (core) => core.onServerChange(environment.name, file, performance.now(), writtenAt(file)))
+    const name = this.nameOf(environment)
+    const change = this.guard('deciding', (core) => core.onServerChange(name, file, performance.now(), writtenAt(file)))
     if (!change) return this.#afterHooks()
-    this.channel.classified(file, change.class)
-    if (debug.enabled) debug(`(${environment.name}) ${relative(this.server, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
+    this.#classified(file, change.class)
+    if (debug.enabled) debug(`(${name}) ${relative(this.root, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
     if (change.class !== 'server-only' && change.class !== 'shared') return this.#afterHooks()
     if (change.class === 'server-only') this.compileCheck.queue(file)
     if (change.keepViteUpdate) return this.#afterHooks()
+    const server = this.#memberOf(environment).server
     this.#afterHooks(() => {
-      const idOf = (ix) => this.guard('naming a module', (core) => core.moduleId(environment.name, ix))
-      invalidateInServer(this.server, environment, file, this.modules.nodesOf(environment, change.invalidate, idOf))
+      const idOf = (ix) => this.guard('naming a module', (core) => core.moduleId(name, ix))
+      invalidateInServer(server, environment, file, this.modules.nodesOf(name, environment, change.invalidate, idOf))
     })
     if (!isRunnable(environment)) {
       // Its runtime lives elsewhere (a worker, another process), out of our reach: it
@@ -157,7 +295,7 @@ export class DevSession {
       const tell = () => {
         if (this.#disposed) return
         this.#runAfterHooksWork()
-        debug(`(${environment.name}) not runnable here: full-reload sent on its channel`)
+        debug(`(${name}) not runnable here: full-reload sent on its channel`)
         environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
       }
       if (read) read().then(tell, tell)
@@ -237,12 +375,12 @@ export class DevSession {
     this.#runAfterHooksWork()
     if (this.#reloadEveryTabPending) {
       this.#reloadEveryTabPending = false
-      this.channel.send({ type: 'full-reload', path: '*' })
+      this.#broadcast({ type: 'full-reload', path: '*' })
       this.#logger.info(colors.green('ssr-hmr ') + 'page reload (every tab, after an internal error)', { timestamp: true })
     }
     if (!this.guard('scheduling', (core) => (core.nextDeadline() ?? Infinity) <= performance.now())) return this.#scheduleFlush()
     // What other plugins send for a change still in progress changes what is decided for it.
-    if (this.channel.busy) return this.#scheduleFlush(1)
+    if (this.busy) return this.#scheduleFlush(1)
     // Compiled only when due: checking reads the files, as the decision's refresh will.
     const checkStarted = performance.now()
     // Every server-only file of the batch compiled before the decision, also those changed
@@ -279,9 +417,9 @@ export class DevSession {
       const work = this.#batchWork
       this.#batchWork = { ms: 0, firstChangeAt: undefined }
       this.#workByDecision.set(decision.id, work.ms)
-      if (this.channel.replaced) this.#replacedByDecision.set(decision.id, this.channel.replaced)
-      this.channel.replaced = 0
-      if (debug.enabled) debugDecision(this.server, decision, work)
+      const replaced = this.#takeReplaced()
+      if (replaced) this.#replacedByDecision.set(decision.id, replaced)
+      if (debug.enabled) debugDecision(this.root, decision, work)
       this.#showCompileError(decision)
       if (unreported) this.#reachUnreported(decision, updatePayload(shared.get(decision.id), unreported))
     }
@@ -296,7 +434,7 @@ export class DevSession {
     for (const outcome of outcomes) {
       const ms = this.#workByDecision.get(outcome.id) ?? 0
       this.#workByDecision.delete(outcome.id)
-      const line = outcomeLine(outcome, { ms, total: this.server.ws.clients.size, replaced: this.#replacedByDecision.get(outcome.id) ?? 0 })
+      const line = outcomeLine(outcome, { ms, total: this.#clientCount(), replaced: this.#replacedByDecision.get(outcome.id) ?? 0 })
       this.#replacedByDecision.delete(outcome.id)
       if (line) this.#logger.info(line, { timestamp: true })
     }
@@ -304,7 +442,7 @@ export class DevSession {
 
   /** Sends `client` the compile error of the first of `brokenFiles` that has one. */
   #sendCompileError(client, brokenFiles) {
-    const root = this.server.config.root
+    const root = this.root
     const broken = this.compileCheck.errorOf(brokenFiles, root)
     if (broken) client.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(broken.error, root) } })
     return broken
@@ -314,7 +452,7 @@ export class DevSession {
   #showCompileError(decision) {
     // Another plugin broadcast the error itself: its overlay is up, and it closes it itself.
     if (decision.errorTabs.length === 0 || decision.errorsShownByFramework) return
-    const broken = this.compileCheck.errorOf(decision.brokenFiles, this.server.config.root)
+    const broken = this.compileCheck.errorOf(decision.brokenFiles, this.root)
     if (!broken) return
     let sent = 0
     for (const tab of decision.errorTabs) {
@@ -324,7 +462,7 @@ export class DevSession {
       sent++
     }
     this.#logger.error(
-      `${colors.yellow('ssr-hmr error overlay')} ${colors.dim(`${broken.file}:`)} failed to compile, shown in ${sent} of ${plural(this.server.ws.clients.size, 'tab')}: ${broken.error?.message ?? broken.error}`,
+      `${colors.yellow('ssr-hmr error overlay')} ${colors.dim(`${broken.file}:`)} failed to compile, shown in ${sent} of ${plural(this.#clientCount(), 'tab')}: ${broken.error?.message ?? broken.error}`,
       { timestamp: true, error: broken.error },
     )
   }
@@ -335,7 +473,7 @@ export class DevSession {
    * tab.
    */
   #reachUnreported(decision, data) {
-    for (const client of this.server.ws.clients) {
+    for (const client of this.clients()) {
       const tab = this.tabs.tabOf(client)
       if (tab === undefined) this.#holdUntilReported(client, decision, data)
       else if (tab === NO_TAB && decision.reloadAll) client.send({ type: 'custom', event: UPDATE_EVENT, data })
@@ -401,7 +539,7 @@ export class DevSession {
 
   /** A server environment outside Vite's process requested a module (it is re-importing). */
   noteFetch(environment) {
-    this.guard('noting a module request', (core) => core.noteFetch(environment.name, performance.now()))
+    this.guard('noting a module request', (core) => core.noteFetch(this.nameOf(environment), performance.now()))
     if (this.#flushTimer) this.#scheduleFlush()
   }
 
@@ -438,7 +576,7 @@ export class DevSession {
     const effects = JSON.parse(json)
     if (error) {
       for (const { tab } of effects.messages) {
-        this.tabs.clientOf(tab)?.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(error, this.server.config.root) } })
+        this.tabs.clientOf(tab)?.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(error, this.root) } })
       }
     }
     this.#apply(effects)
@@ -446,20 +584,45 @@ export class DevSession {
     this.#scheduleFlush()
   }
 
-  /** Registers cleanup (listeners, wrappers) to run when the session ends. */
-  onDispose(cleanup) {
-    this.#disposers.push(cleanup)
+  /**
+   * Registers cleanup to run when the session ends, or (with `server`) when that server leaves
+   * it: its listeners and wrappers.
+   */
+  onDispose(cleanup, server) {
+    const member = server && this.#members.find((other) => other.server.config === server.config)
+    ;(member ? member.disposers : this.#disposers).push(cleanup)
+  }
+
+  /**
+   * The server of `environment` closed: it leaves the project, its environments leave the
+   * mirror and its tabs are forgotten. The session ends with its last server.
+   */
+  leave(environment) {
+    const member = this.#memberOf(environment)
+    if (!member) return
+    this.#members.splice(this.#members.indexOf(member), 1)
+    for (const cleanup of member.disposers.splice(0)) cleanup()
+    member.channel.restore()
+    if (this.#members.length === 0) return this.dispose()
+    for (const client of member.server.ws.clients) this.forgetTab(client)
+    for (const name of member.names.values()) this.guard('removing an environment', (core) => core.dropEnvironment(name))
+    debug(`a dev server left the project at ${this.root}`)
   }
 
   dispose() {
     if (this.#disposed) return
     this.#disposed = true
+    for (const member of this.#members.splice(0)) {
+      for (const cleanup of member.disposers.splice(0)) cleanup()
+      member.channel.restore()
+    }
     for (const cleanup of this.#disposers.splice(0)) cleanup()
     this.#cancelFlush()
     clearImmediate(this.#afterHooksImmediate)
     this.#afterHooksWork.length = 0
     this.#lateWrites.dispose()
-    this.channel.restore()
+    for (const { timer } of this.#heard.values()) clearTimeout(timer)
+    this.#heard.clear()
     for (const { timer } of this.#unreported.values()) clearTimeout(timer)
     this.#unreported.clear()
     this.tabs.clear()
@@ -472,15 +635,24 @@ export class DevSession {
 }
 
 /** `DEBUG=vite:ssr-hmr`: when a decision came, what it covers, and why each page is affected. */
-function debugDecision(server, decision, work) {
+/**
+ * The environment whose hooks run last for a change: Vite runs the client environment's first,
+ * then the others in their order, so it is not `.at(-1)` when an app lists `client` last
+ * (plugin-rsc's `rsc, ssr, client`).
+ */
+function lastToRun(environments) {
+  const all = Object.values(environments)
+  return all.filter((environment) => environment.name !== 'client').at(-1) ?? all.at(-1)
+}
+
+function debugDecision(root, decision, work) {
   debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
   for (const { file, page, chain } of decision.explanations) {
-    debug(`${file} → ${page}: ${chain.map((id) => relative(server, id)).join(' ← ')}`)
+    debug(`${file} → ${page}: ${chain.map((id) => relative(root, id)).join(' ← ')}`)
   }
 }
 
-function relative(server, file) {
-  const root = server.config.root
+function relative(root, file) {
   return file.startsWith(root + '/') ? file.slice(root.length + 1) : file
 }
 

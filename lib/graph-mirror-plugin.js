@@ -25,11 +25,12 @@ export function graphMirrorPlugin(state) {
         session.compileCheck.markTransformed(mod)
         const isDynamicUrl = onlyDynamicallyImported(code)
         const isDynamic = (imported) => isDynamicUrl(imported.url)
+        const name = session.nameOf(environment)
         session.guard('mirroring the module graph', (core) => {
           for (const fileOnly of fileOnlyImportsOf(mod)) {
-            session.modules.register(environment.name, core.updateModule(environment.name, toAnalyzedModule(fileOnly)), fileOnly)
+            session.modules.register(name, core.updateModule(name, toAnalyzedModule(fileOnly)), fileOnly)
           }
-          session.modules.register(environment.name, core.updateModule(environment.name, toAnalyzedModule(mod, isDynamic)), mod)
+          session.modules.register(name, core.updateModule(name, toAnalyzedModule(mod, isDynamic)), mod)
         })
       },
     },

@@ -21,7 +21,7 @@ export function hotUpdatePlugin(state) {
     const consumer = session.consumerOf(environment)
     if (!consumer) return undefined
     if (consumer === 'client') {
-      session.channel.begin(file)
+      session.channelOf(environment).begin(file)
       return recordClientSide(session, type, file, isWatchedFile)
     }
     if (type === 'update') dropTransformsOfTheHooks(environment, file)
@@ -70,7 +70,7 @@ export function hotUpdatePlugin(state) {
           return handleChange(session, environment, context)
         } finally {
           // What the hooks of this file's change send to the browser is theirs to the end.
-          if (session.isLastEnvironment(environment)) session.channel.end(context.file)
+          session.hooksRan(environment, context.file)
         }
       },
     },

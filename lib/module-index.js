@@ -18,8 +18,8 @@ export class ModuleIndex {
    * The nodes behind `indexes`. An index registered by no transform (an import the core saw
    * before Vite transformed it) is looked up in Vite's graph by the id the core knows.
    */
-  nodesOf(environment, indexes, idOf) {
-    const nodes = this.#nodes.get(environment.name) ?? []
+  nodesOf(environmentName, environment, indexes, idOf) {
+    const nodes = this.#nodes.get(environmentName) ?? []
     const found = []
     for (const ix of indexes) {
       const mod = nodes[ix] ?? environment.moduleGraph.getModuleById(idOf(ix) ?? '')

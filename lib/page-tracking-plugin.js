@@ -51,7 +51,7 @@ export function pageTrackingPlugin(state) {
           server.ws.off(PAGE_EVENT, onPage)
           server.ws.off('vite:client:disconnect', onDisconnect)
           for (const restore of restoreFetchers) restore()
-        })
+        }, server)
       },
     },
   }
@@ -187,8 +187,9 @@ function recordFetchedModules(session, environment) {
     const result = await original.call(this, id, importer, options)
     const store = session.requests.getStore()
     if (store && !result?.externalize) {
-      let fetched = store.fetched.get(environment.name)
-      if (!fetched) store.fetched.set(environment.name, (fetched = []))
+      const name = session.nameOf(environment)
+      let fetched = store.fetched.get(name)
+      if (!fetched) store.fetched.set(name, (fetched = []))
       fetched.push({ id: result?.id ?? id, importer: importer ?? undefined })
     }
     return result

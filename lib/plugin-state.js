@@ -2,10 +2,11 @@
 // binding, and the sessions of the dev servers currently using them (none during a build).
 // There can be two at once: on a restart Vite creates the new server (running our
 // `configureServer`) before it closes the old one, and with inline config both servers use
-// these same plugin objects.
+// these same plugin objects. A session may also serve dev servers of other `ssrHmr()` calls:
+// those of one project in one process (`lib/project.js`).
 
-import { DevSession } from './dev-session.js'
 import { colors } from './logger.js'
+import { joinProject } from './project.js'
 
 export class PluginState {
   /** @type {Set<DevSession>} */ #sessions = new Set()
@@ -17,9 +18,9 @@ export class PluginState {
   }
 
   start(server) {
-    const session = new DevSession(this.binding, this.options, server)
+    const session = joinProject(this.binding, this.options, server)
     this.#sessions.add(session)
-    session.onDispose(() => this.#sessions.delete(session))
+    session.onDispose(() => this.#sessions.delete(session), server)
     return session
   }
 
@@ -33,7 +34,7 @@ export class PluginState {
    * server, and a restart copies the new server's fields onto the object users hold.
    */
   sessionOfServer(server) {
-    for (const session of this.#sessions) if (session.server.config === server?.config) return session
+    for (const session of this.#sessions) if (session.serves(server)) return session
     return undefined
   }
 
@@ -41,7 +42,7 @@ export class PluginState {
   sessionOf(environment) {
     if (!environment) return undefined
     for (const session of this.#sessions) {
-      if (session.environments[environment.name] === environment) return session
+      if (session.nameOf(environment) !== undefined) return session
     }
     return undefined
   }

@@ -23,7 +23,7 @@ export function sessionPlugin(state) {
       },
     },
     closeBundle() {
-      state.sessionOf(this.environment)?.dispose()
+      state.sessionOf(this.environment)?.leave(this.environment)
     },
   }
   // Internal, for this package's tests: reaches the sessions (and their native core) to

@@ -115,6 +115,34 @@ export const APPS = {
     shared: 'src/shared/label.js',
     staticRoutes: true,
   }),
+  'solid-start1': describeApp({
+    name: 'solid-start1',
+    label: 'SolidStart 1.3.2 (vinxi 0.5.11)',
+    vite: '6.4.6',
+    // vinxi runs three Vite dev servers in middleware mode (client, ssr, server functions) in
+    // one process, behind its own HTTP server; `--port` is vinxi's (it also reads PORT).
+    command: (port) => ['node_modules/vinxi/bin/cli.mjs', 'dev', '--port', String(port)],
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.tsx',
+    // vinxi's `vinxi/routes` module imports every route module of the ssr router as it loads
+    // (`$vinxi/handler/ssr` → `@solidjs/start/dist/router/routes.js` → `vinxi/routes`), so a
+    // broken /about data module fails the render of `/` too.
+    staticRoutes: true,
+  }),
+  'solid-start': describeApp({
+    name: 'solid-start',
+    label: 'SolidStart 2.0.5 (Vite plugin)',
+    vite: '8.3.8',
+    // @solidjs/start 2 declares `engines.node >=24`.
+    node: 24,
+    command: viteCli,
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.tsx',
+    // Routes are imported lazily, but the server's `solid-start:server-fn-manifest` imports
+    // every "use server" module (@solidjs/start dist/fns/handler.js:18, directives/index.js:145):
+    // with /about's data module broken, `/` answers 500 too (observed without the plugin).
+    staticRoutes: true,
+  }),
   'qwik-city': describeApp({
     name: 'qwik-city',
     label: 'Qwik City 1.20.1 (@builder.io/qwik 1.20.1)',

@@ -39,6 +39,7 @@ const MAX_WAIT_MS = 30_000
 const BURST_EDITS = 10
 const BURST_GAP_MS = 30
 const MARKER = '__ssrHmrFrameworksMarker'
+const VITE_CLIENT_PATH = /^(?:\/[^?#]*)?\/@vite\/client(?:[?#]|$)/
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -239,7 +240,8 @@ function createTabRecord(page, name, route, origin, clock) {
     }
     const requestPath = pathOf(url)
     const current = tab.documents.at(-1)
-    if (current && requestPath.startsWith('/@vite/client')) current.viteClient = true
+    // Under the client's base, if the app has one (vinxi serves the browser's modules from `/_build`).
+    if (current && VITE_CLIENT_PATH.test(requestPath)) current.viteClient = true
     const entry = { seq, document: tab.documents.length - 1, path: requestPath, resourceType: request.resourceType(), status: undefined, contentType: undefined }
     tab.requests.push(entry)
     requestOf.set(request, entry)

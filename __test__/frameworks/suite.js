@@ -37,9 +37,17 @@ export function runsHere(app) {
   return NODE_MAJOR >= app.node && app.node >= passMinimum
 }
 
-/** @param {keyof typeof APPS} appName */
-export function describeFramework(appName, { plugins, positions = ['after', 'before'] }) {
+/**
+ * @param {keyof typeof APPS} appName
+ * @param {object} options
+ * @param {Record<string, string>} [options.leftOut] scenarios known to fail for a reason outside
+ *   this app (what is missing, where it is being made): their tests are skipped, with the
+ *   reason in the title, and "never worse" does not count them. Remove an entry as soon as
+ *   the reason is gone.
+ */
+export function describeFramework(appName, { plugins, positions = ['after', 'before'], leftOut = {} }) {
   const app = APPS[appName]
+  const checked = Object.keys(TITLES).filter((scenario) => !Object.hasOwn(leftOut, scenario))
   describe.skipIf(!runsHere(app))(app.label, () => {
     let browser
     let baseline
@@ -59,13 +67,13 @@ export function describeFramework(appName, { plugins, positions = ['after', 'bef
         }, RUN_TIMEOUT_MS)
 
         for (const [scenario, title] of Object.entries(TITLES)) {
-          test(title, () => {
+          test.skipIf(Object.hasOwn(leftOut, scenario))(Object.hasOwn(leftOut, scenario) ? `${title} (left out: ${leftOut[scenario]})` : title, () => {
             expect(problemsOf(scenario, observed, baseline, app), `${app.label}, ${position}, ${scenario}: dev server log ${observed.logFile}`).toEqual([])
           })
         }
 
         test('never worse than without the plugin, in any scenario', () => {
-          const regressions = Object.keys(TITLES).flatMap((scenario) => regressionsOf(scenario, observed, baseline, app).map((text) => `${scenario}: ${text}`))
+          const regressions = checked.flatMap((scenario) => regressionsOf(scenario, observed, baseline, app).map((text) => `${scenario}: ${text}`))
           expect(regressions, `${app.label}, ${position}: dev server logs ${observed.logFile} and ${baseline.logFile}`).toEqual([])
         })
 

@@ -97,7 +97,7 @@ describe.each(VITE_VERSIONS)("another plugin's reload on $name", ({ load }) => {
     await app.settle()
     await sleep(100)
     expect(active.sent).toBeGreaterThan(0)
-    expect(app.session.channel.busy).toBe(false)
+    expect(app.session.busy).toBe(false)
     expect(homeSince().filter(isFullReload)).toEqual([])
     expect(aboutSince()).toEqual([])
     expect(await pageData(app, '/')).toContain(`hello ${token}-8 `)

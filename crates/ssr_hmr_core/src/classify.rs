@@ -150,6 +150,24 @@ mod tests {
     m.update_module(env, &ModuleRecord::js(id, imports));
   }
 
+  /// Several Vite dev servers of one project in one process (vinxi) share one mirror, a later
+  /// server's environments named `<name>@<n>`: the client graph that makes a file shared may
+  /// be another server's.
+  #[test]
+  fn client_graph_of_another_server_makes_a_file_shared() {
+    let mut m = mirror();
+    m.set_environment("client@2", Consumer::Client);
+    m.set_environment("ssr@2", Consumer::Server);
+    add(&mut m, "ssr", "/app/shared.tsx", &[]);
+    add(&mut m, "ssr", "/app/data.js", &[]);
+    add(&mut m, "client@2", "/app/shared.tsx", &[]);
+    assert_eq!(classify_change(&m, "ssr", "/app/shared.tsx"), ChangeClass::Shared);
+    assert_eq!(classify_change(&m, "ssr", "/app/data.js"), ChangeClass::ServerOnly);
+    // The client server's own server environment never ran either file.
+    assert_eq!(classify_change(&m, "ssr@2", "/app/shared.tsx"), ChangeClass::ClientOnly);
+    assert_eq!(classify_change(&m, "ssr@2", "/app/data.js"), ChangeClass::Unknown);
+  }
+
   #[test]
   fn file_only_in_server_graph_is_server_only() {
     let mut m = mirror();

@@ -741,6 +741,34 @@ mod tests {
     assert_eq!(e.flush(2000.0), None, "batch consumed");
   }
 
+  /// Several Vite dev servers of one project (vinxi) in one engine, a later server's
+  /// environments named `<name>@<n>`: each server hears the same write and reports it from its
+  /// own environments before the decision (the shim waits for them): one decision, every
+  /// server's modules invalidated, the tab reached whichever server it is connected to.
+  #[test]
+  fn one_edit_heard_by_several_servers_is_one_decision() {
+    let mut e = app();
+    e.set_environment("client@2", Consumer::Client);
+    e.set_environment("ssr@2", Consumer::Server);
+    add(&mut e, "ssr@2", "/app/server-fn.ts", &["/app/db.ts"]);
+    add(&mut e, "ssr@2", "/app/db.ts", &[]);
+    add(&mut e, "client@2", "/app/page.tsx", &["/app/button.tsx"]);
+    e.record_page_roots("/", "ssr", &entries(&["/app/entry-server.ts", "/app/page.tsx"]));
+    let home = e.open_tab(Some("/"), None, 0.0);
+    assert_eq!(e.on_server_change("ssr", "/app/db.ts", 1000.0).class, ChangeClass::ServerOnly);
+    assert_eq!(e.on_server_change("ssr@2", "/app/db.ts", 1001.0).class, ChangeClass::ServerOnly);
+    let d = e.flush(1001.0).unwrap();
+    assert_eq!(d.files.server_only, ["db.ts"]);
+    assert_eq!(d.tabs, [home]);
+    assert_eq!(d.invalidated["ssr"].len(), 4);
+    assert_eq!(d.invalidated["ssr@2"].len(), 2);
+    assert_eq!(e.next_deadline(), None, "nothing left for a second decision");
+    // A component only the other server's client graph has is shared.
+    add(&mut e, "ssr", "/app/label.tsx", &[]);
+    add(&mut e, "client@2", "/app/label.tsx", &[]);
+    assert_eq!(e.on_server_change("ssr", "/app/label.tsx", 5000.0).class, ChangeClass::Shared);
+  }
+
   #[test]
   fn an_importer_added_before_the_decision_is_not_missed_by_the_kept_walk() {
     let mut e = app();
