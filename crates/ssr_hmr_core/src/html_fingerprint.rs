@@ -93,9 +93,14 @@ pub struct Segments {
 
 impl Segments {
   /// Whether position `index` may be left out of a comparison: every one
-  /// but a merged tail.
+  /// but the first (the status and redirect target) and a merged tail.
   pub fn maskable(&self, index: usize) -> bool {
-    !(self.merged_tail && index + 1 == self.hashes.len())
+    index != 0 && !(self.merged_tail && index + 1 == self.hashes.len())
+  }
+
+  /// Whether the status and redirect target are the same.
+  pub fn same_head(&self, other: &Segments) -> bool {
+    self.hashes.first() == other.hashes.first()
   }
 }
 
@@ -135,11 +140,13 @@ impl HtmlFingerprint {
       hasher.write(location.as_bytes());
     }
     hasher.write_u8(0xff);
+    // The first segment: the status and redirect target, never left out.
+    let head = hasher.clone().finish() as u32;
     HtmlFingerprint {
       hasher,
       segment: DefaultHasher::new(),
       segment_bytes: 0,
-      segments: Vec::new(),
+      segments: vec![head],
       merged_tail: false,
       state: State::Text,
       tag: Vec::new(),
@@ -172,7 +179,7 @@ impl HtmlFingerprint {
     let pending = std::mem::take(&mut self.tag);
     self.emit_slice(&pending);
     self.flush_output();
-    if self.segment_bytes > 0 || self.segments.is_empty() {
+    if self.segment_bytes > 0 {
       self.segments.push(self.segment.finish() as u32);
     }
     Some(Fingerprinted {
@@ -657,8 +664,8 @@ mod tests {
       f.write(html.as_bytes());
       f.finish_segmented().unwrap()
     };
-    // <p>, x, </p>, comment, <script>, its body, </script>, tail.
-    assert_eq!(whole.segments.hashes.len(), 8);
+    // Status, <p>, x, </p>, comment, <script>, its body, </script>, tail.
+    assert_eq!(whole.segments.hashes.len(), 9);
     assert!(!whole.segments.merged_tail);
     let mut f = HtmlFingerprint::new(200, None);
     for byte in html.as_bytes() {

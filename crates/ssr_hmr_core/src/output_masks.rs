@@ -78,7 +78,9 @@ impl OutputMasks {
     else {
       return Judgement::Different;
     };
-    if shown_segments.hashes.len() != check_segments.hashes.len() {
+    if shown_segments.hashes.len() != check_segments.hashes.len()
+      || !shown_segments.same_head(check_segments)
+    {
       return Judgement::Different;
     }
     if let Some(first) = first {
@@ -263,6 +265,36 @@ mod tests {
     assert_eq!(masks.judge("/", Some(&shown), &second, Some(&first)), Judgement::Different);
     // Refused once, not learned again for the same shape.
     assert_eq!(masks.judge("/", Some(&shown), &noisy(4), None), Judgement::Different);
+  }
+
+  #[test]
+  fn another_status_or_redirect_target_is_different_without_learning() {
+    let mut masks = OutputMasks::default();
+    let with_status = |status: u16, location: Option<&str>| {
+      let mut f = HtmlFingerprint::new(status, location);
+      f.write(b"<p>same</p>");
+      let done = f.finish_segmented().unwrap();
+      Render {
+        page: Arc::from("/"),
+        epoch: 1,
+        fingerprint: Some(done.whole),
+        segments: Some(Arc::new(done.segments)),
+      }
+    };
+    let ok = with_status(200, None);
+    assert_eq!(masks.judge("/", Some(&ok), &with_status(500, None), None), Judgement::Different);
+    let moved = with_status(302, Some("/a"));
+    assert_eq!(
+      masks.judge("/", Some(&moved), &with_status(302, Some("/b")), None),
+      Judgement::Different
+    );
+    // Even with a mask learned from two renders that differed only there.
+    masks.learn(
+      "/",
+      ok.segments.as_deref().unwrap(),
+      with_status(500, None).segments.as_deref().unwrap(),
+    );
+    assert_eq!(masks.judge("/", Some(&ok), &with_status(500, None), None), Judgement::Different);
   }
 
   #[test]
