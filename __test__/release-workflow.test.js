@@ -58,6 +58,16 @@ describe('the release workflow', () => {
     expect(built.sort()).toEqual([...napi.targets].sort())
     const tested = ['test-macos-windows', 'test-linux', 'test-wasi'].flatMap((job) => [...jobText(job).matchAll(/target: ([\w-]+)|bindings-([\w-]+)/g)].map((match) => match[1] ?? match[2]))
     for (const target of napi.targets) expect(tested, target).toContain(target)
+    // What ships has no test hooks (the binding's `testing` feature: fault injection).
+    expect(jobText('build')).not.toMatch(/--features|testing/)
+  })
+
+  test('tests the package on every Node major package.json\'s engines allows, and on no other', () => {
+    const { engines } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'))
+    const allowed = [...engines.node.matchAll(/\^(\d+)\./g)].map((match) => Number(match[1]))
+    const tested = new Set(['test-macos-windows', 'test-linux', 'test-wasi'].flatMap((job) => [...jobText(job).matchAll(/node: (\d+)|node: \[([\d, ]+)\]/g)].flatMap((match) => (match[1] ?? match[2]).split(',').map(Number))))
+    expect(allowed).toEqual([20, 22, 24, 26])
+    expect([...tested].sort((a, b) => a - b)).toEqual(allowed)
   })
 
   test('publishes only from a version tag, with provenance, through napi prepublish', () => {

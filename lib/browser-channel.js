@@ -14,18 +14,28 @@
 // - Vite's error broadcast for a request that failed, when the request is a tab's check of its
 //   own page: only that tab should hear of it, and it does, from the check's answer.
 //
-// A change is "in progress" from the client environment's hook for its file until every
-// environment's hooks ran (the plugin's hook runs in each; the window closes once the last one
-// and the hooks after it are done), so a send is attributed to the files in progress, or to the
-// file a `triggeredBy` names. In a burst Vite handles several changes of one file at once (a
-// hook awaits the file's content while the next watcher event starts): the file's window stays
-// open until the last of them is done.
+// A change is "in progress" from the watcher's event for its file until every environment's
+// hooks ran (the plugin's hook runs in each; the window closes once the last one and the hooks
+// after it are done), so a send is attributed to the files in progress, or to the file a
+// `triggeredBy` names. The window opens in a listener put before every other on Vite's watcher,
+// so it is open before any other plugin's code runs for the change, whatever sends a reload:
+// a `watchChange` hook, a legacy `handleHotUpdate` (Qwik's), a `hotUpdate` of any order in any
+// environment, or a watcher listener of the plugin's own. A change Vite hands to the hooks
+// without a watcher event opens at the client environment's hook. In a burst Vite handles
+// several changes of one file at once (a hook awaits the file's content while the next watcher
+// event starts): the file's window stays open until the last of them is done.
 
+import { normalizePath } from 'vite'
 import { InPlaceReplay } from './in-place-replay.js'
 import { debug } from './logger.js'
 
-/** Longest a change may stay in progress when an environment's hooks never reach ours. */
+/**
+ * Longest a change may stay in progress since its watcher event or the client hook, when the
+ * hooks never reach ours (a config file restarts the server; a hook before ours threw).
+ */
 const MAX_CHANGE_MS = 500
+/** The watcher events that Vite turns into a hot update. */
+const WATCHER_EVENTS = ['change', 'add', 'unlink']
 
 export class BrowserChannel {
   #session
@@ -33,13 +43,19 @@ export class BrowserChannel {
   #send
   #keepFrameworkReloads
   #inPlaceReplay
-  /** @type {Map<string, { open: number, serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, inPlaceUpdate?: object, timer: any }>} */
+  #watcher
+  #onWatcherEvent = (file) => this.#open(normalizePath(file)).announced++
+  /**
+   * `open`: watcher events and hooks of the file not done yet; `announced`: those opened by a
+   * watcher event whose client hook has not run yet.
+   * @type {Map<string, { open: number, announced: number, serverOnly: boolean | undefined, held: object[], updatedInPlace: boolean, inPlaceUpdate?: object, timer: any }>}
+   */
   #changes = new Map()
   /** Full-reloads of other plugins replaced since the last decision. */
   replaced = 0
 
   /** @param {import('./dev-session.js').DevSession} session */
-  constructor(session, { keepFrameworkReloads, settleMs }) {
+  constructor(session, { keepFrameworkReloads, settleMs, watcher }) {
     this.#session = session
     this.#hot = session.environments.client.hot
     this.#keepFrameworkReloads = keepFrameworkReloads
@@ -50,6 +66,11 @@ export class BrowserChannel {
       if (channel.#intercept(payload)) return
       return channel.#send.call(this, payload, ...rest)
     }
+    // First among the watcher's listeners (Vite's own is registered before any plugin runs).
+    if (typeof watcher?.prependListener === 'function') {
+      this.#watcher = watcher
+      for (const event of WATCHER_EVENTS) watcher.prependListener(event, this.#onWatcherEvent)
+    }
   }
 
   /** Sends on the browser channel, past the interception (the plugin's own broadcasts). */
@@ -59,6 +80,7 @@ export class BrowserChannel {
 
   restore() {
     this.#hot.send = this.#send
+    for (const event of WATCHER_EVENTS) this.#watcher?.off(event, this.#onWatcherEvent)
     this.#inPlaceReplay.dispose()
     for (const change of this.#changes.values()) clearTimeout(change.timer)
     this.#changes.clear()
@@ -69,11 +91,27 @@ export class BrowserChannel {
     return this.#changes.size > 0
   }
 
-  /** The client environment's hook for `file` runs first: its change begins. */
+  /**
+   * The client environment's hooks for `file` run first: its change began at the watcher's
+   * event, or begins now. Either way it may last another MAX_CHANGE_MS.
+   */
   begin(file) {
+    const change = this.#changes.get(file)
+    if (change?.announced > 0) {
+      change.announced--
+      this.#arm(file, change)
+    } else this.#open(file)
+  }
+
+  #open(file) {
     let change = this.#changes.get(file)
-    if (!change) this.#changes.set(file, (change = { open: 0, serverOnly: undefined, held: [], updatedInPlace: false }))
+    if (!change) this.#changes.set(file, (change = { open: 0, announced: 0, serverOnly: undefined, held: [], updatedInPlace: false }))
     change.open++
+    this.#arm(file, change)
+    return change
+  }
+
+  #arm(file, change) {
     clearTimeout(change.timer)
     change.timer = setTimeout(() => this.#close(file), MAX_CHANGE_MS)
     change.timer.unref?.()

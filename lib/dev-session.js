@@ -85,7 +85,7 @@ export class DevSession {
     this.requests = new AsyncLocalStorage()
     /** The Vite node behind each module index of the core. */
     this.modules = new ModuleIndex()
-    this.channel = new BrowserChannel(this, { keepFrameworkReloads: options.frameworkReloads === 'keep', settleMs: settleMsOf(options.batch) })
+    this.channel = new BrowserChannel(this, { keepFrameworkReloads: options.frameworkReloads === 'keep', settleMs: settleMsOf(options.batch), watcher: server.watcher })
   }
 
   /** Vite calls each file's `hotUpdate` hooks environment by environment; this one is last. */

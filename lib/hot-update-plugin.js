@@ -1,6 +1,7 @@
 // The decision point. `order: 'post'` so framework plugins have filtered `modules` first.
 // Client environments run first (Vite calls every client hook before the server ones): they
-// only keep the mirror in step with deletions and watched files. Server environments ask
+// claim the change window the watcher opened (browser-channel.js) and keep the mirror in step
+// with deletions and watched files. Server environments ask
 // the core what the change means and carry out its answer.
 
 import path from 'node:path'

@@ -8,7 +8,8 @@
 # not the threaded wasm32-wasip1-threads (see README, "Platforms"). wasm-ld is lld-22's.
 # Nothing is written outside the repository: rustc is given a private sysroot (symlinks into
 # /usr) in target/wasi/sysroot. Outputs land in the repository root, as `npm run build` does:
-# ssr-hmr.wasm32-wasip1.wasm and its loaders (ssr-hmr.wasip1*.{cjs,js,d.cts,d.ts}).
+# ssr-hmr.wasm32-wasip1.wasm and its loaders (ssr-hmr.wasip1*.{cjs,js,d.cts,d.ts}). Arguments are
+# passed on to `napi build` (`npm test` adds `--features testing`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,4 +44,4 @@ unset RUSTUP_TOOLCHAIN
 
 exec npx napi build --platform --release --target wasm32-wasip1 \
   --manifest-path crates/ssr_hmr_binding/Cargo.toml --package-json-path package.json \
-  --target-dir target/wasi --output-dir . --js binding.cjs --dts binding.d.cts
+  --target-dir target/wasi --output-dir . --js binding.cjs --dts binding.d.cts "$@"

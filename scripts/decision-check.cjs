@@ -1,9 +1,11 @@
 // One real decision through a built binding: `node scripts/decision-check.cjs <binding>`, where
 // <binding> is a `.node` file or a WASI loader (`ssr-hmr.wasip1.cjs`). It mirrors a small app
 // (two pages, a server-only data module per page, a client entry), opens a tab on each page,
-// edits the data module of `/` and prints the change and the decision as JSON. Run by
-// scripts/check-binaries.js on the host, under QEMU for arm64, and for the wasm build, so
-// every binary is compared with the same expectations.
+// edits the data module of `/` and prints the change, the decision and what in them differs
+// from the expected decision (`problems`, empty when right) as JSON. Run by
+// scripts/check-binaries.js under QEMU for arm64 and for the wasm build, and by `npm test`
+// against the host's binary (__test__/packaging/decision-check.test.js), so every binary is
+// held to the same expectations and this script cannot drift from the binding unnoticed.
 
 const path = require('node:path')
 
@@ -20,6 +22,8 @@ const mod = (name, imports = [], extra = {}) => ({
   ...extra,
 })
 
+/** Module id by the index `updateModule` gave it: changes name modules by index. */
+const ssrIds = []
 const core = new binding.SsrHmrCore({ root, quietMs: 30, maxWaitMs: 300, refresh: 'reload' })
 core.setEnvironment('client', 'client')
 core.setEnvironment('ssr', 'server')
@@ -31,7 +35,7 @@ for (const record of [
   mod('data/team.js'),
   mod('components/label.js'),
 ]) {
-  core.updateModule('ssr', record)
+  ssrIds[core.updateModule('ssr', record)] = record.id
 }
 core.updateModule('client', mod('entry-client.js', [['components/label.js']]))
 core.updateModule('client', mod('components/label.js'))
@@ -46,13 +50,26 @@ const change = core.onServerChange('ssr', `${root}/src/data/greeting.js`, 1)
 const shared = core.onServerChange('ssr', `${root}/src/components/label.js`, 2)
 const { decision } = JSON.parse(core.poll(1000))
 
-console.log(
-  JSON.stringify({
-    target: binding.__napiBindingTarget ?? 'native',
-    arch: process.arch,
-    tabs,
-    change: { class: change.class, invalidate: JSON.parse(change.invalidateJson).sort() },
-    shared: { class: shared.class },
-    decision: { action: decision.action, pages: decision.pages.map((page) => page.url ?? page), tabs: decision.tabs, reloadAll: decision.reloadAll, files: decision.files },
-  }),
-)
+const got = {
+  target: binding.__napiBindingTarget ?? 'native',
+  arch: process.arch,
+  tabs,
+  change: { class: change.class, invalidate: [...change.invalidate].map((index) => ssrIds[index]).sort() },
+  shared: { class: shared.class },
+  decision: { action: decision.action, pages: decision.pages.map((page) => page.url ?? page), tabs: decision.tabs, reloadAll: decision.reloadAll, files: decision.files },
+}
+console.log(JSON.stringify({ ...got, problems: problemsOf(got) }))
+
+/** What differs from the one right decision: the data module of `/` refreshes the tab on `/`. */
+function problemsOf({ change, shared, decision, tabs }) {
+  const problems = []
+  const expectInvalidated = ['data/greeting.js', 'entry-server.js', 'routes/home.js'].map((name) => `${root}/src/${name}`)
+  if (change.class !== 'server-only') problems.push(`data/greeting.js classified ${change.class}, not server-only`)
+  if (JSON.stringify(change.invalidate) !== JSON.stringify(expectInvalidated)) problems.push(`invalidates ${JSON.stringify(change.invalidate)}, not ${JSON.stringify(expectInvalidated)}`)
+  if (shared.class !== 'shared') problems.push(`components/label.js classified ${shared.class}, not shared`)
+  if (decision.action !== 'reload') problems.push(`decision ${decision.action}, not reload`)
+  if (JSON.stringify(decision.pages) !== '["/"]') problems.push(`pages ${JSON.stringify(decision.pages)}, not ["/"]`)
+  if (JSON.stringify(decision.tabs) !== JSON.stringify([tabs.home])) problems.push(`tabs ${JSON.stringify(decision.tabs)}, not the tab on / (${tabs.home})`)
+  if (decision.reloadAll) problems.push('reloads every tab')
+  return problems
+}

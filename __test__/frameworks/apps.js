@@ -15,13 +15,18 @@ const brokenDataModule = (name) => (token) => `export const ${name} = '${name} $
 /** The same module, valid, throwing when evaluated: the render fails at run time. */
 const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
 
-function describeApp({ name, label, command, data, shared, vite, notes, staticRoutes = false, errorsAsPages = false, startupMs = 0 }) {
+function describeApp({ name, label, command, data, shared, vite, notes, node = 20, staticRoutes = false, errorsAsPages = false, componentHmr = true, startupMs = 0 }) {
   return {
     name,
     label,
     command,
     vite,
     notes,
+    /**
+     * The oldest Node major the framework's version runs on (its `engines`): under an older
+     * Node the app's tests are skipped, and `npm test`'s second pass on a newer Node runs them.
+     */
+    node,
     /**
      * How long the dev server needs after printing its URL before a page request is safe: a
      * user opens the page a moment after starting the server, not within milliseconds.
@@ -38,6 +43,12 @@ function describeApp({ name, label, command, data, shared, vite, notes, staticRo
      * it, and recovers from there on the fix.
      */
     errorsAsPages,
+    /**
+     * The framework updates a component in place on the client. Without it (`false`), its own
+     * dev server reloads every tab for a shared edit, with or without this plugin: each tab
+     * may then load one fresh document, never more.
+     */
+    componentHmr,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
     data: {
       A: { file: data.about, write: dataModule('about'), broken: brokenDataModule('about'), throwing: throwingDataModule('about'), initial: 'about v1' },
@@ -98,5 +109,18 @@ export const APPS = {
     data: { home: 'src/data/home.js', about: 'src/data/about.js' },
     shared: 'src/shared/label.js',
     staticRoutes: true,
+  }),
+  'qwik-city': describeApp({
+    name: 'qwik-city',
+    label: 'Qwik City 1.20.1 (@builder.io/qwik 1.20.1)',
+    vite: '7.3.8',
+    // Qwik City's dev script: `--mode ssr` serves server-rendered pages (any other mode
+    // serves the client-only dev build, qwik/dist/optimizer.mjs:3805).
+    command: (port) => [...viteCli(port), '--mode', 'ssr'],
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/shared.tsx',
+    // Qwik 1.x has no component HMR: its Vite plugin sends a `full-reload` for every change
+    // that has modules, from `handleHotUpdate` (qwik/dist/optimizer.mjs:4130-4135).
+    componentHmr: false,
   }),
 }

@@ -16,6 +16,23 @@ const INTERNAL = Symbol.for('vite-plugin-ssr-hmr:internal')
  * exposes under a symbol for this package's tests only.
  * @param {import('vite').Plugin[]} plugins what `ssrHmr()` returned, or a server's plugins
  */
+/**
+ * Whether the binding has the test-only fault injection (built with the `testing` feature, as
+ * `npm test` builds it). Release binaries have none: the release workflow tests them
+ * (SSR_HMR_PACKAGE names one), and there the fault tests are skipped; anywhere else a build
+ * without the hook is a mistake, and the fault tests say how to make one with it.
+ */
+export function faultInjectionOf(binding) {
+  const available = typeof binding.SsrHmrCore.prototype.__injectPanicOnNextChange === 'function'
+  return {
+    available,
+    skip: !available && !!process.env.SSR_HMR_PACKAGE,
+    require() {
+      if (!available) throw new Error('this build of the core has no test hooks: build it with the `testing` feature (`npm run build -- --features testing`, as npm test does)')
+    },
+  }
+}
+
 export function pluginStateOf(plugins) {
   return plugins.find((plugin) => plugin[INTERNAL])?.[INTERNAL]
 }

@@ -6,15 +6,18 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
+import { faultInjectionOf, pluginStateOf, startDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 
-const onWasm = pluginStateOf(ssrHmr()).binding.__napiBindingTarget?.startsWith('wasm32') ?? false
+const { binding } = pluginStateOf(ssrHmr())
+const onWasm = binding.__napiBindingTarget?.startsWith('wasm32') ?? false
+const faultInjection = faultInjectionOf(binding)
 
-describe(`a panic inside the Rust core (${onWasm ? 'WebAssembly' : 'native'})`, () => {
+describe.skipIf(faultInjection.skip)(`a panic inside the Rust core (${onWasm ? 'WebAssembly' : 'native'})`, () => {
   let dev
   let pluginState
   beforeAll(async () => {
+    faultInjection.require()
     const plugins = ssrHmr()
     pluginState = pluginStateOf(plugins)
     dev = await startDevServer('basic', { plugins })

@@ -6,11 +6,13 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { pluginStateOf } from '../helpers/dev-server.js'
+import { faultInjectionOf, pluginStateOf } from '../helpers/dev-server.js'
 import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 import { startApp, warmUp } from '../integration/harness.js'
 
-const onWasm = pluginStateOf(ssrHmr()).binding.__napiBindingTarget?.startsWith('wasm32') ?? false
+const { binding } = pluginStateOf(ssrHmr())
+const onWasm = binding.__napiBindingTarget?.startsWith('wasm32') ?? false
+const faultInjection = faultInjectionOf(binding)
 const ENVIRONMENTS = ['client', 'ssr', 'edge', 'worker']
 
 /** One environment's mirror, in a stable order: modules by id, each one's imports by id. */
@@ -20,9 +22,10 @@ function mirrorOf(app, environment) {
     .sort((a, b) => a.id.localeCompare(b.id))
 }
 
-describe.runIf(onWasm)('a fresh WebAssembly core after a panic', () => {
+describe.runIf(onWasm && !faultInjection.skip)('a fresh WebAssembly core after a panic', () => {
   let app
   beforeAll(async () => {
+    faultInjection.require()
     app = await startApp(await import('vite'))
     await warmUp(app)
   })

@@ -83,7 +83,9 @@ pub struct ServerChangeResult {
 #[napi]
 pub struct SsrHmrCore {
   engine: Engine,
-  /// Test-only fault injection: the next change panics inside the native code.
+  /// Fault injection for the tests (the `testing` feature): the next change panics inside the
+  /// native code.
+  #[cfg(feature = "testing")]
   panic_on_next_change: bool,
 }
 
@@ -108,7 +110,11 @@ impl SsrHmrCore {
         .map_or(defaults.max_roots_per_page, |n| n as usize),
       explain: options.explain.unwrap_or(false),
     });
-    Self { engine, panic_on_next_change: false }
+    Self {
+      engine,
+      #[cfg(feature = "testing")]
+      panic_on_next_change: false,
+    }
   }
 
   #[napi(catch_unwind)]
@@ -185,6 +191,7 @@ impl SsrHmrCore {
     now_ms: f64,
     written_ms: Option<f64>,
   ) -> Result<ServerChangeResult> {
+    #[cfg(feature = "testing")]
     if std::mem::take(&mut self.panic_on_next_change) {
       panic!("fault injected by a test");
     }
@@ -304,8 +311,14 @@ impl SsrHmrCore {
   pub fn stats(&self) -> Result<String> {
     to_json(&self.engine.stats())
   }
+}
 
-  /// Test-only: make the next `onServerChange` panic, to prove the shim survives it.
+/// Test-only hooks, in builds with the `testing` feature (`npm test` builds them); release
+/// binaries have none. A block of its own: napi registers every method of an `impl` block.
+#[cfg(feature = "testing")]
+#[napi]
+impl SsrHmrCore {
+  /// Makes the next `onServerChange` panic, to prove the shim survives it.
   #[napi(js_name = "__injectPanicOnNextChange")]
   pub fn inject_panic_on_next_change(&mut self) {
     self.panic_on_next_change = true;
