@@ -11,6 +11,7 @@
 // (`x-ssr-hmr-check`, sent when a change may have made it stale) is rendered the same way, and
 // the core compares the two fingerprints when it ends.
 
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { isRunnable } from './invalidate.js'
 import { debug } from './logger.js'
 
@@ -69,6 +70,7 @@ function trackRequest(session, req, res, next) {
   /** `error`: the error Vite would have broadcast to every tab for this check (browser-channel.js). */
   const store = { url: req.url, check, fetched: new Map(), render: undefined, ended: false, error: undefined }
   const isDocument = check !== undefined || isDocumentRequest(req)
+  if (check !== undefined) keepScopeInCloseListeners(res)
   watchResponse(session, res, store, check)
   res.once('close', () => {
     if (store.render === undefined) return
@@ -79,6 +81,19 @@ function trackRequest(session, req, res, next) {
     for (const [environmentName, fetched] of store.fetched) session.recordPageRoots(store.url, environmentName, fetched)
   })
   session.requests.run(store, next)
+}
+
+/**
+ * A `close` listener the app adds to a check's response runs in the check's scope: a framework
+ * that broadcasts the render's error from there (Astro 5, 200 ms after the response closed) is
+ * then seen by the browser channel as this check's error, which the checking tab already has
+ * from the check's answer, and not sent to every tab.
+ */
+function keepScopeInCloseListeners(res) {
+  const on = res.on
+  res.on = res.addListener = function addListener(event, listener) {
+    return on.call(this, event, event === 'close' && typeof listener === 'function' ? AsyncLocalStorage.bind(listener) : listener)
+  }
 }
 
 /** A browser's navigation (or one without fetch metadata, as tools send), not a `fetch()`. */
