@@ -52,6 +52,8 @@ export class BrowserChannel {
   #keepFrameworkReloads
   #inPlaceReplay
   #watcher
+  /** `server.hot` of Vite 6, when it is a copy of the channel's methods: `{ hot, send }`. */
+  #legacy
   #onWatcherEvent = (file) => this.#open(normalizePath(file)).announced++
   /**
    * `open`: watcher events and hooks of the file not done yet; `announced`: those opened by a
@@ -66,7 +68,7 @@ export class BrowserChannel {
    * @param {import('./dev-session.js').DevSession} session
    * @param {import('vite').NormalizedHotChannel} hot one dev server's browser channel
    */
-  constructor(session, hot, { keepFrameworkReloads, settleMs, watcher }) {
+  constructor(session, hot, { keepFrameworkReloads, settleMs, watcher, serverHot: legacy }) {
     this.#session = session
     this.#hot = hot
     this.#keepFrameworkReloads = keepFrameworkReloads
@@ -80,6 +82,17 @@ export class BrowserChannel {
     this.#hot.send = function send(payload, ...rest) {
       if (channel.#intercept(payload)) return
       return channel.#send.call(this, payload, ...rest)
+    }
+    // Vite 6's `server.hot` copies `server.ws.send` when the server is created, so a send
+    // through it (Astro 5's reload after a failed render, its error broadcasts) never reaches
+    // the wrapper above: it gets the same interception.
+    if (legacy && legacy !== this.#hot && typeof legacy.send === 'function' && legacy.send !== this.#hot.send) {
+      const legacySend = legacy.send
+      this.#legacy = { hot: legacy, send: legacySend }
+      legacy.send = function send(payload, ...rest) {
+        if (channel.#intercept(payload)) return
+        return legacySend.call(this, payload, ...rest)
+      }
     }
     // First among the watcher's listeners (Vite's own is registered before any plugin runs).
     if (typeof watcher?.prependListener === 'function') {
@@ -95,6 +108,7 @@ export class BrowserChannel {
 
   restore() {
     this.#hot.send = this.#send
+    if (this.#legacy) this.#legacy.hot.send = this.#legacy.send
     for (const event of WATCHER_EVENTS) this.#watcher?.off(event, this.#onWatcherEvent)
     this.#inPlaceReplay.dispose()
     for (const change of this.#changes.values()) clearTimeout(change.timer)
@@ -135,7 +149,9 @@ export class BrowserChannel {
   /** A server environment classified `file`. */
   classified(file, changeClass) {
     const change = this.#changes.get(file)
-    if (!change) return
+    // An environment that does not run the file (Astro 7's `astro` environment, hooked before
+    // `ssr`) says nothing about it: its held reloads wait for one that does, or for the close.
+    if (!change || changeClass === 'unknown') return
     change.serverOnly = change.serverOnly === true || changeClass === 'server-only'
     this.#settleHeld(change)
   }

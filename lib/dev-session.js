@@ -122,6 +122,7 @@ export class DevSession {
       keepFrameworkReloads: this.options.frameworkReloads === 'keep',
       settleMs: settleMsOf(this.options.batch),
       watcher: server.watcher,
+      serverHot: server.hot,
     })
     if (this.#members.length) debug(`a dev server joined the project at ${this.root}: ${[...names.values()].join(', ')}`)
     // The environments as they were at start: on a restart Vite copies the new server's fields

@@ -11,6 +11,7 @@
 // (`x-ssr-hmr-check`, sent when a change may have made it stale) is rendered the same way, and
 // the core compares the two fingerprints when it ends.
 
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { isRunnable } from './invalidate.js'
 import { debug } from './logger.js'
 
@@ -71,6 +72,7 @@ function trackRequest(session, req, res, next) {
   const isDocument = check !== undefined || isDocumentRequest(req)
   /** A `fetch()` from one of the app's pages: the page may be re-fetching its own output. */
   store.fetchedFrom = isDocument || req.headers['sec-fetch-dest'] !== 'empty' ? undefined : refererPage(req)
+  if (check !== undefined) keepScopeInCloseListeners(res)
   watchResponse(session, res, store, check)
   res.once('close', () => {
     if (store.render === undefined) return
@@ -81,6 +83,19 @@ function trackRequest(session, req, res, next) {
     for (const [environmentName, fetched] of store.fetched) session.recordPageRoots(store.url, environmentName, fetched)
   })
   session.requests.run(store, next)
+}
+
+/**
+ * A `close` listener the app adds to a check's response runs in the check's scope: a framework
+ * that broadcasts the render's error from there (Astro 5, 200 ms after the response closed) is
+ * then seen by the browser channel as this check's error, which the checking tab already has
+ * from the check's answer, and not sent to every tab.
+ */
+function keepScopeInCloseListeners(res) {
+  const on = res.on
+  res.on = res.addListener = function addListener(event, listener) {
+    return on.call(this, event, event === 'close' && typeof listener === 'function' ? AsyncLocalStorage.bind(listener) : listener)
+  }
 }
 
 /** A browser's navigation (or one without fetch metadata, as tools send), not a `fetch()`. */

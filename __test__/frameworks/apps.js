@@ -8,6 +8,11 @@ export const ROUTES = { A: '/about', B: '/' }
 
 const viteCli = (port) => ['node_modules/vite/bin/vite.js', '--port', String(port), '--strictPort', '--host', '127.0.0.1']
 
+// `astro dev` has no --strictPort: it tries the next port when one is taken, and prints the
+// one it listens on (`Local    http://…`), which the harness reads. `bin`: the package's `bin`
+// (astro.js in Astro 5, bin/astro.mjs since).
+const astroCli = (bin) => (port) => [`node_modules/astro/${bin}`, 'dev', '--port', String(port), '--host', '127.0.0.1']
+
 /** A data module's source: one exported string, `<name> <token>`. */
 const dataModule = (name) => (token) => `export const ${name} = '${name} ${token}'\n`
 /** The same module with an unterminated string: a syntax error. */
@@ -105,6 +110,29 @@ export const APPS = {
     // whole dev server down (_chunks/plugin.mjs:435), with or without this plugin. On a cold
     // machine the first import can take longer: let it finish before the first request.
     startupMs: 5000,
+  }),
+  astro5: describeApp({
+    name: 'astro5',
+    label: 'Astro 5.18.2 + @astrojs/node 9.5.5 + @astrojs/preact 4.1.3',
+    vite: '6.4.6',
+    command: astroCli('astro.js'),
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.jsx',
+  }),
+  astro: describeApp({
+    name: 'astro',
+    label: 'Astro 7.4.8 + @astrojs/node 11.1.6 + @astrojs/preact 6.0.5',
+    vite: '8.4.1',
+    // astro 7.4.8's engines: node >=22.23.4 (Astro 6 and 7 need at least 22.12).
+    node: 22,
+    // In dev every page module hangs off `virtual:astro:pages` (vite-plugin-pages/pages.js:67,
+    // one `() => import()` per route) and the plugin finds /about's data among `/`'s roots
+    // (its log: the compile error is "shown in 2 of 2 tabs"): while it does not compile, tab B
+    // is shown the error over its page (never reloaded), although `/` itself still renders.
+    staticRoutes: true,
+    command: astroCli('bin/astro.mjs'),
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.jsx',
   }),
   cloudflare: describeApp({
     name: 'cloudflare',

@@ -71,6 +71,8 @@ function userEnvironment(position) {
     BROWSER: 'none',
     CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     WRANGLER_SEND_METRICS: 'false',
+    // Astro sends usage data on exit unless told not to; the machine has no network for it.
+    ASTRO_TELEMETRY_DISABLED: '1',
   }
 }
 
@@ -110,7 +112,7 @@ export async function startDevServer(copy, position) {
   const origin = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${app.name} (${position}): no dev server URL within 90 s; output:\n${logs.join('\n')}`)), 90_000)
     const check = (line) => {
-      const match = /Local:\s+(http:\/\/[^\s/]+)/.exec(line)
+      const match = /Local:?\s+(http:\/\/[^\s/]+)/.exec(line)
       if (!match) return
       clearTimeout(timer)
       resolve(match[1])

@@ -19,13 +19,14 @@ use crate::messages::{
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
 use crate::module_record::{Consumer, ModuleRecord};
+use crate::output_masks::{Judgement, OutputMasks};
 use crate::page_roots::{FetchedModule, PageRoots};
 use crate::pickup::Pickup;
 use crate::refetch::{Refetches, REFETCH_WAIT_MS};
 use crate::render_epochs::RenderEpochs;
 use crate::renders::{RenderId, Renders};
 use crate::tabs::{TabId, Tabs, NO_TAB};
-use crate::verification::{CheckedTab, DecisionSummary, Outcome, Verification};
+use crate::verification::{CheckEnd, CheckedTab, DecisionSummary, Outcome, Verification};
 
 /// Engine configuration. Caps bound memory whatever the browser or the app
 /// does; past a cap the oldest/least recently used entry is dropped, which
@@ -127,6 +128,8 @@ pub struct Engine {
   tabs: Tabs,
   roots: PageRoots,
   renders: Renders,
+  /// What differs between renders of a page anyway, per page.
+  masks: OutputMasks,
   verification: Verification,
   batcher: ChangeBatcher,
   pickup: Pickup,
@@ -145,6 +148,7 @@ impl Engine {
       tabs: Tabs::new(options.max_tabs),
       roots: PageRoots::new(options.max_pages, options.max_roots_per_page),
       renders: Renders::default(),
+      masks: OutputMasks::default(),
       verification: Verification::default(),
       batcher: ChangeBatcher::new(options.quiet_ms, options.max_wait_ms),
       pickup: Pickup::default(),
@@ -265,6 +269,7 @@ impl Engine {
     self.mirror.reset();
     self.roots.reset();
     self.renders.clear();
+    self.masks.clear();
     self.verification.clear();
     self.verification.take_outcomes();
     self.batcher.clear();
@@ -453,13 +458,24 @@ impl Engine {
     let mut effects = Effects::default();
     let Some(finished) = self.renders.end(render, complete) else { return effects };
     let (page, fingerprint) = (finished.page.clone(), finished.fingerprint);
-    if let Some(resolution) = self.verification.end_render(render, &page, fingerprint) {
-      if resolution.verdict == Verdict::Unchanged {
-        // The same output as the tab's: the check render is what it shows.
-        self.tabs.set_shown(resolution.tab, render);
+    let (renders, masks) = (&self.renders, &mut self.masks);
+    let judge = |shown: RenderId, first: Option<RenderId>| match renders.get(render) {
+      Some(check) => {
+        masks.judge(&page, renders.get(shown), check, first.and_then(|f| renders.get(f)))
       }
-      effects.messages.push(resolution.message);
-      effects.updates.push(resolution.shared);
+      None => Judgement::Different,
+    };
+    match self.verification.end_render(render, &page, fingerprint, judge) {
+      Some(CheckEnd::Verdict(resolution)) => {
+        if resolution.verdict == Verdict::Unchanged {
+          // The same output as the tab's: the check render is what it shows.
+          self.tabs.set_shown(resolution.tab, render);
+        }
+        effects.messages.push(resolution.message);
+        effects.updates.push(resolution.shared);
+      }
+      Some(CheckEnd::Recheck(message)) => effects.messages.push(message),
+      None => {}
     }
     effects.outcomes = self.verification.take_outcomes();
     effects
@@ -607,10 +623,13 @@ impl Engine {
       let page = self.tabs.page(tab);
       let page_unknown = page.is_none_or(|page| self.roots.has_resolved_roots(page) != Some(true));
       let shown = page.zip(self.tabs.shown(tab)).and_then(|(page, render)| {
-        self.renders.fingerprint_of(render, page).map(|fingerprint| (page.to_string(), fingerprint))
+        self
+          .renders
+          .fingerprint_of(render, page)
+          .map(|fingerprint| (page.to_string(), fingerprint, render))
       });
       match shown {
-        Some((page, shown)) => checks.push((tab, page, shown, page_unknown)),
+        Some((page, shown, render)) => checks.push((tab, page, shown, render, page_unknown)),
         None => unverified.push((tab, page, page_unknown)),
       }
     }
@@ -622,8 +641,8 @@ impl Engine {
       let update = template.update(TabUpdate::unverified(page, page_unknown), &[]);
       effects.messages.push(TabMessage { tab, message: Message::Update(Box::new(update)) });
     }
-    for (tab, page, shown, page_unknown) in checks {
-      let checked = CheckedTab { tab, page: &page, shown, page_unknown };
+    for (tab, page, shown, shown_render, page_unknown) in checks {
+      let checked = CheckedTab { tab, page: &page, shown, shown_render, page_unknown };
       effects.messages.push(self.verification.start(id, checked, now_ms));
     }
     effects.unreported = Some(template.update(TabUpdate::unverified(None, true), &[]));
@@ -902,7 +921,9 @@ mod tests {
     };
     assert_eq!(broken_of(&decided, never_said), Some(vec!["a-data.ts".to_string()]));
     let token = checks(&decided).into_iter().find(|(tab, _)| *tab == unknown).unwrap().1;
-    let changed = answer(&mut e, "/unknown", &token, "<p>new</p>");
+    let first = answer(&mut e, "/unknown", &token, "<p>new</p>");
+    let again = checks(&first).pop().unwrap().1;
+    let changed = answer(&mut e, "/unknown", &again, "<p>new</p>");
     assert_eq!(
       broken_of(&changed, unknown),
       Some(vec!["a-data.ts".to_string()]),
@@ -1022,13 +1043,78 @@ mod tests {
     let home_answer = answer(&mut e, "/", &sent[0].1, "<h1>Home</h1>");
     assert_eq!(updates(&home_answer), [(home, Verdict::Unchanged)]);
     assert!(home_answer.outcomes.is_empty(), "the decision waits for its last check");
-    let about_answer = answer(&mut e, "/about", &sent[1].1, "<h1>About: Grace</h1>");
+    let first = answer(&mut e, "/about", &sent[1].1, "<h1>About: Grace</h1>");
+    assert!(updates(&first).is_empty(), "no mask for /about yet: checked once more");
+    let again = checks(&first);
+    assert_eq!(again.iter().map(|(tab, _)| *tab).collect::<Vec<_>>(), [about]);
+    let about_answer = answer(&mut e, "/about", &again[0].1, "<h1>About: Grace</h1>");
     assert_eq!(updates(&about_answer), [(about, Verdict::Changed)]);
     let outcome = &about_answer.outcomes[0];
     assert_eq!(
       (outcome.refreshed.as_slice(), outcome.unchanged.as_slice()),
       (&["/about".to_string()][..], &["/".to_string()][..])
     );
+  }
+
+  /// A page with a random value in an inline script and a timestamp attribute.
+  fn volatile_page(title: &str, data: &str, n: u32) -> String {
+    format!(
+      "<h1>{title}</h1><p id=\"data\">{data}</p><astro-island server-render-time=\"{n}.{n}\"></astro-island>\
+       <script>self.random = {}</script><p>footer</p>",
+      n * 7919
+    )
+  }
+
+  #[test]
+  fn output_that_differs_between_unedited_renders_is_learned_and_left_out() {
+    let mut e = static_routes();
+    let home_render = render(&mut e, "/", &volatile_page("Home", "home v1", 1));
+    let about_render = render(&mut e, "/about", &volatile_page("About", "about v1", 1));
+    let home = e.open_tab(Some("/"), Some(home_render), 0.0);
+    let about = e.open_tab(Some("/about"), Some(about_render), 0.0);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let sent = checks(&e.poll(1000.0));
+    // Each page differs from its tab's render: each tab is checked once more.
+    let home_first = answer(&mut e, "/", &sent[0].1, &volatile_page("Home", "home v1", 2));
+    let about_first = answer(&mut e, "/about", &sent[1].1, &volatile_page("About", "about v2", 2));
+    let (home_again, about_again) = (checks(&home_first), checks(&about_first));
+    assert_eq!((home_again[0].0, about_again[0].0), (home, about));
+    let home_answer = answer(&mut e, "/", &home_again[0].1, &volatile_page("Home", "home v1", 3));
+    assert_eq!(updates(&home_answer), [(home, Verdict::Unchanged)]);
+    let about_answer =
+      answer(&mut e, "/about", &about_again[0].1, &volatile_page("About", "about v2", 3));
+    assert_eq!(
+      updates(&about_answer),
+      [(about, Verdict::Changed)],
+      "the data next to them changed"
+    );
+    // The next edit: the masks are known, one check per tab.
+    e.on_server_change("ssr", "/app/about-data.ts", 2000.0);
+    let sent = checks(&e.poll(3000.0));
+    let home_answer = answer(&mut e, "/", &sent[0].1, &volatile_page("Home", "home v1", 4));
+    assert_eq!(updates(&home_answer), [(home, Verdict::Unchanged)]);
+    let about_answer = answer(&mut e, "/about", &sent[1].1, &volatile_page("About", "about v3", 4));
+    assert_eq!(updates(&about_answer), [(about, Verdict::Changed)]);
+  }
+
+  #[test]
+  fn two_check_renders_with_an_edit_between_them_teach_nothing() {
+    let mut e = static_routes();
+    let home_render = render(&mut e, "/", &volatile_page("Home", "home v1", 1));
+    let home = e.open_tab(Some("/"), Some(home_render), 0.0);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let sent = checks(&e.poll(1000.0));
+    let first = answer(&mut e, "/", &sent[0].1, &volatile_page("Home", "home v1", 2));
+    let again = checks(&first);
+    // Another edit is decided before the second check renders.
+    e.on_server_change("ssr", "/app/about-data.ts", 1100.0);
+    let next = e.poll(2100.0);
+    assert!(next.decision.is_some());
+    let second = answer(&mut e, "/", &again[0].1, &volatile_page("Home", "home v1", 3));
+    assert!(updates(&second).is_empty(), "replaced by the newer decision's check");
+    let newer = checks(&next).into_iter().find(|(tab, _)| *tab == home).unwrap().1;
+    let answered = answer(&mut e, "/", &newer, &volatile_page("Home", "home v1", 4));
+    assert!(updates(&answered).is_empty(), "no mask was learned: checked once more");
   }
 
   #[test]

@@ -23,6 +23,14 @@
 //!   nothing after the marker could be compared, so the page cannot be
 //!   verified and is refreshed.
 //!
+//! Besides the whole hash, a render keeps one small hash per token (a tag, a
+//! text run, a raw-text element's body, a comment): its [`Segments`]. Two
+//! renders of a page with the same tokens can so be compared position by
+//! position, leaving out positions learned to differ between two renders with
+//! no edit between them (`output_masks.rs`). At most [`MAX_SEGMENTS`] are kept:
+//! past the cap the last segment takes the rest of the document and is never
+//! left out, since it would hide every change after it.
+//!
 //! Tags are read the way an HTML tokenizer reads them, closely enough that a
 //! `<` in text, a tag inside a comment or a `</div>` inside a script never
 //! starts or ends anything: script, style, textarea and title hold raw text up
@@ -37,6 +45,9 @@ pub const VOLATILE_ATTRIBUTE: &str = "data-ssr-hmr-volatile";
 
 /// Longest tag buffered for normalization; a longer one is hashed as it comes.
 const MAX_TAG_BYTES: usize = 16 * 1024;
+/// Segments kept per render (4 bytes each); the last one takes the rest of a
+/// longer document.
+pub const MAX_SEGMENTS: usize = 1024;
 /// Bytes hashed in one `Hasher::write` call.
 const OUTPUT_BUFFER_BYTES: usize = 4096;
 /// Elements whose content is raw text: no tag starts inside them.
@@ -71,9 +82,43 @@ struct VolatileElement {
   depth: u32,
 }
 
+/// A render's per-token hashes, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segments {
+  pub hashes: Box<[u32]>,
+  /// The document had more tokens than [`MAX_SEGMENTS`]: the last segment
+  /// holds all the rest.
+  pub merged_tail: bool,
+}
+
+impl Segments {
+  /// Whether position `index` may be left out of a comparison: every one
+  /// but the first (the status and redirect target) and a merged tail.
+  pub fn maskable(&self, index: usize) -> bool {
+    index != 0 && !(self.merged_tail && index + 1 == self.hashes.len())
+  }
+
+  /// Whether the status and redirect target are the same.
+  pub fn same_head(&self, other: &Segments) -> bool {
+    self.hashes.first() == other.hashes.first()
+  }
+}
+
+/// A finished fingerprint: the whole hash and the segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprinted {
+  pub whole: u64,
+  pub segments: Segments,
+}
+
 #[derive(Debug, Clone)]
 pub struct HtmlFingerprint {
   hasher: DefaultHasher,
+  /// Hash of the current segment, and how many bytes it holds.
+  segment: DefaultHasher,
+  segment_bytes: usize,
+  segments: Vec<u32>,
+  merged_tail: bool,
   state: State,
   tag: Vec<u8>,
   /// Name of the raw text element being read (lower case).
@@ -95,8 +140,14 @@ impl HtmlFingerprint {
       hasher.write(location.as_bytes());
     }
     hasher.write_u8(0xff);
+    // The first segment: the status and redirect target, never left out.
+    let head = hasher.clone().finish() as u32;
     HtmlFingerprint {
       hasher,
+      segment: DefaultHasher::new(),
+      segment_bytes: 0,
+      segments: vec![head],
+      merged_tail: false,
       state: State::Text,
       tag: Vec::new(),
       raw_text_element: Vec::new(),
@@ -116,14 +167,41 @@ impl HtmlFingerprint {
   /// The fingerprint of everything written; `None` when the body ended
   /// inside a volatile element. An unfinished tag at the end counts as it
   /// was written.
-  pub fn finish(mut self) -> Option<u64> {
+  pub fn finish(self) -> Option<u64> {
+    self.finish_segmented().map(|f| f.whole)
+  }
+
+  /// The whole fingerprint and the segments; `None` as for [`Self::finish`].
+  pub fn finish_segmented(mut self) -> Option<Fingerprinted> {
     if self.volatile.is_some() {
       return None;
     }
     let pending = std::mem::take(&mut self.tag);
     self.emit_slice(&pending);
     self.flush_output();
-    Some(self.hasher.finish())
+    if self.segment_bytes > 0 {
+      self.segments.push(self.segment.finish() as u32);
+    }
+    Some(Fingerprinted {
+      whole: self.hasher.finish(),
+      segments: Segments { hashes: self.segments.into(), merged_tail: self.merged_tail },
+    })
+  }
+
+  /// A token ends or begins: what was emitted since the last cut is one
+  /// segment. Past the cap the last segment keeps growing.
+  fn cut(&mut self) {
+    self.flush_output();
+    if self.segment_bytes == 0 {
+      return;
+    }
+    if self.segments.len() + 1 >= MAX_SEGMENTS {
+      self.merged_tail = true;
+      return;
+    }
+    let segment = std::mem::take(&mut self.segment);
+    self.segments.push(segment.finish() as u32);
+    self.segment_bytes = 0;
   }
 
   fn step(&mut self, byte: u8) {
@@ -141,7 +219,10 @@ impl HtmlFingerprint {
         self.emit(byte);
         self.state = match byte {
           b'-' => State::Comment { dashes: dashes.saturating_add(1) },
-          b'>' if dashes >= 2 => State::Text,
+          b'>' if dashes >= 2 => {
+            self.cut();
+            State::Text
+          }
           _ => State::Comment { dashes: 0 },
         };
       }
@@ -176,6 +257,7 @@ impl HtmlFingerprint {
     self.tag.push(byte);
     if self.tag == b"<!--" {
       let opening = std::mem::take(&mut self.tag);
+      self.cut();
       self.emit_slice(&opening);
       self.state = State::Comment { dashes: 0 };
       return;
@@ -186,7 +268,9 @@ impl HtmlFingerprint {
       None if byte == b'>' => {
         let tag = std::mem::take(&mut self.tag);
         self.state = State::Text;
+        self.cut();
         self.end_tag_token(&tag);
+        self.cut();
         self.tag = tag;
         self.tag.clear();
       }
@@ -335,6 +419,8 @@ impl HtmlFingerprint {
 
   fn flush_output(&mut self) {
     self.hasher.write(&self.output);
+    self.segment.write(&self.output);
+    self.segment_bytes += self.output.len();
     self.output.clear();
   }
 }
@@ -568,5 +654,23 @@ mod tests {
     assert!(!same("<div", "<dib"));
     let long = format!("<div title=\"{}\">x</div>", "y".repeat(MAX_TAG_BYTES * 2));
     assert!(!same(&long, &long.replace(">x<", ">z<")));
+  }
+
+  #[test]
+  fn segments_are_one_per_token_whatever_the_chunks() {
+    let html = "<p id=\"a\">x</p><!-- c --><script>let a = '</p>'</script>tail";
+    let whole = {
+      let mut f = HtmlFingerprint::new(200, None);
+      f.write(html.as_bytes());
+      f.finish_segmented().unwrap()
+    };
+    // Status, <p>, x, </p>, comment, <script>, its body, </script>, tail.
+    assert_eq!(whole.segments.hashes.len(), 9);
+    assert!(!whole.segments.merged_tail);
+    let mut f = HtmlFingerprint::new(200, None);
+    for byte in html.as_bytes() {
+      f.write(std::slice::from_ref(byte));
+    }
+    assert_eq!(f.finish_segmented().unwrap(), whole);
   }
 }

@@ -70,6 +70,7 @@ pub mod messages;
 pub mod mirror;
 pub mod module_key;
 pub mod module_record;
+pub mod output_masks;
 pub mod page_roots;
 pub mod pickup;
 pub mod refetch;

@@ -9,13 +9,16 @@
 //! Bounded: the last `MAX_RENDERS` renders are remembered and at most
 //! `MAX_RENDERS_IN_FLIGHT` are fingerprinted at once (a render past it gets no
 //! fingerprint, and a tab showing it cannot be verified, only refreshed).
+//! Only the newest `MAX_SEGMENTED_RENDERS` keep their segments (at most
+//! `MAX_SEGMENTS` × 4 bytes each, 4 MiB in all): a tab showing an older render
+//! is compared by the whole fingerprint alone.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::html_fingerprint::HtmlFingerprint;
+use crate::html_fingerprint::{HtmlFingerprint, Segments};
 use crate::module_key::normalize_url;
 
 /// A render stamp. 0 is never handed out.
@@ -25,6 +28,8 @@ pub type RenderId = u32;
 pub const MAX_RENDERS: usize = 4096;
 /// Renders fingerprinted at the same time.
 pub const MAX_RENDERS_IN_FLIGHT: usize = 256;
+/// Newest renders that keep their segments.
+pub const MAX_SEGMENTED_RENDERS: usize = 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Render {
@@ -34,6 +39,8 @@ pub struct Render {
   pub epoch: u64,
   /// Set when the whole body was fingerprinted.
   pub fingerprint: Option<u64>,
+  /// Its per-token hashes, while it is among the newest renders.
+  pub segments: Option<Arc<Segments>>,
 }
 
 pub struct Renders {
@@ -68,8 +75,15 @@ impl Renders {
       }
     }
     self.order.push_back(id);
+    if let Some(&old) =
+      self.order.len().checked_sub(MAX_SEGMENTED_RENDERS + 1).and_then(|i| self.order.get(i))
+    {
+      if let Some(record) = self.records.get_mut(&old) {
+        record.segments = None;
+      }
+    }
     let page = Arc::from(normalize_url(page));
-    self.records.insert(id, Render { page, epoch, fingerprint: None });
+    self.records.insert(id, Render { page, epoch, fingerprint: None, segments: None });
     if self.in_flight.len() < MAX_RENDERS_IN_FLIGHT {
       self.in_flight.insert(id, HtmlFingerprint::new(status, location));
     }
@@ -86,10 +100,16 @@ impl Renders {
   /// Render `id` ended; `complete` says whether its whole body was sent
   /// (an aborted response has no fingerprint).
   pub fn end(&mut self, id: RenderId, complete: bool) -> Option<&Render> {
-    let fingerprint =
-      self.in_flight.remove(&id).filter(|_| complete).and_then(HtmlFingerprint::finish);
+    let fingerprinted =
+      self.in_flight.remove(&id).filter(|_| complete).and_then(HtmlFingerprint::finish_segmented);
+    let segmented = self.order.len() <= MAX_SEGMENTED_RENDERS
+      || self
+        .order
+        .get(self.order.len() - MAX_SEGMENTED_RENDERS)
+        .is_some_and(|&oldest| oldest <= id);
     let render = self.records.get_mut(&id)?;
-    render.fingerprint = fingerprint;
+    render.fingerprint = fingerprinted.as_ref().map(|f| f.whole);
+    render.segments = fingerprinted.filter(|_| segmented).map(|f| Arc::new(f.segments));
     Some(render)
   }
 

@@ -13,6 +13,12 @@
 //! counts as changed. A tab checked again before its last check came back
 //! answers the new check only.
 //!
+//! A check render that differs from the tab's render is judged outside what
+//! differs between renders anyway (`output_masks.rs`): when its page has no
+//! mask yet, the same tab is checked once more (a new token, the same
+//! decision and deadline) and the two check renders teach the mask; the
+//! verdict then compares the tab's render with the second.
+//!
 //! Each decision is logged once, when all its checks are answered: the
 //! `Outcome` says which pages were refreshed and which were left alone.
 
@@ -27,6 +33,7 @@ use crate::decision::{Action, FilesByClass};
 use crate::messages::{
   token_text, CheckPayload, Message, SharedUpdate, TabMessage, TabUpdate, UpdateTemplate, Verdict,
 };
+use crate::output_masks::Judgement;
 use crate::renders::RenderId;
 use crate::tabs::TabId;
 
@@ -66,6 +73,14 @@ pub struct Outcome {
   pub unchanged_tabs: usize,
 }
 
+/// What the end of a check render leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckEnd {
+  Verdict(Resolution),
+  /// The same tab is checked once more, to learn its page's mask.
+  Recheck(TabMessage),
+}
+
 /// A check answered (or given up on).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolution {
@@ -84,6 +99,8 @@ pub struct CheckedTab<'a> {
   pub tab: TabId,
   pub page: &'a str,
   pub shown: u64,
+  /// The render the tab shows.
+  pub shown_render: RenderId,
   /// What the page depends on is not known (no recorded roots).
   pub page_unknown: bool,
 }
@@ -91,8 +108,11 @@ pub struct CheckedTab<'a> {
 struct PendingCheck {
   tab: TabId,
   page: Arc<str>,
-  /// Fingerprint of the render the tab shows.
+  /// Fingerprint of the render the tab shows, and the render.
   shown: u64,
+  shown_render: RenderId,
+  /// The first check render, when this check was asked to learn a mask.
+  learning_from: Option<RenderId>,
   decision: DecisionId,
   deadline_ms: f64,
   render: Option<RenderId>,
@@ -218,7 +238,7 @@ impl Verification {
   /// Starts a check of `tab` (showing `page`, fingerprinted `shown`) for
   /// `decision`. A check the tab had not answered yet no longer counts.
   pub fn start(&mut self, decision: DecisionId, tab: CheckedTab, now_ms: f64) -> TabMessage {
-    let CheckedTab { tab, page, shown, page_unknown } = tab;
+    let CheckedTab { tab, page, shown, shown_render, page_unknown } = tab;
     self.forget_check_of(tab);
     self.issued += 1;
     let token = self.random.hash_one(self.issued);
@@ -229,6 +249,8 @@ impl Verification {
         tab,
         page: Arc::from(page),
         shown,
+        shown_render,
+        learning_from: None,
         decision,
         deadline_ms,
         render: None,
@@ -251,22 +273,47 @@ impl Verification {
   }
 
   /// Render `render` of `page` ended with `fingerprint` (none: aborted or
-  /// not fingerprinted). If it answered a check, the tab's verdict.
+  /// not fingerprinted). If it answered a check, the tab's verdict, or a
+  /// second check of the tab. `judge(shown_render, first_check_render)` says
+  /// what a differing render means (`OutputMasks::judge`).
   pub fn end_render(
     &mut self,
     render: RenderId,
     page: &str,
     fingerprint: Option<u64>,
-  ) -> Option<Resolution> {
+    judge: impl FnOnce(RenderId, Option<RenderId>) -> Judgement,
+  ) -> Option<CheckEnd> {
     let token = self.by_render.remove(&render)?;
     let check = self.checks.remove(&token)?;
     self.by_tab.remove(&check.tab);
     let verdict = match fingerprint {
       Some(f) if *check.page == *page && f == check.shown => Verdict::Unchanged,
-      Some(_) if *check.page == *page => Verdict::Changed,
+      Some(_) if *check.page == *page => match judge(check.shown_render, check.learning_from) {
+        Judgement::Same => Verdict::Unchanged,
+        Judgement::Different => Verdict::Changed,
+        Judgement::Learn if check.learning_from.is_none() => {
+          return Some(CheckEnd::Recheck(self.recheck(check, render)));
+        }
+        Judgement::Learn => Verdict::Changed,
+      },
       _ => Verdict::Unverified,
     };
-    self.resolve(token, check, verdict, Some(render))
+    self.resolve(token, check, verdict, Some(render)).map(CheckEnd::Verdict)
+  }
+
+  /// Checks `check`'s tab once more for the same decision, by its deadline:
+  /// `first` is the check render to learn from.
+  fn recheck(&mut self, check: PendingCheck, first: RenderId) -> TabMessage {
+    self.issued += 1;
+    let token = self.random.hash_one(self.issued);
+    let tab = check.tab;
+    self.checks.insert(token, PendingCheck { learning_from: Some(first), render: None, ..check });
+    self.by_tab.insert(tab, token);
+    // The first check already waited for the burst to settle.
+    TabMessage {
+      tab,
+      message: Message::Check(CheckPayload { token: token_text(token), settling: false }),
+    }
   }
 
   /// Checks past their deadline: their tabs refresh unverified.
@@ -370,7 +417,20 @@ mod tests {
   use crate::messages::{Reason, UpdatePayload};
 
   fn checked(tab: TabId, page: &str, shown: u64) -> CheckedTab<'_> {
-    CheckedTab { tab, page, shown, page_unknown: false }
+    CheckedTab { tab, page, shown, shown_render: 1, page_unknown: false }
+  }
+
+  /// Ends a render; a differing one is judged different.
+  fn end(
+    v: &mut Verification,
+    render: RenderId,
+    page: &str,
+    fingerprint: Option<u64>,
+  ) -> Option<Resolution> {
+    match v.end_render(render, page, fingerprint, |_, _| Judgement::Different)? {
+      CheckEnd::Verdict(resolution) => Some(resolution),
+      CheckEnd::Recheck(_) => panic!("a second check"),
+    }
   }
 
   fn template() -> Arc<UpdateTemplate> {
@@ -422,11 +482,11 @@ mod tests {
     assert_ne!(a, b);
     v.begin_render(a, 10);
     v.begin_render(b, 11);
-    let same = v.end_render(10, "/a", Some(111)).unwrap();
+    let same = end(&mut v, 10, "/a", Some(111)).unwrap();
     assert_eq!((same.tab, same.verdict), (1, Verdict::Unchanged));
     assert_eq!(update_of(&same).check.as_deref(), Some(token_text(a).as_str()));
     assert!(v.take_outcomes().is_empty(), "one check still out");
-    let changed = v.end_render(11, "/b", Some(999)).unwrap();
+    let changed = end(&mut v, 11, "/b", Some(999)).unwrap();
     assert_eq!(changed.verdict, Verdict::Changed);
     assert_eq!(update_of(&changed).verdicts.len(), 2, "both pages checked");
     let outcome = v.take_outcomes().pop().unwrap();
@@ -441,11 +501,11 @@ mod tests {
     let mut v = Verification::default();
     let d = v.register(template(), summary(), &[], 1);
     let token = token_of(&v.start(d, checked(1, "/a", 111), 0.0));
-    assert!(v.end_render(5, "/a", Some(111)).is_none(), "an ordinary render");
+    assert!(end(&mut v, 5, "/a", Some(111)).is_none(), "an ordinary render");
     v.begin_render(token, 6);
     v.begin_render(token, 7);
-    assert!(v.end_render(7, "/a", Some(111)).is_none(), "only the first render answers");
-    assert_eq!(v.end_render(6, "/b", Some(111)).unwrap().verdict, Verdict::Unverified);
+    assert!(end(&mut v, 7, "/a", Some(111)).is_none(), "only the first render answers");
+    assert_eq!(end(&mut v, 6, "/b", Some(111)).unwrap().verdict, Verdict::Unverified);
   }
 
   #[test]
@@ -474,9 +534,9 @@ mod tests {
     let new = token_of(&v.start(second, checked(1, "/a", 111), 0.0));
     assert_eq!(v.take_outcomes().len(), 1, "the first decision has nothing left to wait for");
     v.begin_render(old, 1);
-    assert!(v.end_render(1, "/a", Some(111)).is_none());
+    assert!(end(&mut v, 1, "/a", Some(111)).is_none());
     v.begin_render(new, 2);
-    assert!(v.end_render(2, "/a", Some(111)).is_some());
+    assert!(end(&mut v, 2, "/a", Some(111)).is_some());
     assert_eq!(v.pending_checks(), 0);
   }
 
@@ -490,5 +550,53 @@ mod tests {
     v.close_tab(4);
     let outcome = v.take_outcomes().pop().unwrap();
     assert_eq!((outcome.refreshed_tabs, outcome.unchanged_tabs), (0, 0));
+  }
+
+  #[test]
+  fn a_page_without_a_mask_is_checked_once_more_for_the_same_decision() {
+    let mut v = Verification::default();
+    let d = v.register(template(), summary(), &[], 1);
+    let first = token_of(&v.start(d, checked(1, "/a", 111), 0.0));
+    v.begin_render(first, 10);
+    let recheck = match v.end_render(10, "/a", Some(222), |shown, from| {
+      assert_eq!((shown, from), (1, None));
+      Judgement::Learn
+    }) {
+      Some(CheckEnd::Recheck(message)) => message,
+      other => panic!("expected a second check, got {other:?}"),
+    };
+    assert_eq!(recheck.tab, 1);
+    let second = token_of(&recheck);
+    assert_ne!(first, second);
+    assert!(v.take_outcomes().is_empty(), "the decision waits for the second check");
+    assert_eq!(v.next_deadline(), Some(CHECK_TIMEOUT_MS), "the first check's deadline");
+    v.begin_render(second, 11);
+    let Some(CheckEnd::Verdict(resolution)) = v.end_render(11, "/a", Some(333), |_, from| {
+      assert_eq!(from, Some(10), "learns from the first check render");
+      Judgement::Same
+    }) else {
+      panic!("expected a verdict")
+    };
+    assert_eq!((resolution.verdict, resolution.render), (Verdict::Unchanged, Some(11)));
+    assert_eq!(v.take_outcomes().pop().unwrap().unchanged, ["/a"]);
+  }
+
+  #[test]
+  fn a_second_check_never_asks_for_a_third() {
+    let mut v = Verification::default();
+    let d = v.register(template(), summary(), &[], 1);
+    let first = token_of(&v.start(d, checked(1, "/a", 111), 0.0));
+    v.begin_render(first, 10);
+    let Some(CheckEnd::Recheck(message)) = v.end_render(10, "/a", Some(2), |_, _| Judgement::Learn)
+    else {
+      panic!("expected a second check")
+    };
+    v.begin_render(token_of(&message), 11);
+    let Some(CheckEnd::Verdict(resolution)) =
+      v.end_render(11, "/a", Some(3), |_, _| Judgement::Learn)
+    else {
+      panic!("expected a verdict")
+    };
+    assert_eq!(resolution.verdict, Verdict::Changed);
   }
 }
