@@ -21,6 +21,12 @@ export default defineConfig({
     globalSetup: ['__test__/helpers/installed-package.js'],
     // These spawn the repository's own processes or apps that link the repository itself (the
     // framework apps), or make their own installs: the alias does not reach them.
-    exclude: ['__test__/packaging/**', '__test__/frameworks/**', '__test__/playground.test.js', '__test__/bench-smoke.test.js', '**/node_modules/**'],
+    exclude: [
+      '__test__/packaging/**',
+      '__test__/frameworks/**',
+      '__test__/playground.test.js',
+      '__test__/bench-smoke.test.js',
+      '**/node_modules/**',
+    ],
   },
 })

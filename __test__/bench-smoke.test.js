@@ -14,10 +14,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 test('npm run bench -- --quick produces every figure', () => {
   const out = path.join(dir, 'RESULTS.md')
-  const run = spawnSync(process.execPath, ['bench/run.js', '--quick', '--out', out], { cwd: repo, encoding: 'utf8', timeout: 170_000 })
+  const run = spawnSync(process.execPath, ['bench/run.js', '--quick', '--out', out], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 170_000,
+  })
   expect(run.status, run.stderr.slice(-4000)).toBe(0)
   const report = readFileSync(out, 'utf8')
-  for (const heading of ['## 1. Core', '## 2. Inside real Vite', '## 3. What a user sees', '## 4. Server work', '## 5. WebAssembly build']) expect(report).toContain(heading)
+  for (const heading of [
+    '## 1. Core',
+    '## 2. Inside real Vite',
+    '## 3. What a user sees',
+    '## 4. Server work',
+    '## 5. WebAssembly build',
+  ])
+    expect(report).toContain(heading)
   expect(report).not.toContain('not run')
   expect(report).not.toMatch(/\| n\/a \|/)
 }, 180_000)

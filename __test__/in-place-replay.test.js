@@ -4,7 +4,10 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { InPlaceReplay } from '../lib/in-place-replay.js'
 
 const SETTLE_MS = 530
-const update = (n) => ({ type: 'update', updates: [{ type: 'js-update', path: '/app/routes/about.jsx', acceptedPath: '/app/routes/about.jsx', timestamp: n }] })
+const update = (n) => ({
+  type: 'update',
+  updates: [{ type: 'js-update', path: '/app/routes/about.jsx', acceptedPath: '/app/routes/about.jsx', timestamp: n }],
+})
 
 describe('InPlaceReplay', () => {
   let sent, replay

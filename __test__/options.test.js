@@ -21,13 +21,22 @@ describe('options are validated when the plugin is created', () => {
   })
 
   test.each([
-    [{ refrsh: 'morph' }, /unknown option "refrsh"\. Allowed options: environments, refresh, frameworkReloads, watch, batch\./],
+    [
+      { refrsh: 'morph' },
+      /unknown option "refrsh"\. Allowed options: environments, refresh, frameworkReloads, watch, batch\./,
+    ],
     [{ refresh: 'soft' }, /invalid option "refresh": got "soft", expected one of "reload", "morph", "event"\./],
-    [{ environments: 'ssr' }, /invalid option "environments": got "ssr", expected an array of environment names or a function/],
+    [
+      { environments: 'ssr' },
+      /invalid option "environments": got "ssr", expected an array of environment names or a function/,
+    ],
     [{ environments: ['ssr', ''] }, /invalid option "environments"/],
     [{ frameworkReloads: false }, /invalid option "frameworkReloads": got false, expected one of "replace", "keep"\./],
     [{ watch: 42 }, /invalid option "watch": got 42, expected a glob string or an array of glob strings\./],
-    [{ batch: { quietMs: -1 } }, /invalid option "batch": got \{"quietMs":-1\}, expected an object whose quietMs is a number of milliseconds from 0 to 10000\./],
+    [
+      { batch: { quietMs: -1 } },
+      /invalid option "batch": got \{"quietMs":-1\}, expected an object whose quietMs is a number of milliseconds from 0 to 10000\./,
+    ],
     [{ batch: { quietMs: 100, maxWaitMs: 50 } }, /maxWaitMs is not smaller than its quietMs/],
     [{ batch: { wait: 1 } }, /unknown key "wait"/],
     ['reload', /options must be an object, got "reload"/],
@@ -38,8 +47,16 @@ describe('options are validated when the plugin is created', () => {
 
   test('valid options are accepted', () => {
     expect(() =>
-      ssrHmr({ environments: ['ssr', 'rsc'], refresh: 'morph', frameworkReloads: 'keep', watch: ['content/**/*.md'], batch: { quietMs: 10, maxWaitMs: 100 } }),
+      ssrHmr({
+        environments: ['ssr', 'rsc'],
+        refresh: 'morph',
+        frameworkReloads: 'keep',
+        watch: ['content/**/*.md'],
+        batch: { quietMs: 10, maxWaitMs: 100 },
+      }),
     ).not.toThrow()
-    expect(() => ssrHmr({ environments: (environment) => environment.name === 'worker', watch: 'data.json' })).not.toThrow()
+    expect(() =>
+      ssrHmr({ environments: (environment) => environment.name === 'worker', watch: 'data.json' }),
+    ).not.toThrow()
   })
 })

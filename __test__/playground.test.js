@@ -24,7 +24,10 @@ describe('npm run playground', () => {
     mkdirSync(path.join(repo, '.tmp'), { recursive: true })
     copy = mkdtempSync(path.join(repo, '.tmp', 'playground-'))
     cpSync(path.join(repo, 'playground'), copy, { recursive: true })
-    server = spawn(process.execPath, [path.join(copy, 'server.js')], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    server = spawn(process.execPath, [path.join(copy, 'server.js')], {
+      env: { ...process.env, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const lines = createInterface({ input: server.stdout })
     lines.on('line', (line) => output.push(line))
     origin = await new Promise((resolve, reject) => {
@@ -52,7 +55,7 @@ describe('npm run playground', () => {
     expect(text).toContain('src/data/team.js')
   })
 
-  test('an edit of the home page\'s server-only module reloads that tab only', async () => {
+  test("an edit of the home page's server-only module reloads that tab only", async () => {
     const home = await browser.open({ origin }, '/')
     const about = await browser.open({ origin }, '/about')
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -61,7 +64,10 @@ describe('npm run playground', () => {
     const homeDocuments = home.record.documents.length
 
     const messages = path.join(copy, 'src/data/messages.js')
-    writeFileSync(messages, readFileSync(messages, 'utf8').replace('Hello from the server', 'Hello from the edited server'))
+    writeFileSync(
+      messages,
+      readFileSync(messages, 'utf8').replace('Hello from the server', 'Hello from the edited server'),
+    )
 
     await home.waitForText('#messages', 'Hello from the edited server')
     expect(home.record.documents.length).toBe(homeDocuments + 1)

@@ -56,16 +56,24 @@ describe('the release workflow', () => {
   test('builds every target of package.json, and a test job installs and tests each one', () => {
     const built = [...jobText('build').matchAll(/- target: (\S+)/g)].map((match) => match[1])
     expect(built.sort()).toEqual([...napi.targets].sort())
-    const tested = ['test-macos-windows', 'test-linux', 'test-wasi'].flatMap((job) => [...jobText(job).matchAll(/target: ([\w-]+)|bindings-([\w-]+)/g)].map((match) => match[1] ?? match[2]))
+    const tested = ['test-macos-windows', 'test-linux', 'test-wasi'].flatMap((job) =>
+      [...jobText(job).matchAll(/target: ([\w-]+)|bindings-([\w-]+)/g)].map((match) => match[1] ?? match[2]),
+    )
     for (const target of napi.targets) expect(tested, target).toContain(target)
     // What ships has no test hooks (the binding's `testing` feature: fault injection).
     expect(jobText('build')).not.toMatch(/--features|testing/)
   })
 
-  test('tests the package on every Node major package.json\'s engines allows, and on no other', () => {
+  test("tests the package on every Node major package.json's engines allows, and on no other", () => {
     const { engines } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'))
     const allowed = [...engines.node.matchAll(/\^(\d+)\./g)].map((match) => Number(match[1]))
-    const tested = new Set(['test-macos-windows', 'test-linux', 'test-wasi'].flatMap((job) => [...jobText(job).matchAll(/node: (\d+)|node: \[([\d, ]+)\]/g)].flatMap((match) => (match[1] ?? match[2]).split(',').map(Number))))
+    const tested = new Set(
+      ['test-macos-windows', 'test-linux', 'test-wasi'].flatMap((job) =>
+        [...jobText(job).matchAll(/node: (\d+)|node: \[([\d, ]+)\]/g)].flatMap((match) =>
+          (match[1] ?? match[2]).split(',').map(Number),
+        ),
+      ),
+    )
     expect(allowed).toEqual([20, 22, 24, 26])
     expect([...tested].sort((a, b) => a - b)).toEqual(allowed)
   })
@@ -83,7 +91,12 @@ describe('the release workflow', () => {
   })
 
   test('the build and CI shell scripts pass shellcheck', () => {
-    const scripts = [...readdirSync(path.join(repo, 'scripts')).filter((name) => name.endsWith('.sh')).map((name) => `scripts/${name}`), '.ci/run']
+    const scripts = [
+      ...readdirSync(path.join(repo, 'scripts'))
+        .filter((name) => name.endsWith('.sh'))
+        .map((name) => `scripts/${name}`),
+      '.ci/run',
+    ]
     let output = ''
     try {
       output = execFileSync('shellcheck', scripts, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })

@@ -9,11 +9,21 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 
 const repo = fileURLToPath(new URL('../', import.meta.url))
-const metadata = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--locked', '--offline'], { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }))
+const metadata = JSON.parse(
+  execFileSync('cargo', ['metadata', '--format-version', '1', '--locked', '--offline'], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  }),
+)
 const members = metadata.packages.filter((pkg) => metadata.workspace_members.includes(pkg.id))
 
 /** `1.88` and `1.88.0` alike, as a number comparable to another. */
-const versionKey = (version) => version.split('.').map(Number).reduce((key, part, index) => key + part * 1000 ** (2 - index), 0)
+const versionKey = (version) =>
+  version
+    .split('.')
+    .map(Number)
+    .reduce((key, part, index) => key + part * 1000 ** (2 - index), 0)
 
 /** The `[workspace.dependencies]` names of the root Cargo.toml. */
 function workspaceDependencies() {
@@ -30,7 +40,10 @@ describe('the Rust workspace manifest', () => {
     expect(msrv).toBeTruthy()
     const others = metadata.packages.filter((pkg) => !metadata.workspace_members.includes(pkg.id) && pkg.rust_version)
     const newest = others.reduce((a, b) => (versionKey(b.rust_version) > versionKey(a.rust_version) ? b : a))
-    expect(versionKey(msrv), `rust-version ${msrv}, but ${newest.name} ${newest.version} needs ${newest.rust_version}`).toBe(versionKey(newest.rust_version))
+    expect(
+      versionKey(msrv),
+      `rust-version ${msrv}, but ${newest.name} ${newest.version} needs ${newest.rust_version}`,
+    ).toBe(versionKey(newest.rust_version))
   })
 
   test('every workspace dependency is used by a member', () => {

@@ -39,7 +39,9 @@ export function generateApp(size, { seed = 7, staticRoutes = false } = {}) {
     dataFile: (r) => `src/data/r${r}.js`,
     dataSource,
     serverOnlyFiles: graph.serverOnlyFiles.map((file) => file.slice(ROOT.length + 1)),
-    sharedFiles: entryClient.imports.map((i) => i.id.slice(ROOT.length + 1)).filter((f) => f.startsWith('src/components/')),
+    sharedFiles: entryClient.imports
+      .map((i) => i.id.slice(ROOT.length + 1))
+      .filter((f) => f.startsWith('src/components/')),
     clientModules,
     modules: graph.modules.length + graph.routes.length,
   }
@@ -82,7 +84,8 @@ function moduleSource(m, relative, isClientOnly, { staticRoutes }) {
   lines.push(`const refs = [${refs.join(', ')}]`)
   lines.push(`export function x() { return ${name} + refs.length }`)
   if (loader) lines.push('export function load() { return { value, refs: refs.length } }')
-  if (route) lines.push(`import { load } from ${JSON.stringify(specifier(relative, m.imports[0].id))}`, routeBody(route[1]))
+  if (route)
+    lines.push(`import { load } from ${JSON.stringify(specifier(relative, m.imports[0].id))}`, routeBody(route[1]))
   return lines.join('\n') + '\n'
 }
 
@@ -105,8 +108,12 @@ function entryServerSource(m, relative, { staticRoutes }) {
     const spec = JSON.stringify(specifier(relative, imported.id))
     return { key: `/r${r}`, k, spec }
   })
-  const imports = staticRoutes ? routes.map((route) => `import * as route${route.k} from ${route.spec}`).join('\n') + '\n' : ''
-  const table = routes.map((route) => `  '${route.key}': ${staticRoutes ? `async () => route${route.k}` : `() => import(${route.spec})`},`)
+  const imports = staticRoutes
+    ? routes.map((route) => `import * as route${route.k} from ${route.spec}`).join('\n') + '\n'
+    : ''
+  const table = routes.map(
+    (route) => `  '${route.key}': ${staticRoutes ? `async () => route${route.k}` : `() => import(${route.spec})`},`,
+  )
   return `${imports}const routes = {
 ${table.join('\n')}
 }
@@ -125,7 +132,9 @@ export async function render(url) {
 }
 
 function entryClientSource(m, relative) {
-  const imports = m.imports.map((imported, k) => `import { x as c${k} } from ${JSON.stringify(specifier(relative, imported.id))}`)
+  const imports = m.imports.map(
+    (imported, k) => `import { x as c${k} } from ${JSON.stringify(specifier(relative, imported.id))}`,
+  )
   return `${imports.join('\n')}
 const mounted = [${m.imports.map((_, k) => `c${k}`).join(', ')}].map((x) => x())
 window.__booted = mounted.length

@@ -66,12 +66,14 @@ async function openTab(context, origin, route) {
   const tab = { page, route, seen: [], navigations: 0, morphs: 0, checks: 0, checkMs: [], moduleRequests: 0 }
   await page.exposeFunction('__benchSeen', (state) => {
     const last = tab.seen.at(-1)
-    if (last && last.doc === state.doc && last.text !== null && state.text !== null && last.text !== state.text) tab.morphs++
+    if (last && last.doc === state.doc && last.text !== null && state.text !== null && last.text !== state.text)
+      tab.morphs++
     tab.seen.push(state)
   })
   await page.addInitScript(watchPageInit)
   page.on('requestfinished', (request) => {
-    if (request.resourceType() === 'fetch' && new URL(request.url()).pathname === route) tab.checkMs.push(request.timing().responseEnd)
+    if (request.resourceType() === 'fetch' && new URL(request.url()).pathname === route)
+      tab.checkMs.push(request.timing().responseEnd)
   })
   page.on('request', (request) => {
     if (request.frame() !== page.mainFrame()) return
@@ -90,7 +92,10 @@ const refreshesOf = (tab) => tab.navigations + tab.morphs
 
 function waitFor(tab, predicate, since, what, timeout = 15_000) {
   let found
-  return until(() => (found = tab.seen.find((s) => s.at >= since && predicate(s))), { timeout, what: `${tab.route}: ${what}` }).then(() => found)
+  return until(() => (found = tab.seen.find((s) => s.at >= since && predicate(s))), {
+    timeout,
+    what: `${tab.route}: ${what}`,
+  }).then(() => found)
 }
 
 /** Write → new text in the DOM, and → page ready, for `count` lone edits. */
@@ -112,7 +117,13 @@ async function timeToFreshContent(dev, app, tab, count, firstVersion) {
     navigations += tab.navigations - navigationsBefore
     await sleep(LONE_EDIT_GAP_MS)
   }
-  return { text: summarize(samples.text), ready: summarize(samples.ready), navigations, checksPerEdit: (tab.checks - checksBefore) / count, checkMs: summarize(tab.checkMs.slice(checkMsBefore)) }
+  return {
+    text: summarize(samples.text),
+    ready: summarize(samples.ready),
+    navigations,
+    checksPerEdit: (tab.checks - checksBefore) / count,
+    checkMs: summarize(tab.checkMs.slice(checkMsBefore)),
+  }
 }
 
 /** 50 edits 30 ms apart: refreshes of the tab, and whether it ends on the last version. */
@@ -132,7 +143,13 @@ async function burst(dev, app, tab, firstVersion, settleMs) {
   await tab.page.waitForLoadState('load')
   const finalText = await tab.page.evaluate(() => document.getElementById('data')?.textContent).catch(() => null)
   fresh = finalText === last
-  return { refreshes: refreshesOf(tab) - refreshesBefore, checks: tab.checks - checksBefore, fresh, finalText, nextVersion: version }
+  return {
+    refreshes: refreshesOf(tab) - refreshesBefore,
+    checks: tab.checks - checksBefore,
+    fresh,
+    finalText,
+    nextVersion: version,
+  }
 }
 
 /** 4 tabs on 4 routes, route r0's data changes: how many tabs refresh, how many pages are checked. */
@@ -144,7 +161,9 @@ async function tabsDisturbed(dev, app, context, version, settleMs) {
   const startedAt = now()
   dev.write(app.dataFile(0), app.dataSource(0, version))
   let fresh = true
-  await waitFor(tabs[0], (s) => s.text === `r0 v${version}` && s.booted, startedAt, 'fresh r0').catch(() => (fresh = false))
+  await waitFor(tabs[0], (s) => s.text === `r0 v${version}` && s.booted, startedAt, 'fresh r0').catch(
+    () => (fresh = false),
+  )
   await sleep(settleMs)
   const disturbed = tabs.filter((t, i) => refreshesOf(t) > before[i].refreshes).length
   const checks = tabs.reduce((sum, t, i) => sum + t.checks - before[i].checks, 0)
@@ -170,10 +189,24 @@ async function measureVariant(browser, app, staticApp, name, { quick, edits = qu
         bursts.push(await burst(dev, app, tab, version, settleMs))
         version = bursts.at(-1).nextVersion
       }
-      const burstResult = { refreshes: summarize(bursts.map((b) => b.refreshes)), checks: summarize(bursts.map((b) => b.checks)), fresh: bursts.every((b) => b.fresh), finalTexts: bursts.map((b) => b.finalText), expected: bursts.map((b) => `r0 v${b.nextVersion - 1}`), runs: bursts.length, nextVersion: version }
+      const burstResult = {
+        refreshes: summarize(bursts.map((b) => b.refreshes)),
+        checks: summarize(bursts.map((b) => b.checks)),
+        fresh: bursts.every((b) => b.fresh),
+        finalTexts: bursts.map((b) => b.finalText),
+        expected: bursts.map((b) => `r0 v${b.nextVersion - 1}`),
+        runs: bursts.length,
+        nextVersion: version,
+      }
       await tab.page.close()
       const tabs = await tabsDisturbed(dev, app, context, burstResult.nextVersion, settleMs)
-      result = { loadedModules, fresh, burst: burstResult, tabs, morphFellBackToReload: name === 'morph' && fresh.navigations > 0 }
+      result = {
+        loadedModules,
+        fresh,
+        burst: burstResult,
+        tabs,
+        morphFellBackToReload: name === 'morph' && fresh.navigations > 0,
+      }
     } finally {
       await dev.close()
     }

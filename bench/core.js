@@ -24,7 +24,13 @@ export function loadBinding() {
 
 /** Feeds a generated graph into a native core, as the graph-mirror plugin does per module. */
 export function buildNativeCore(binding, graph) {
-  const core = new binding.SsrHmrCore({ root: ROOT, quietMs: QUIET_MS, maxWaitMs: MAX_WAIT_MS, refresh: 'reload', maxPages: 4096 })
+  const core = new binding.SsrHmrCore({
+    root: ROOT,
+    quietMs: QUIET_MS,
+    maxWaitMs: MAX_WAIT_MS,
+    refresh: 'reload',
+    maxPages: 4096,
+  })
   core.setEnvironment('client', 'client')
   core.setEnvironment('ssr', 'server')
   for (const m of graph.modules) {
@@ -54,7 +60,12 @@ export function buildJsReference(graph) {
 export function trackPages(cores, graph) {
   const pages = graph.pages.slice(0, TRACKED_PAGES)
   for (const core of cores) {
-    for (const page of pages) core.recordPageRoots(page.url, 'ssr', core instanceof JsReferenceCore ? page.roots : page.roots.map((id) => ({ id })))
+    for (const page of pages)
+      core.recordPageRoots(
+        page.url,
+        'ssr',
+        core instanceof JsReferenceCore ? page.roots : page.roots.map((id) => ({ id })),
+      )
     for (let t = 0; t < OPEN_TABS; t++) core.openTab(pages[(t * 7) % pages.length].url, null, 0)
   }
 }
@@ -81,7 +92,12 @@ function jsDecision(core, files, clock) {
   return core.flush(now + MAX_WAIT_MS)
 }
 
-export const makeClock = () => ({ t: 0, next() { return (this.t += 10_000) } })
+export const makeClock = () => ({
+  t: 0,
+  next() {
+    return (this.t += 10_000)
+  },
+})
 
 /** Pages, tabs and invalidation sets must be equal, or the comparison is meaningless. */
 export function sameDecision(a, b) {
@@ -104,12 +120,16 @@ function measureDecisions({ native, js }, editSets, warmup) {
     const order = i % 2 ? ['js', 'native'] : ['native', 'js']
     const results = {}
     for (const which of order) {
-      const run = which === 'native' ? () => (results.native = nativeDecision(native, files, clocks.native)) : () => (results.js = jsDecision(js, files, clocks.js))
+      const run =
+        which === 'native'
+          ? () => (results.native = nativeDecision(native, files, clocks.native))
+          : () => (results.js = jsDecision(js, files, clocks.js))
       samples[which].push(timeMs(run))
     }
     if (!sameDecision(results.native, results.js)) mismatches++
     const size = results.native.invalidatedCount.ssr ?? 0
-    if (!biggest || size > biggest.invalidated) biggest = { invalidated: size, pages: results.native.pages.length, tabs: results.native.tabs.length }
+    if (!biggest || size > biggest.invalidated)
+      biggest = { invalidated: size, pages: results.native.pages.length, tabs: results.native.tabs.length }
   })
   return { native: summarize(samples.native), js: summarize(samples.js), mismatches, biggest }
 }
@@ -125,7 +145,11 @@ function profileNative(core, editSets) {
   for (const files of editSets) {
     const now = clock.next()
     let strings = 0
-    parts.onServerChange.push(timeMs(() => { for (const f of files) strings += lookUp(core.onServerChange('ssr', f, now).invalidate) }))
+    parts.onServerChange.push(
+      timeMs(() => {
+        for (const f of files) strings += lookUp(core.onServerChange('ssr', f, now).invalidate)
+      }),
+    )
     let json
     parts.flush.push(timeMs(() => (json = core.poll(now + MAX_WAIT_MS))))
     parts.parse.push(timeMs(() => JSON.parse(json)))
@@ -160,7 +184,12 @@ function profileHubEdit({ native, js }, reps) {
     parts.parse.push(timeMs(() => (decision = JSON.parse(json).decision)))
     parts.total.push(parts.onServerChange.at(-1) + parts.flush.at(-1) + parts.parse.at(-1))
     parts.js.push(timeMs(() => jsDecision(js, [file], clock)))
-    shape = { invalidate: change.invalidate.length, pages: decision.pages.length, tabs: decision.tabs.length, jsonBytes: json.length }
+    shape = {
+      invalidate: change.invalidate.length,
+      pages: decision.pages.length,
+      tabs: decision.tabs.length,
+      jsonBytes: json.length,
+    }
   }
   const summary = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)]))
   return { file: file.slice(ROOT.length + 1), ...shape, ...summary }
@@ -168,7 +197,11 @@ function profileHubEdit({ native, js }, reps) {
 
 /** Cost of re-feeding one existing module (what every re-transform does). */
 function measureUpdateModule(core, graph, count, random) {
-  const picks = sample(graph.modules.filter((m) => m.envs.includes('ssr')), count, random)
+  const picks = sample(
+    graph.modules.filter((m) => m.envs.includes('ssr')),
+    count,
+    random,
+  )
   const modules = picks.map((m) => toAnalyzedModule(m, 'ssr'))
   for (const m of modules.slice(0, 20)) core.updateModule('ssr', m)
   const samples = []
@@ -201,7 +234,11 @@ export function benchGraphSize(binding, size, { quick }) {
     single,
     burst,
     updateModule: measureUpdateModule(native, graph, quick ? 100 : 2000, random),
-    profile: { single: profileNative(native, singles), burst: profileNative(native, bursts), hub: profileHubEdit({ native, js }, quick ? 5 : 100) },
+    profile: {
+      single: profileNative(native, singles),
+      burst: profileNative(native, bursts),
+      hub: profileHubEdit({ native, js }, quick ? 5 : 100),
+    },
   }
 }
 

@@ -33,27 +33,51 @@ export function generateGraph(size, seed = 1) {
   const components = layeredGroup('components', counts.components, routeCount, random)
   const clientOnly = layeredGroup('client', clientOnlyCount, Math.max(1, Math.round(routeCount / 4)), random)
 
-  const modules = [...serverUtils.modules.map(withEnvs(['ssr'])), ...components.modules.map(withEnvs(['ssr', 'client']))]
+  const modules = [
+    ...serverUtils.modules.map(withEnvs(['ssr'])),
+    ...components.modules.map(withEnvs(['ssr', 'client'])),
+  ]
   modules.push(...clientOnly.modules.map(withEnvs(['client'])))
 
   const routes = []
   const pages = []
   for (let r = 0; r < routeCount; r++) {
     const loader = moduleAt(`src/features/f${r}/loader.js`, ['ssr'], pickTop(serverUtils.byFeature[r], 4, random))
-    const route = moduleAt(`src/routes/r${r}.js`, ['ssr'], [
-      { id: loader.id, dynamic: false },
-      ...pickTop(components.byFeature[r], 3, random),
-      { id: components.core[r % components.core.length], dynamic: false },
-    ])
+    const route = moduleAt(
+      `src/routes/r${r}.js`,
+      ['ssr'],
+      [
+        { id: loader.id, dynamic: false },
+        ...pickTop(components.byFeature[r], 3, random),
+        { id: components.core[r % components.core.length], dynamic: false },
+      ],
+    )
     modules.push(loader, route)
     routes.push(route.id)
     pages.push({ url: `/r${r}`, roots: [SERVER_ENTRY, route.id] })
   }
-  modules.push(moduleAt('src/entry-server.js', ['ssr'], routes.map((id) => ({ id, dynamic: true }))))
-  const clientRoots = [...components.byFeature.map((ids) => ids.at(-1)), ...clientOnly.byFeature.map((ids) => ids.at(-1))]
-  modules.push(moduleAt('src/entry-client.js', ['client'], clientRoots.filter(Boolean).map((id) => ({ id, dynamic: false }))))
+  modules.push(
+    moduleAt(
+      'src/entry-server.js',
+      ['ssr'],
+      routes.map((id) => ({ id, dynamic: true })),
+    ),
+  )
+  const clientRoots = [
+    ...components.byFeature.map((ids) => ids.at(-1)),
+    ...clientOnly.byFeature.map((ids) => ids.at(-1)),
+  ]
+  modules.push(
+    moduleAt(
+      'src/entry-client.js',
+      ['client'],
+      clientRoots.filter(Boolean).map((id) => ({ id, dynamic: false })),
+    ),
+  )
 
-  const serverOnlyFiles = modules.filter((m) => m.envs.length === 1 && m.envs[0] === 'ssr' && m.id !== SERVER_ENTRY).map((m) => m.file)
+  const serverOnlyFiles = modules
+    .filter((m) => m.envs.length === 1 && m.envs[0] === 'ssr' && m.id !== SERVER_ENTRY)
+    .map((m) => m.file)
   return { modules, routes, pages, serverOnlyFiles }
 }
 
@@ -90,7 +114,8 @@ function layeredGroup(kind, count, features, random) {
         const other = byFeature[Math.floor(random() * f)]
         if (other.length) imports.push({ id: other[Math.floor(random() * other.length)], dynamic: random() < 0.5 })
       }
-      if (random() < 0.01 && j + 1 < ids.length) imports.push(staticImport(ids[j + 1 + Math.floor(random() * (ids.length - j - 1))]))
+      if (random() < 0.01 && j + 1 < ids.length)
+        imports.push(staticImport(ids[j + 1 + Math.floor(random() * (ids.length - j - 1))]))
       modules.push(moduleAt(id.slice(ROOT.length + 1), [], dedupe(imports)))
     })
   }

@@ -198,7 +198,8 @@ export class JsReferenceCore {
     for (const list of Object.values(files)) list.sort()
     // Like the core's decision: the ids were handed out hook by hook, the decision counts them.
     const invalidatedCount = {}
-    for (const [env, ids] of [...batch.invalidated].sort(([a], [b]) => (a < b ? -1 : 1))) invalidatedCount[env] = ids.size
+    for (const [env, ids] of [...batch.invalidated].sort(([a], [b]) => (a < b ? -1 : 1)))
+      invalidatedCount[env] = ids.size
     if (files.serverOnly.length === 0) {
       return { action: 'passthrough', reloadAll: false, files, invalidatedCount, pages: [], tabs: [], explanations: [] }
     }

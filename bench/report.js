@@ -54,7 +54,18 @@ export function missingFigures(r) {
 }
 
 export function renderReport(r) {
-  return [header(r), goalsSection(r), coreSection(r.core), hooksSection(r.hooks), browserSection(r.browser), serverSection(r.serverWork), wasmSection(r.wasm), notes(r)].join('\n\n') + '\n'
+  return (
+    [
+      header(r),
+      goalsSection(r),
+      coreSection(r.core),
+      hooksSection(r.hooks),
+      browserSection(r.browser),
+      serverSection(r.serverWork),
+      wasmSection(r.wasm),
+      notes(r),
+    ].join('\n\n') + '\n'
+  )
 }
 
 /**
@@ -66,31 +77,90 @@ export function goals(r) {
   const big = r.core?.sizes.find((s) => s.size === 100_000)
   const b = r.browser
   const h = r.hooks
-  const judged = (figure, met) => (Number.isFinite(figure) || typeof figure === 'string' ? { figure, met } : { figure: 'not run', met: undefined })
+  const judged = (figure, met) =>
+    Number.isFinite(figure) || typeof figure === 'string' ? { figure, met } : { figure: 'not run', met: undefined }
   const burstOk = (v) => v && v.burst.refreshes.max <= 2 && v.burst.fresh
   const morphRatio = ratio(b?.morph.fresh.text.p50, b?.recipe.fresh.text.p50)
   const reloadRatio = ratio(b?.reload.fresh.text.p50, b?.recipe.fresh.text.p50)
   const handlerRatio = ratio(h?.ours.handler.p50, h?.recipe.handler.p50)
   const burstRatio = ratio(big?.burst.native.p50, big?.burst.js.p50)
-  const disturbed = b && `${b.reload.tabs.disturbed} of 4 (lazy routes), ${b.reload.staticTabs.disturbed} of 4 (static route table)`
+  const disturbed =
+    b && `${b.reload.tabs.disturbed} of 4 (lazy routes), ${b.reload.staticTabs.disturbed} of 4 (static route table)`
   return [
-    { goal: 'A lone save is acted on at once (no quiet-period wait)', target: `first message to the tab < the ${QUIET_MS} ms quiet period after the hook`, ...judged(h && formatMs(h.ours.toTab.p50), h && h.ours.toTab.p50 < QUIET_MS) },
-    { goal: 'A 50-edit burst: at most 2 refreshes per affected tab, ends fresh', target: '≤ 2, final content', ...judged(b && `reload ${b.reload.burst.refreshes.max}, morph ${b.morph.burst.refreshes.max} (max of ${b.reload.burst.runs})${burstOk(b.reload) && burstOk(b.morph) ? '' : ', stale'}`, b && burstOk(b.reload) && burstOk(b.morph)) },
-    { goal: 'Morph: write → new text p50', target: '≤ 20 ms', ...judged(b && formatMs(b.morph.fresh.text.p50), b?.morph.fresh.text.p50 <= 20) },
-    { goal: "Morph: write → new text p50, against the recipe's", target: '≤ 1/3', ...judged(b && formatRatio(morphRatio), morphRatio <= 1 / 3) },
-    { goal: "Reload: write → new text p50, against the recipe's", target: '≤ 1×', ...judged(b && formatRatio(reloadRatio), reloadRatio <= 1) },
-    { goal: "`hotUpdate` handler p50, against the recipe's", target: '≤ 1×', ...judged(h && formatRatio(handlerRatio), handlerRatio <= 1) },
-    { goal: 'One decision through napi at 10k modules, p99: random single edits', target: '< 1 ms', ...judged(ten && formatMs(ten.single.native.p99), ten?.single.native.p99 < 1) },
-    { goal: 'One decision through napi at 10k modules, p99: the hub edit', target: '< 1 ms', ...judged(ten && `${formatMs(ten.profile.hub.total.p99)} (${ten.profile.hub.invalidate.toLocaleString('en')} ids invalidated)`, ten?.profile.hub.total.p99 < 1) },
-    { goal: 'Bursts of 50 files at 100k modules, native against the JS algorithm (p50)', target: '≤ 1/3', ...judged(big && formatRatio(burstRatio), burstRatio <= 1 / 3) },
-    { goal: 'Exact targeting: tabs disturbed when 1 of 4 pages changes', target: '1 of 4', ...judged(disturbed, b && b.reload.tabs.disturbed === 1 && b.reload.staticTabs.disturbed === 1 && b.morph.tabs.disturbed === 1 && b.morph.staticTabs.disturbed === 1) },
+    {
+      goal: 'A lone save is acted on at once (no quiet-period wait)',
+      target: `first message to the tab < the ${QUIET_MS} ms quiet period after the hook`,
+      ...judged(h && formatMs(h.ours.toTab.p50), h && h.ours.toTab.p50 < QUIET_MS),
+    },
+    {
+      goal: 'A 50-edit burst: at most 2 refreshes per affected tab, ends fresh',
+      target: '≤ 2, final content',
+      ...judged(
+        b &&
+          `reload ${b.reload.burst.refreshes.max}, morph ${b.morph.burst.refreshes.max} (max of ${b.reload.burst.runs})${burstOk(b.reload) && burstOk(b.morph) ? '' : ', stale'}`,
+        b && burstOk(b.reload) && burstOk(b.morph),
+      ),
+    },
+    {
+      goal: 'Morph: write → new text p50',
+      target: '≤ 20 ms',
+      ...judged(b && formatMs(b.morph.fresh.text.p50), b?.morph.fresh.text.p50 <= 20),
+    },
+    {
+      goal: "Morph: write → new text p50, against the recipe's",
+      target: '≤ 1/3',
+      ...judged(b && formatRatio(morphRatio), morphRatio <= 1 / 3),
+    },
+    {
+      goal: "Reload: write → new text p50, against the recipe's",
+      target: '≤ 1×',
+      ...judged(b && formatRatio(reloadRatio), reloadRatio <= 1),
+    },
+    {
+      goal: "`hotUpdate` handler p50, against the recipe's",
+      target: '≤ 1×',
+      ...judged(h && formatRatio(handlerRatio), handlerRatio <= 1),
+    },
+    {
+      goal: 'One decision through napi at 10k modules, p99: random single edits',
+      target: '< 1 ms',
+      ...judged(ten && formatMs(ten.single.native.p99), ten?.single.native.p99 < 1),
+    },
+    {
+      goal: 'One decision through napi at 10k modules, p99: the hub edit',
+      target: '< 1 ms',
+      ...judged(
+        ten &&
+          `${formatMs(ten.profile.hub.total.p99)} (${ten.profile.hub.invalidate.toLocaleString('en')} ids invalidated)`,
+        ten?.profile.hub.total.p99 < 1,
+      ),
+    },
+    {
+      goal: 'Bursts of 50 files at 100k modules, native against the JS algorithm (p50)',
+      target: '≤ 1/3',
+      ...judged(big && formatRatio(burstRatio), burstRatio <= 1 / 3),
+    },
+    {
+      goal: 'Exact targeting: tabs disturbed when 1 of 4 pages changes',
+      target: '1 of 4',
+      ...judged(
+        disturbed,
+        b &&
+          b.reload.tabs.disturbed === 1 &&
+          b.reload.staticTabs.disturbed === 1 &&
+          b.morph.tabs.disturbed === 1 &&
+          b.morph.staticTabs.disturbed === 1,
+      ),
+    },
   ]
 }
 
 const QUIET_MS = 30
 
 function goalsSection(r) {
-  const rows = goals(r).map((g) => `| ${g.goal} | ${g.target} | ${g.figure} | ${g.met === undefined ? 'not run' : ok(g.met)} |`)
+  const rows = goals(r).map(
+    (g) => `| ${g.goal} | ${g.target} | ${g.figure} | ${g.met === undefined ? 'not run' : ok(g.met)} |`,
+  )
   return `## Goals
 
 Issue 13's goals, judged on this run's figures (sections below). The cost of exact targeting (checking a candidate tab's output before refreshing it) is inside every browser figure: each candidate tab fetches its page once per edit (section 3).
@@ -111,7 +181,14 @@ Every ratio compares figures measured in this same run. p50 = median, p99 = 99th
 function coreSection(core) {
   if (!core) return '## 1. Core, no Vite\n\nnot run'
   const rows = core.sizes.map((s) => {
-    const cells = (kind) => [formatMs(s[kind].native.p50), formatMs(s[kind].native.p99), formatMs(s[kind].js.p50), formatMs(s[kind].js.p99), formatRatio(ratio(s[kind].native.p50, s[kind].js.p50)), formatRatio(ratio(s[kind].native.p99, s[kind].js.p99))]
+    const cells = (kind) => [
+      formatMs(s[kind].native.p50),
+      formatMs(s[kind].native.p99),
+      formatMs(s[kind].js.p50),
+      formatMs(s[kind].js.p99),
+      formatRatio(ratio(s[kind].native.p50, s[kind].js.p50)),
+      formatRatio(ratio(s[kind].native.p99, s[kind].js.p99)),
+    ]
     return `| ${s.size.toLocaleString('en')} | ${cells('single').join(' | ')} | ${cells('burst').join(' | ')} | ${formatMs(s.updateModule.p50)} |`
   })
   const big = core.sizes.find((s) => s.size === 100_000)
@@ -144,7 +221,8 @@ Mirror memory (100k-module graph = ${m.modules.toLocaleString('en')} nodes in 2 
 
 function hooksSection(h) {
   if (!h) return '## 2. Inside real Vite\n\nnot run'
-  const row = (name, v) => `| ${name} | ${formatMs(v.handler.p50)} | ${formatMs(v.handler.p99)} | ${formatMs(v.read.p50)} | ${formatMs(v.toTab.p50)} / ${formatMs(v.toTab.p99)} | ${v.batchWork ? `${formatMs(v.batchWork.p50)} / ${formatMs(v.batchWork.p99)}` : '—'} |`
+  const row = (name, v) =>
+    `| ${name} | ${formatMs(v.handler.p50)} | ${formatMs(v.handler.p99)} | ${formatMs(v.read.p50)} | ${formatMs(v.toTab.p50)} / ${formatMs(v.toTab.p99)} | ${v.batchWork ? `${formatMs(v.batchWork.p50)} / ${formatMs(v.batchWork.p99)}` : '—'} |`
   return `## 2. Inside real Vite: \`hotUpdate\` handler time per edit
 
 Generated app of ${h.modules.toLocaleString('en')} modules (${h.clientModules} client files), client graph loaded, every page rendered, one HMR client that says it shows the page whose data is edited. ${h.edits} server-only edits (route data files and server utils), one at a time, 400 ms apart (lone saves, past the batcher's 330 ms stream gap); every \`hotUpdate\` handler of the plugin wrapped with a timer, summed over environments per edit, minus any time awaiting Vite's \`read()\` (shown apart; ours awaits it only before telling a runtime outside Vite's process to re-import). What the hook's answer does not depend on (invalidating Vite's graph and the runners' caches, arming the decision) runs right after the hooks; the decision itself runs then too, at once for a lone save: its core time is taken from the plugin's log line. "To the tab" = from the first \`hotUpdate\` call for the file to the first message the tab receives for it (a data edit: the recipe's \`full-reload\`, our \`ssr-hmr:check\`).
@@ -159,8 +237,13 @@ Goals (table above): handler p50 ours/recipe = ${formatRatio(ratio(h.ours.handle
 
 function browserSection(b) {
   if (!b) return '## 3. What a user sees\n\nnot run'
-  const names = { recipe: 'docs recipe (full reload)', reload: 'ssrHmr() reload', morph: "ssrHmr({ refresh: 'morph' })" }
-  const tabsCell = (t) => `${t.disturbed} of ${t.tabs}${t.fresh && t.othersIntact ? '' : ' **stale or lost content**'} (${t.checks} checked)`
+  const names = {
+    recipe: 'docs recipe (full reload)',
+    reload: 'ssrHmr() reload',
+    morph: "ssrHmr({ refresh: 'morph' })",
+  }
+  const tabsCell = (t) =>
+    `${t.disturbed} of ${t.tabs}${t.fresh && t.othersIntact ? '' : ' **stale or lost content**'} (${t.checks} checked)`
   const rows = Object.entries(names).map(([k, label]) => {
     const v = b[k]
     const checks = v.fresh.checksPerEdit ? `${v.fresh.checksPerEdit} (${formatMs(v.fresh.checkMs.p50)})` : '—'
@@ -182,7 +265,10 @@ const BURST_EDITS_LABEL = '50 edits of the data file, 30 ms apart'
 function serverSection(s) {
   if (!s) return '## 4. Server work\n\nnot run'
   const names = { viteAlone: 'Vite alone (no plugin)', recipe: 'docs recipe', ours: 'ssrHmr()' }
-  const rows = Object.entries(names).map(([k, label]) => `| ${label} | ${s[k].serverOnly.p50} | ${s[k].shared.p50} | ${s[k].stale ? `**${s[k].stale} stale**` : 'yes'} |`)
+  const rows = Object.entries(names).map(
+    ([k, label]) =>
+      `| ${label} | ${s[k].serverOnly.p50} | ${s[k].shared.p50} | ${s[k].stale ? `**${s[k].stale} stale**` : 'yes'} |`,
+  )
   return `## 4. Server work per edit
 
 Calls to the ssr environment's \`fetchModule\` (each module the server runner requests, fresh or still cached) caused by one edit plus the next request of the page, app of ${s.modules.toLocaleString('en')} modules rendered with \`environments.ssr.runner.import\`. Server-only edit: the page's data file or its loader; shared edit: \`${s.ours.sharedFile}\`, a component the page renders that the browser also runs. Median of ${s.ours.serverOnly.n} edits each.

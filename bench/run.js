@@ -37,7 +37,10 @@ function parseArgs(argv) {
     if (arg === '--quick') args.quick = true
     else if (arg === '--out') args.out = path.resolve(argv[++i] ?? '')
     else if (arg === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean)
-    else throw new Error(`unknown argument ${arg}; usage: node bench/run.js [--quick] [--out <file>] [--only ${Object.keys(SECTIONS).join(',')}]`)
+    else
+      throw new Error(
+        `unknown argument ${arg}; usage: node bench/run.js [--quick] [--out <file>] [--only ${Object.keys(SECTIONS).join(',')}]`,
+      )
   }
   for (const name of args.only) if (!SECTIONS[name]) throw new Error(`unknown section ${name}`)
   return args

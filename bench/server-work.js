@@ -31,7 +31,8 @@ function sharedFileOf(dev, app) {
   const route = dev.server.environments.ssr.moduleGraph.getModulesByFile(dev.file('src/routes/r0.js'))
   const client = dev.server.environments.client.moduleGraph
   for (const mod of [...(route ?? [])].flatMap((m) => [...m.importedModules])) {
-    if (mod.file?.includes('/src/components/') && client.getModulesByFile(mod.file)?.size) return mod.file.slice(dev.root.length + 1)
+    if (mod.file?.includes('/src/components/') && client.getModulesByFile(mod.file)?.size)
+      return mod.file.slice(dev.root.length + 1)
   }
   return app.sharedFiles[0]
 }
@@ -63,7 +64,12 @@ async function measureVariant(app, name, edits) {
   } finally {
     await dev.close()
   }
-  return { serverOnly: summarize(results.serverOnly), shared: summarize(results.shared), stale: results.stale, sharedFile: shared }
+  return {
+    serverOnly: summarize(results.serverOnly),
+    shared: summarize(results.shared),
+    stale: results.stale,
+    sharedFile: shared,
+  }
 }
 
 export async function runServerWorkSection({ quick, log }) {

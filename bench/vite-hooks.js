@@ -33,7 +33,14 @@ export function timeHotUpdateHandlers(plugins, sink) {
         return await handler.call(this, { ...options, read })
       } finally {
         const totalMs = performance.now() - started
-        sink.push({ plugin: plugin.name, env: this.environment?.name, file: options.file, startedAt: started, ms: totalMs - readMs, readMs })
+        sink.push({
+          plugin: plugin.name,
+          env: this.environment?.name,
+          file: options.file,
+          startedAt: started,
+          ms: totalMs - readMs,
+          readMs,
+        })
       }
     }
     plugin.hotUpdate = typeof hook === 'function' ? timed : { ...hook, handler: timed }
@@ -53,7 +60,9 @@ function editPlan(app, count) {
   const random = seededRandom(11)
   const utils = app.serverOnlyFiles.filter((f) => f.startsWith('src/server/') && !f.includes('/core/'))
   const dataFiles = app.routes.map((_, r) => app.dataFile(r))
-  return Array.from({ length: count }, (_, i) => (i % 2 === 0 ? dataFiles[(i / 2) % dataFiles.length] : sample(utils, 1, random)[0]))
+  return Array.from({ length: count }, (_, i) =>
+    i % 2 === 0 ? dataFiles[(i / 2) % dataFiles.length] : sample(utils, 1, random)[0],
+  )
 }
 
 async function measureVariant(app, name, edits) {
@@ -74,8 +83,15 @@ async function measureVariant(app, name, edits) {
       const received = tab.mark()
       dev.write(relative, editSource(dev, relative, i + 2, app))
       // The first message the edit sends the tab: the recipe's reload, our check or update.
-      const told = tab.waitFor(() => true, { since: received }).then(() => performance.now(), () => NaN)
-      await until(() => calls.slice(since).some((c) => c.env === 'ssr' && c.file === file), { what: `hotUpdate of ${relative}` })
+      const told = tab
+        .waitFor(() => true, { since: received })
+        .then(
+          () => performance.now(),
+          () => NaN,
+        )
+      await until(() => calls.slice(since).some((c) => c.env === 'ssr' && c.file === file), {
+        what: `hotUpdate of ${relative}`,
+      })
       const firstHook = calls.slice(since).find((c) => c.file === file)
       // A server util need not be on the tab's page: only data edits are timed to the tab.
       if (route !== undefined) toTab.push((await told) - firstHook.startedAt)
@@ -89,9 +105,18 @@ async function measureVariant(app, name, edits) {
     tab.close()
   }
   // The first decision also carries the warm-up's mirroring work: skip it.
-  const batchWork = dev.logs.map((l) => / ([\d.]+) ms$/.exec(l.message)?.[1]).filter(Boolean).map(Number).slice(1)
+  const batchWork = dev.logs
+    .map((l) => / ([\d.]+) ms$/.exec(l.message)?.[1])
+    .filter(Boolean)
+    .map(Number)
+    .slice(1)
   await dev.close()
-  return { handler: summarize(perEdit), read: summarize(readMs), toTab: summarize(toTab), batchWork: batchWork.length ? summarize(batchWork) : null }
+  return {
+    handler: summarize(perEdit),
+    read: summarize(readMs),
+    toTab: summarize(toTab),
+    batchWork: batchWork.length ? summarize(batchWork) : null,
+  }
 }
 
 export async function runViteHooksSection({ quick, log }) {

@@ -9,7 +9,16 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { generateGraph } from './graph-gen.js'
-import { BURST_FILES, SEED, buildNativeCore, loadBinding, makeClock, nativeDecision, sameDecision, trackPages } from './core.js'
+import {
+  BURST_FILES,
+  SEED,
+  buildNativeCore,
+  loadBinding,
+  makeClock,
+  nativeDecision,
+  sameDecision,
+  trackPages,
+} from './core.js'
 import { sample, seededRandom, summarize, timeMs } from './stats.js'
 
 const require = createRequire(import.meta.url)
@@ -17,7 +26,8 @@ const WASM_LOADER = fileURLToPath(new URL('../ssr-hmr.wasip1.cjs', import.meta.u
 const WASM_FILE = fileURLToPath(new URL('../ssr-hmr.wasm32-wasip1.wasm', import.meta.url))
 
 function loadWasmBinding() {
-  if (!existsSync(WASM_LOADER) || !existsSync(WASM_FILE)) throw new Error('the WebAssembly build is missing: run `npm run build:wasm` first')
+  if (!existsSync(WASM_LOADER) || !existsSync(WASM_FILE))
+    throw new Error('the WebAssembly build is missing: run `npm run build:wasm` first')
   return require(WASM_LOADER)
 }
 
@@ -36,12 +46,14 @@ function sizeOf(file) {
 export async function runWasmSection({ quick, log }) {
   const size = 10_000
   const bindings = { native: loadBinding(), wasm: loadWasmBinding() }
-  if (bindings.wasm.__napiBindingTarget !== 'wasm32-wasip1') throw new Error(`the wasm loader reports ${bindings.wasm.__napiBindingTarget}`)
+  if (bindings.wasm.__napiBindingTarget !== 'wasm32-wasip1')
+    throw new Error(`the wasm loader reports ${bindings.wasm.__napiBindingTarget}`)
   log(`wasm: ${size} modules, native and wasm cores`)
   const graph = generateGraph(size, SEED)
   const cores = {}
   const feedMs = {}
-  for (const which of ['native', 'wasm']) feedMs[which] = timeMs(() => (cores[which] = buildNativeCore(bindings[which], graph)))
+  for (const which of ['native', 'wasm'])
+    feedMs[which] = timeMs(() => (cores[which] = buildNativeCore(bindings[which], graph)))
   trackPages([cores.native, cores.wasm], graph)
 
   const random = seededRandom(SEED + size)
@@ -52,12 +64,14 @@ export async function runWasmSection({ quick, log }) {
   const results = { size, modules: graph.modules.length, feedMs, mismatches: 0 }
   for (const [kind, sets] of Object.entries(editSets)) {
     const clocks = { native: makeClock(), wasm: makeClock() }
-    for (const files of sets.slice(0, quick ? 2 : 10)) for (const which of ['native', 'wasm']) nativeDecision(cores[which], files, clocks[which])
+    for (const files of sets.slice(0, quick ? 2 : 10))
+      for (const which of ['native', 'wasm']) nativeDecision(cores[which], files, clocks[which])
     const samples = { native: [], wasm: [] }
     sets.forEach((files, i) => {
       const order = i % 2 ? ['wasm', 'native'] : ['native', 'wasm']
       const decisions = {}
-      for (const which of order) samples[which].push(timeMs(() => (decisions[which] = nativeDecision(cores[which], files, clocks[which]))))
+      for (const which of order)
+        samples[which].push(timeMs(() => (decisions[which] = nativeDecision(cores[which], files, clocks[which]))))
       if (!sameDecision(decisions.native, decisions.wasm)) results.mismatches++
     })
     results[kind] = { native: summarize(samples.native), wasm: summarize(samples.wasm) }

@@ -138,8 +138,15 @@ async function fetchPage(url, { token, signal } = {}) {
   // Without a token the header still says the request is this runtime's: if the render fails,
   // Vite tells this tab (in the answer) rather than every tab.
   const headers = { accept: ACCEPT_HTML, [CHECK_HEADER]: token ?? 'refresh' }
-  const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', redirect: 'manual', headers, signal })
-  const redirected = response.type === 'opaqueredirect' || response.redirected || (response.status >= 300 && response.status < 400)
+  const response = await fetch(url, {
+    credentials: 'same-origin',
+    cache: 'no-store',
+    redirect: 'manual',
+    headers,
+    signal,
+  })
+  const redirected =
+    response.type === 'opaqueredirect' || response.redirected || (response.status >= 300 && response.status < 400)
   const isHtml = !!response.headers.get('content-type')?.includes('text/html')
   const text = redirected ? '' : await response.text()
   return { url, status: response.status, redirected, isHtml, text, render: responseStamp(response) }
@@ -184,7 +191,8 @@ function onCheck(data) {
  */
 function noteBurstActivity(settling) {
   const now = Date.now()
-  const remembered = trailingRefresh !== null || deferredCheck !== null || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs
+  const remembered =
+    trailingRefresh !== null || deferredCheck !== null || now - (burst.activeAt ?? -Infinity) < CONFIG.settleMs
   const inBurst = typeof settling === 'boolean' ? settling : remembered
   burst.activeAt = burst.updateAt = now
   saveBurst()
@@ -254,7 +262,10 @@ async function handleUpdate(payload) {
   }
   if (payload?.brokenFiles?.length) {
     // Its page renders differently while these do not compile (the error came just before).
-    return log(payload, `renders differently while ${payload.brokenFiles.join(', ')} does not compile, showing the error instead of refreshing`)
+    return log(
+      payload,
+      `renders differently while ${payload.brokenFiles.join(', ')} does not compile, showing the error instead of refreshing`,
+    )
   }
   const failed = page && failure(page)
   if (failed && page.errorShown) return log(payload, `${failed}, showing the error instead of reloading`)
@@ -282,7 +293,10 @@ async function handleUpdate(payload) {
 function log(payload, what) {
   const files = payload?.files ?? {}
   const changed = [...(files.serverOnly ?? []), ...(files.watched ?? [])]
-  const subject = changed.length === 0 ? 'a refresh this tab missed' : `${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''} changed`
+  const subject =
+    changed.length === 0
+      ? 'a refresh this tab missed'
+      : `${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''} changed`
   console.debug(`[ssr-hmr] ${subject}: ${currentUrl()} ${what}`)
 }
 
@@ -495,7 +509,7 @@ function isServerHeadNode(node) {
 function keepsClientState(attribute, element) {
   switch (attribute) {
     case 'value':
-      return !(('defaultValue' in element) && element.value !== element.defaultValue)
+      return !('defaultValue' in element && element.value !== element.defaultValue)
     case 'checked':
       return !(element.nodeName === 'INPUT' && element.checked !== element.defaultChecked)
     case 'selected':

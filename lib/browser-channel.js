@@ -75,7 +75,8 @@ export class BrowserChannel {
     this.#send = this.#hot.send
     this.#inPlaceReplay = new InPlaceReplay((payload, at) => {
       // A custom event is sent again only if it proved to be an in-place protocol: tabs re-fetched.
-      if (payload.type === 'custom' && !session.guard('reading page re-fetches', (core) => core.pageRefetchedSince(at))) return
+      if (payload.type === 'custom' && !session.guard('reading page re-fetches', (core) => core.pageRefetchedSince(at)))
+        return
       this.send(payload)
     }, settleMs)
     const channel = this
@@ -134,7 +135,11 @@ export class BrowserChannel {
 
   #open(file) {
     let change = this.#changes.get(file)
-    if (!change) this.#changes.set(file, (change = { open: 0, announced: 0, serverOnly: undefined, held: [], updatedInPlace: false }))
+    if (!change)
+      this.#changes.set(
+        file,
+        (change = { open: 0, announced: 0, serverOnly: undefined, held: [], updatedInPlace: false }),
+      )
     change.open++
     this.#arm(file, change)
     return change
@@ -171,7 +176,8 @@ export class BrowserChannel {
     this.#changes.delete(file)
     change.serverOnly ??= false
     this.#settleHeld(change)
-    if (change.serverOnly && change.errorShown) this.#session.guard('recording an error shown', (core) => core.onFrameworkError(file))
+    if (change.serverOnly && change.errorShown)
+      this.#session.guard('recording an error shown', (core) => core.onFrameworkError(file))
     if (change.serverOnly && change.updatedInPlace) {
       debug(`${file}: another plugin sent a client update for it: updated in place`)
       this.#session.guard('recording an update in place', (core) => core.onUpdatedInPlace(file))
@@ -207,20 +213,32 @@ export class BrowserChannel {
     }
     if (payload?.type === 'custom' && typeof payload.event === 'string') {
       const at = performance.now()
-      for (const change of this.#changes.values()) if (change.serverOnly !== false) change.frameworkEvent = { at, payload }
+      for (const change of this.#changes.values())
+        if (change.serverOnly !== false) change.frameworkEvent = { at, payload }
       return false
     }
     if (payload?.type === 'update') {
-      const urls = (payload.updates ?? []).flatMap((update) => [update.path, update.acceptedPath]).filter((url) => typeof url === 'string')
+      const urls = (payload.updates ?? [])
+        .flatMap((update) => [update.path, update.acceptedPath])
+        .filter((url) => typeof url === 'string')
       for (const [file, change] of this.#changes) {
         if (change.serverOnly === false || change.updatedInPlace) continue
-        change.updatedInPlace = !!this.#session.guard('reading a client update', (core) => core.clientUpdateCarries(file, urls))
+        change.updatedInPlace = !!this.#session.guard('reading a client update', (core) =>
+          core.clientUpdateCarries(file, urls),
+        )
         if (change.updatedInPlace) change.inPlaceUpdate = payload
       }
       return false
     }
-    if (payload?.type !== 'full-reload' || (payload.path !== undefined && payload.path !== '*') || this.#keepFrameworkReloads) return false
-    const changes = payload.triggeredBy ? [this.#changes.get(payload.triggeredBy)].filter(Boolean) : [...this.#changes.values()]
+    if (
+      payload?.type !== 'full-reload' ||
+      (payload.path !== undefined && payload.path !== '*') ||
+      this.#keepFrameworkReloads
+    )
+      return false
+    const changes = payload.triggeredBy
+      ? [this.#changes.get(payload.triggeredBy)].filter(Boolean)
+      : [...this.#changes.values()]
     if (changes.length === 0 || changes.some((change) => change.serverOnly === false)) return false
     if (changes.every((change) => change.serverOnly === true)) {
       this.#dropped(1)

@@ -25,7 +25,8 @@ export function clientRuntimePlugin(state) {
   const { refresh, batch } = state.options
   const runtimeConfig = { refresh, settleMs: settleMsOf(batch), overlay: true }
   const sources = {
-    [RUNTIME_ID]: () => readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${JSON.stringify(runtimeConfig)}`),
+    [RUNTIME_ID]: () =>
+      readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${JSON.stringify(runtimeConfig)}`),
     [IDIOMORPH_ID]: () => readFileSync(IDIOMORPH_FILE, 'utf8'),
   }
   const isBrowser = (environment) => environment?.config.consumer === 'client' && !!state.sessionOf(environment)
@@ -40,7 +41,8 @@ export function clientRuntimePlugin(state) {
       if (Object.hasOwn(sources, id) && isBrowser(this.environment)) return '\0' + id
     },
     load(id) {
-      if (id[0] === '\0' && Object.hasOwn(sources, id.slice(1)) && isBrowser(this.environment)) return sources[id.slice(1)]()
+      if (id[0] === '\0' && Object.hasOwn(sources, id.slice(1)) && isBrowser(this.environment))
+        return sources[id.slice(1)]()
     },
     transform(code, id) {
       if (!VITE_CLIENT_RE.test(id) || !isBrowser(this.environment)) return

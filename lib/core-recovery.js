@@ -117,7 +117,10 @@ export class RecoverableCore {
         for (const [key, dynamic] of journal) {
           const mod = graph.getModuleById(key) ?? idless.get(key)
           if (!mod || (mod.file && this.#deletedFiles.has(mod.file))) continue
-          const ix = this.#core.updateModule(name, toAnalyzedModule(mod, (imported) => !!dynamic?.includes(keyOf(imported))))
+          const ix = this.#core.updateModule(
+            name,
+            toAnalyzedModule(mod, (imported) => !!dynamic?.includes(keyOf(imported))),
+          )
           session.modules.register(name, ix, mod)
           modules++
         }
@@ -147,6 +150,7 @@ export class RecoverableCore {
 /** Vite's file-only entries (`addWatchFile`) have no id; the mirror keys them by url. */
 function idlessModules(graph) {
   const byUrl = new Map()
-  for (const mods of graph.fileToModulesMap.values()) for (const mod of mods) if (mod.id == null) byUrl.set(mod.url, mod)
+  for (const mods of graph.fileToModulesMap.values())
+    for (const mod of mods) if (mod.id == null) byUrl.set(mod.url, mod)
   return byUrl
 }

@@ -124,7 +124,8 @@ export class DevSession {
       watcher: server.watcher,
       serverHot: server.hot,
     })
-    if (this.#members.length) debug(`a dev server joined the project at ${this.root}: ${[...names.values()].join(', ')}`)
+    if (this.#members.length)
+      debug(`a dev server joined the project at ${this.root}: ${[...names.values()].join(', ')}`)
     // The environments as they were at start: on a restart Vite copies the new server's fields
     // onto the old server object, and the old session must still know its own when they close.
     const environments = server.environments
@@ -281,7 +282,10 @@ export class DevSession {
     const change = this.guard('deciding', (core) => core.onServerChange(name, file, performance.now(), writtenAt(file)))
     if (!change) return this.#afterHooks()
     this.#classified(file, change.class)
-    if (debug.enabled) debug(`(${name}) ${relative(this.root, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`)
+    if (debug.enabled)
+      debug(
+        `(${name}) ${relative(this.root, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`,
+      )
     if (change.class !== 'server-only' && change.class !== 'shared') return this.#afterHooks()
     if (change.class === 'server-only') this.compileCheck.queue(file)
     if (change.keepViteUpdate) return this.#afterHooks()
@@ -327,7 +331,10 @@ export class DevSession {
       try {
         work()
       } catch (error) {
-        this.#logger.error(colors.yellow(`[ssr-hmr] invalidating server modules failed: ${error?.message ?? error}`), { timestamp: true, error })
+        this.#logger.error(colors.yellow(`[ssr-hmr] invalidating server modules failed: ${error?.message ?? error}`), {
+          timestamp: true,
+          error,
+        })
       }
     }
   }
@@ -348,15 +355,22 @@ export class DevSession {
   #scheduleFlush(minDelayMs = 0) {
     if (this.#disposed) return
     this.#cancelFlush()
-    let deadline = this.#reloadEveryTabPending ? performance.now() : this.guard('scheduling', (core) => core.nextDeadline())
+    let deadline = this.#reloadEveryTabPending
+      ? performance.now()
+      : this.guard('scheduling', (core) => core.nextDeadline())
     if (deadline == null) return
     deadline = Math.max(deadline, performance.now() + minDelayMs)
     const flush = () => {
       this.#flushTimer = null
       // A failed flush must not stop every later one: log it and keep the chain going.
-      this.#flushing = this.#flushing.then(() => this.#flush()).catch((error) => {
-        this.#logger.error(colors.yellow(`[ssr-hmr] acting on a change failed: ${error?.message ?? error}`), { timestamp: true, error })
-      })
+      this.#flushing = this.#flushing
+        .then(() => this.#flush())
+        .catch((error) => {
+          this.#logger.error(colors.yellow(`[ssr-hmr] acting on a change failed: ${error?.message ?? error}`), {
+            timestamp: true,
+            error,
+          })
+        })
     }
     const delay = deadline - performance.now()
     // Due now (a lone save): right after the hooks of this change, not a timer tick (≥ 1 ms) later.
@@ -377,9 +391,12 @@ export class DevSession {
     if (this.#reloadEveryTabPending) {
       this.#reloadEveryTabPending = false
       this.#broadcast({ type: 'full-reload', path: '*' })
-      this.#logger.info(colors.green('ssr-hmr ') + 'page reload (every tab, after an internal error)', { timestamp: true })
+      this.#logger.info(colors.green('ssr-hmr ') + 'page reload (every tab, after an internal error)', {
+        timestamp: true,
+      })
     }
-    if (!this.guard('scheduling', (core) => (core.nextDeadline() ?? Infinity) <= performance.now())) return this.#scheduleFlush()
+    if (!this.guard('scheduling', (core) => (core.nextDeadline() ?? Infinity) <= performance.now()))
+      return this.#scheduleFlush()
     // What other plugins send for a change still in progress changes what is decided for it.
     if (this.busy) return this.#scheduleFlush(1)
     // Compiled only when due: checking reads the files, as the decision's refresh will.
@@ -392,7 +409,10 @@ export class DevSession {
       if (this.#disposed) return
     }
     if (this.#disposed) return
-    if (checked) debug(`compile check of ${plural(checked, 'server-only file')}: ${(performance.now() - checkStarted).toFixed(1)} ms`)
+    if (checked)
+      debug(
+        `compile check of ${plural(checked, 'server-only file')}: ${(performance.now() - checkStarted).toFixed(1)} ms`,
+      )
     const json = this.guard('deciding', (core) => core.poll(performance.now()))
     if (json) this.#apply(JSON.parse(json))
     this.#scheduleFlush()
@@ -430,12 +450,20 @@ export class DevSession {
       // A tab of a page whose dependencies are unknown shows the compile error it may be
       // seeing the effect of, instead of reloading into it.
       if (data.brokenFiles?.length) this.#sendCompileError(client, data.brokenFiles)
-      client.send({ type: 'custom', event, data: event === UPDATE_EVENT ? updatePayload(shared.get(data.decision), data) : data })
+      client.send({
+        type: 'custom',
+        event,
+        data: event === UPDATE_EVENT ? updatePayload(shared.get(data.decision), data) : data,
+      })
     }
     for (const outcome of outcomes) {
       const ms = this.#workByDecision.get(outcome.id) ?? 0
       this.#workByDecision.delete(outcome.id)
-      const line = outcomeLine(outcome, { ms, total: this.#clientCount(), replaced: this.#replacedByDecision.get(outcome.id) ?? 0 })
+      const line = outcomeLine(outcome, {
+        ms,
+        total: this.#clientCount(),
+        replaced: this.#replacedByDecision.get(outcome.id) ?? 0,
+      })
       this.#replacedByDecision.delete(outcome.id)
       if (line) this.#logger.info(line, { timestamp: true })
     }
@@ -550,7 +578,9 @@ export class DevSession {
    * `refetch.rs`).
    */
   notePageRefetch(url, status, contentType) {
-    const refetched = this.guard('noting a page re-fetch', (core) => core.onPageRefetch(url, status, contentType, performance.now()))
+    const refetched = this.guard('noting a page re-fetch', (core) =>
+      core.onPageRefetch(url, status, contentType, performance.now()),
+    )
     if (refetched && this.#flushTimer) this.#scheduleFlush()
   }
 
@@ -577,7 +607,9 @@ export class DevSession {
     const effects = JSON.parse(json)
     if (error) {
       for (const { tab } of effects.messages) {
-        this.tabs.clientOf(tab)?.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(error, this.root) } })
+        this.tabs
+          .clientOf(tab)
+          ?.send({ type: 'custom', event: ERROR_EVENT, data: { err: serializeError(error, this.root) } })
       }
     }
     this.#apply(effects)
@@ -606,7 +638,8 @@ export class DevSession {
     member.channel.restore()
     if (this.#members.length === 0) return this.dispose()
     for (const client of member.server.ws.clients) this.forgetTab(client)
-    for (const name of member.names.values()) this.guard('removing an environment', (core) => core.dropEnvironment(name))
+    for (const name of member.names.values())
+      this.guard('removing an environment', (core) => core.dropEnvironment(name))
     debug(`a dev server left the project at ${this.root}`)
   }
 
@@ -647,7 +680,9 @@ function lastToRun(environments) {
 }
 
 function debugDecision(root, decision, work) {
-  debug(`decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`)
+  debug(
+    `decision ${decision.action} ${(performance.now() - (work.firstChangeAt ?? performance.now())).toFixed(1)} ms after the first change: ${JSON.stringify(decision.files)}`,
+  )
   for (const { file, page, chain } of decision.explanations) {
     debug(`${file} → ${page}: ${chain.map((id) => relative(root, id)).join(' ← ')}`)
   }

@@ -28,7 +28,8 @@ export function hotUpdatePlugin(state) {
     const result = session.handleServerChange(environment, file, type === 'update' ? read : undefined)
     if (type !== 'create') return result
     const importerFiles = importersOf(modules, file)
-    for (const importer of takeImportersWaitingFor(waitingImporters, environment, file, root)) importerFiles.add(importer)
+    for (const importer of takeImportersWaitingFor(waitingImporters, environment, file, root))
+      importerFiles.add(importer)
     if (handleImporters(session, environment, importerFiles)) return result ?? []
     return result
   }
@@ -76,7 +77,6 @@ export function hotUpdatePlugin(state) {
     },
   }
 }
-
 
 /**
  * What Vite must watch for the `watch` globs that lie outside `root`: the folder each glob
@@ -164,7 +164,8 @@ function mayName(source, importerFile, file, root) {
   const specifier = source.split('?')[0]
   let base
   if (specifier.startsWith('.')) base = path.posix.join(path.posix.dirname(importerFile), specifier)
-  else if (specifier.startsWith('/')) base = specifier.startsWith(root + '/') ? specifier : path.posix.join(root, specifier)
+  else if (specifier.startsWith('/'))
+    base = specifier.startsWith(root + '/') ? specifier : path.posix.join(root, specifier)
   else return true
   const extension = path.posix.extname(file)
   if (file === base || file.slice(0, file.length - extension.length) === base) return true

@@ -59,7 +59,9 @@ const VERBS = { reload: 'reload', morph: 'morph', event: 'event to' }
 export function outcomeLine(outcome, { ms, total, replaced = 0 }) {
   const invalidated = invalidatedCount(outcome)
   const tail = [
-    ...(replaced ? [`${replaced === 1 ? "another plugin's full-reload" : `${replaced} full-reloads of other plugins`} replaced`] : []),
+    ...(replaced
+      ? [`${replaced === 1 ? "another plugin's full-reload" : `${replaced} full-reloads of other plugins`} replaced`]
+      : []),
     ...(invalidated ? [`${plural(invalidated, 'module')} invalidated`] : []),
     `${ms.toFixed(2)} ms`,
   ]

@@ -21,7 +21,9 @@ export function loadNativeBinding() {
   } catch (cause) {
     throw new Error(bindingErrorMessage(cause), { cause })
   }
-  debug(`core: ${binding.__napiBindingTarget === 'native' || !binding.__napiBindingTarget ? 'native binary' : `WebAssembly (${binding.__napiBindingTarget})`}`)
+  debug(
+    `core: ${binding.__napiBindingTarget === 'native' || !binding.__napiBindingTarget ? 'native binary' : `WebAssembly (${binding.__napiBindingTarget})`}`,
+  )
   return binding
 }
 
@@ -34,7 +36,8 @@ function detectLibc() {
 /** The platform package the loader asks for on this host, as napi-rs names them. */
 function nativePackageName(libc) {
   const { platform, arch } = process
-  const suffix = platform === 'win32' ? `win32-${arch}-msvc` : platform === 'linux' ? `linux-${arch}-${libc}` : `${platform}-${arch}`
+  const suffix =
+    platform === 'win32' ? `win32-${arch}-msvc` : platform === 'linux' ? `linux-${arch}-${libc}` : `${platform}-${arch}`
   return `${PLUGIN_NAME}-${suffix}`
 }
 
@@ -49,7 +52,10 @@ const firstLine = (text) => String(text ?? '').split('\n')[0]
 
 /** Why `packageName` did not load, from the causes that concern it. */
 function whyNot(packageName, causes) {
-  const concerning = causes.filter((cause) => String(cause?.message ?? cause).includes(packageName) || String(cause?.stack ?? '').includes(`/${packageName}/`))
+  const concerning = causes.filter(
+    (cause) =>
+      String(cause?.message ?? cause).includes(packageName) || String(cause?.stack ?? '').includes(`/${packageName}/`),
+  )
   if (concerning.length === 0) return 'not tried'
   const failure = concerning.find((cause) => firstLine(cause.message) !== `Cannot find module '${packageName}'`)
   return failure ? firstLine(failure.message) : 'not installed'

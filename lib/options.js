@@ -117,7 +117,8 @@ export function settleMsOf(batch) {
 }
 
 function serverEnvironmentPredicate(environments) {
-  if (typeof environments === 'function') return (environment) => environment.name !== 'client' && !!environments(environment)
+  if (typeof environments === 'function')
+    return (environment) => environment.name !== 'client' && !!environments(environment)
   if (Array.isArray(environments)) {
     const names = new Set(environments)
     return (environment) => names.has(environment.name)

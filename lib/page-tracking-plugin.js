@@ -20,8 +20,6 @@ export const SERVER_TIMING_NAME = 'ssr-hmr'
 export const CHECK_HEADER = 'x-ssr-hmr-check'
 const MAX_URL_LENGTH = 2048
 const MAX_RENDER = 0xffffffff
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER_RE = /[\u0000-\u001f\u007f]/
 /** `Sec-Fetch-Dest` of the requests that load a document a tab shows. */
 const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame'])
 
@@ -94,7 +92,11 @@ function trackRequest(session, req, res, next) {
 function keepScopeInCloseListeners(res) {
   const on = res.on
   res.on = res.addListener = function addListener(event, listener) {
-    return on.call(this, event, event === 'close' && typeof listener === 'function' ? AsyncLocalStorage.bind(listener) : listener)
+    return on.call(
+      this,
+      event,
+      event === 'close' && typeof listener === 'function' ? AsyncLocalStorage.bind(listener) : listener,
+    )
   }
 }
 
@@ -129,7 +131,8 @@ function watchResponse(session, res, store, check) {
     if (decided) return
     decided = true
     const contentType = headerOf(headers, 'content-type') ?? res.getHeader('content-type')
-    if (store.fetchedFrom !== undefined) session.notePageRefetch(store.fetchedFrom, Number(statusCode) | 0, String(contentType ?? ''))
+    if (store.fetchedFrom !== undefined)
+      session.notePageRefetch(store.fetchedFrom, Number(statusCode) | 0, String(contentType ?? ''))
     if (check === undefined && !String(contentType ?? '').includes('text/html')) return
     const isRedirect = statusCode >= 300 && statusCode < 400
     const location = isRedirect ? String(headerOf(headers, 'location') ?? res.getHeader('location') ?? '') : undefined
@@ -142,7 +145,10 @@ function watchResponse(session, res, store, check) {
     }
   }
   res.writeHead = function (statusCode, ...rest) {
-    begin(statusCode, rest.find((arg) => typeof arg === 'object' && arg !== null))
+    begin(
+      statusCode,
+      rest.find((arg) => typeof arg === 'object' && arg !== null),
+    )
     return writeHead.call(this, statusCode, ...rest)
   }
   res.write = function (chunk, encoding, callback) {
@@ -223,11 +229,20 @@ function recordFetchedModules(session, environment) {
 function validPageUrl(data) {
   const url = data?.url
   if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return undefined
-  if (url[0] !== '/' || url.startsWith('//') || CONTROL_CHARACTER_RE.test(url)) return undefined
+  if (url[0] !== '/' || url.startsWith('//') || hasControlCharacter(url)) return undefined
   return url
 }
 
 /** The render stamp a tab reports, if it is one the core could have handed out. */
 function validRender(render) {
   return Number.isSafeInteger(render) && render >= 1 && render <= MAX_RENDER ? render : undefined
+}
+
+/** A C0 control character or DEL: never in a URL a browser sends. */
+function hasControlCharacter(text) {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x20 || code === 0x7f) return true
+  }
+  return false
 }

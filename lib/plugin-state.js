@@ -56,6 +56,11 @@ export class PluginState {
   warnBundledDevOnce(logger) {
     if (this.#warnedBundledDev) return
     this.#warnedBundledDev = true
-    logger.warn(colors.yellow('[ssr-hmr] Vite bundled dev mode (experimental.bundledDev) is not supported: the plugin stays inactive.'), { timestamp: true })
+    logger.warn(
+      colors.yellow(
+        '[ssr-hmr] Vite bundled dev mode (experimental.bundledDev) is not supported: the plugin stays inactive.',
+      ),
+      { timestamp: true },
+    )
   }
 }

@@ -31,7 +31,8 @@ const TARGETS = {
   'wasm32-wasip1': { file: 'ssr-hmr.wasm32-wasip1.wasm', check: checkWasm },
 }
 
-const run = (command, args, options = {}) => execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, ...options })
+const run = (command, args, options = {}) =>
+  execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, ...options })
 /** Like `run`, but a non-zero exit is an answer (musl's `--list` exits 127 on missing symbols). */
 function runAll(command, args) {
   try {
@@ -55,7 +56,9 @@ function record(result, name, ok, detail) {
 /** What scripts/decision-check.cjs must print for every binary. */
 function checkDecision(result, output) {
   const got = JSON.parse(output.trim().split('\n').at(-1))
-  const detail = got.problems.length ? got.problems.join('; ') : `server-only edit of /'s data module: ${got.decision.action} tabs ${JSON.stringify(got.decision.tabs)} of ${JSON.stringify(got.tabs)}, pages ${JSON.stringify(got.decision.pages)}`
+  const detail = got.problems.length
+    ? got.problems.join('; ')
+    : `server-only edit of /'s data module: ${got.decision.action} tabs ${JSON.stringify(got.decision.tabs)} of ${JSON.stringify(got.tabs)}, pages ${JSON.stringify(got.decision.pages)}`
   record(result, `real decision (${got.target} on ${got.arch})`, got.problems.length === 0, detail)
 }
 
@@ -73,16 +76,36 @@ function elfFacts(file) {
 
 function checkLinuxGnuArm64(file, result) {
   const elf = elfFacts(file)
-  record(result, 'ELF shared object for AArch64', elf.machine === 'AArch64' && elf.type === 'DYN', `${elf.type}, ${elf.machine}`)
-  const glibcOnly = elf.needed.every((lib) => /^(libc|libm|libdl|libpthread|librt|libgcc_s)\.so\.\d+$|^ld-linux-aarch64\.so\.1$/.test(lib))
+  record(
+    result,
+    'ELF shared object for AArch64',
+    elf.machine === 'AArch64' && elf.type === 'DYN',
+    `${elf.type}, ${elf.machine}`,
+  )
+  const glibcOnly = elf.needed.every((lib) =>
+    /^(libc|libm|libdl|libpthread|librt|libgcc_s)\.so\.\d+$|^ld-linux-aarch64\.so\.1$/.test(lib),
+  )
   record(result, 'needs only glibc', glibcOnly, elf.needed.join(', '))
-  const versions = [...new Set(run('readelf', ['-V', file]).match(/GLIBC_[0-9.]+/g) ?? [])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+  const versions = [...new Set(run('readelf', ['-V', file]).match(/GLIBC_[0-9.]+/g) ?? [])].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
+  )
   result.glibc = versions.at(-1)
   // Node 20 itself needs glibc 2.28 on arm64.
   const newest = versions.at(-1)?.slice(6).split('.').map(Number) ?? [0]
-  record(result, 'glibc symbol versions ≤ 2.28', newest[0] === 2 && (newest[1] ?? 0) <= 28, `newest required: ${versions.at(-1)}`)
+  record(
+    result,
+    'glibc symbol versions ≤ 2.28',
+    newest[0] === 2 && (newest[1] ?? 0) <= 28,
+    `newest required: ${versions.at(-1)}`,
+  )
   const qemu = '/usr/bin/qemu-aarch64-static'
-  if (!existsSync(qemu) || !existsSync(ARM64_NODE)) return record(result, 'runs under QEMU', false, 'qemu-user-static or the arm64 Node is missing (scripts/toolchain.sh cross)')
+  if (!existsSync(qemu) || !existsSync(ARM64_NODE))
+    return record(
+      result,
+      'runs under QEMU',
+      false,
+      'qemu-user-static or the arm64 Node is missing (scripts/toolchain.sh cross)',
+    )
   const version = run(qemu, [ARM64_NODE, '-p', 'process.arch + " " + process.version']).trim()
   record(result, 'arm64 Node under QEMU', version.startsWith('arm64 '), version)
   checkDecision(result, run(qemu, [ARM64_NODE, path.join(repo, 'scripts/decision-check.cjs'), file]))
@@ -91,13 +114,32 @@ function checkLinuxGnuArm64(file, result) {
 function checkMusl(file, arch, result) {
   const elf = elfFacts(file)
   const machine = arch === 'x86_64' ? 'Advanced Micro Devices X86-64' : 'AArch64'
-  record(result, `ELF shared object for ${arch}`, elf.machine === machine && elf.type === 'DYN', `${elf.type}, ${elf.machine}`)
-  record(result, "needs only musl's libc.so", elf.needed.length === 1 && elf.needed[0] === 'libc.so', elf.needed.join(', ') || 'nothing')
+  record(
+    result,
+    `ELF shared object for ${arch}`,
+    elf.machine === machine && elf.type === 'DYN',
+    `${elf.type}, ${elf.machine}`,
+  )
+  record(
+    result,
+    "needs only musl's libc.so",
+    elf.needed.length === 1 && elf.needed[0] === 'libc.so',
+    elf.needed.join(', ') || 'nothing',
+  )
   // musl's dynamic loader, asked to list a library's dependencies, relocates it and reports every
   // symbol it cannot resolve; Node provides the `napi_*` ones when it loads the addon.
   const loader = `/lib/ld-musl-${arch}.so.1`
-  if (!existsSync(loader)) return record(result, 'symbols resolve against musl', false, `${loader} is missing (apt-get install musl${arch === 'x86_64' ? '' : ':arm64'})`)
-  const output = arch === 'x86_64' ? runAll(loader, ['--list', file]) : runAll('/usr/bin/qemu-aarch64-static', [loader, '--list', file])
+  if (!existsSync(loader))
+    return record(
+      result,
+      'symbols resolve against musl',
+      false,
+      `${loader} is missing (apt-get install musl${arch === 'x86_64' ? '' : ':arm64'})`,
+    )
+  const output =
+    arch === 'x86_64'
+      ? runAll(loader, ['--list', file])
+      : runAll('/usr/bin/qemu-aarch64-static', [loader, '--list', file])
   const unresolved = [...output.matchAll(/Error relocating [^:]+: ([^:]+): symbol not found/g)].map((m) => m[1])
   const other = unresolved.filter((symbol) => !symbol.startsWith('napi_'))
   const otherErrors = output.split('\n').filter((line) => /error/i.test(line) && !/symbol not found/.test(line))
@@ -106,7 +148,9 @@ function checkMusl(file, arch, result) {
     result,
     'symbols resolve against musl but napi_*',
     other.length === 0 && otherErrors.length === 0 && unresolved.length > 0,
-    other.length || otherErrors.length ? `unresolved: ${[...other, ...otherErrors].slice(0, 8).join(', ')}` : `${unresolved.length} unresolved, all napi_* (Node provides them)`,
+    other.length || otherErrors.length
+      ? `unresolved: ${[...other, ...otherErrors].slice(0, 8).join(', ')}`
+      : `${unresolved.length} unresolved, all napi_* (Node provides them)`,
   )
 }
 
@@ -117,7 +161,12 @@ const LC = { LOAD_DYLIB: 0xc, CODE_SIGNATURE: 0x1d, VERSION_MIN_MACOSX: 0x24, BU
 const version = (v) => `${v >>> 16}.${(v >>> 8) & 0xff}${v & 0xff ? `.${v & 0xff}` : ''}`
 
 function machOFacts(bytes) {
-  const facts = { magic: bytes.readUInt32LE(0), cputype: bytes.readInt32LE(4), filetype: bytes.readUInt32LE(12), dylibs: [] }
+  const facts = {
+    magic: bytes.readUInt32LE(0),
+    cputype: bytes.readInt32LE(4),
+    filetype: bytes.readUInt32LE(12),
+    dylibs: [],
+  }
   if (facts.magic !== 0xfeedfacf) return facts
   const ncmds = bytes.readUInt32LE(16)
   let at = 32
@@ -146,7 +195,12 @@ function codeSignature(bytes, offset) {
       const flags = bytes.readUInt32BE(blob + 12)
       const identOffset = bytes.readUInt32BE(blob + 20)
       const ident = bytes.subarray(blob + identOffset, blob + identOffset + 256)
-      return { valid: true, adhoc: (flags & 0x2) !== 0, linkerSigned: (flags & 0x20000) !== 0, identifier: ident.subarray(0, ident.indexOf(0)).toString() }
+      return {
+        valid: true,
+        adhoc: (flags & 0x2) !== 0,
+        linkerSigned: (flags & 0x20000) !== 0,
+        identifier: ident.subarray(0, ident.indexOf(0)).toString(),
+      }
     }
   }
   return { valid: false }
@@ -154,21 +208,59 @@ function codeSignature(bytes, offset) {
 
 function checkMachO(file, arch, result) {
   const facts = machOFacts(readFileSync(file))
-  record(result, `Mach-O 64-bit for ${arch}`, facts.magic === 0xfeedfacf && facts.cputype === CPU[arch], `magic 0x${facts.magic.toString(16)}, cputype 0x${(facts.cputype >>> 0).toString(16)}, filetype ${facts.filetype}`)
+  record(
+    result,
+    `Mach-O 64-bit for ${arch}`,
+    facts.magic === 0xfeedfacf && facts.cputype === CPU[arch],
+    `magic 0x${facts.magic.toString(16)}, cputype 0x${(facts.cputype >>> 0).toString(16)}, filetype ${facts.filetype}`,
+  )
   const expectedMin = arch === 'arm64' ? '11.0' : '10.13'
   result.minos = facts.minos
-  record(result, `deployment target macOS ${expectedMin}`, facts.minos === expectedMin, `minos ${facts.minos ?? 'missing'}`)
+  record(
+    result,
+    `deployment target macOS ${expectedMin}`,
+    facts.minos === expectedMin,
+    `minos ${facts.minos ?? 'missing'}`,
+  )
   // Rust's std links libSystem and libiconv (with libcharset), which every macOS has in /usr/lib.
-  record(result, 'links only macOS system libraries', facts.dylibs.some((lib) => lib.startsWith('/usr/lib/libSystem')) && facts.dylibs.every((lib) => /^\/usr\/lib\/lib(System\.B|iconv\.2|charset\.1)\.dylib$/.test(lib)), facts.dylibs.join(', '))
+  record(
+    result,
+    'links only macOS system libraries',
+    facts.dylibs.some((lib) => lib.startsWith('/usr/lib/libSystem')) &&
+      facts.dylibs.every((lib) => /^\/usr\/lib\/lib(System\.B|iconv\.2|charset\.1)\.dylib$/.test(lib)),
+    facts.dylibs.join(', '),
+  )
   const nm = existsSync('/usr/bin/llvm-nm-14') ? '/usr/bin/llvm-nm-14' : 'llvm-nm'
-  const exported = run(nm, ['--extern-only', '--defined-only', file]).split('\n').map((line) => line.trim().split(/\s+/).at(-1))
-  record(result, 'exports _napi_register_module_v1', exported.includes('_napi_register_module_v1'), `${exported.filter(Boolean).length} exported symbols`)
-  const undefinedSymbols = run(nm, ['--undefined-only', file]).split('\n').map((line) => line.trim().split(/\s+/).at(-1)).filter(Boolean)
+  const exported = run(nm, ['--extern-only', '--defined-only', file])
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).at(-1))
+  record(
+    result,
+    'exports _napi_register_module_v1',
+    exported.includes('_napi_register_module_v1'),
+    `${exported.filter(Boolean).length} exported symbols`,
+  )
+  const undefinedSymbols = run(nm, ['--undefined-only', file])
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).at(-1))
+    .filter(Boolean)
   result.undefinedNapi = undefinedSymbols.filter((symbol) => symbol.startsWith('_napi_')).length
-  record(result, 'napi_* left for Node to provide', result.undefinedNapi > 0, `${result.undefinedNapi} _napi_* undefined, ${undefinedSymbols.length - result.undefinedNapi} from libSystem`)
+  record(
+    result,
+    'napi_* left for Node to provide',
+    result.undefinedNapi > 0,
+    `${result.undefinedNapi} _napi_* undefined, ${undefinedSymbols.length - result.undefinedNapi} from libSystem`,
+  )
   if (arch === 'arm64') {
     const signature = facts.signature ?? { valid: false }
-    record(result, 'ad-hoc code signature (arm64 macOS runs no unsigned code)', signature.valid && signature.adhoc, signature.valid ? `CodeDirectory: adhoc ${signature.adhoc}, linker-signed ${signature.linkerSigned}, identifier ${signature.identifier}` : 'no valid LC_CODE_SIGNATURE')
+    record(
+      result,
+      'ad-hoc code signature (arm64 macOS runs no unsigned code)',
+      signature.valid && signature.adhoc,
+      signature.valid
+        ? `CodeDirectory: adhoc ${signature.adhoc}, linker-signed ${signature.linkerSigned}, identifier ${signature.identifier}`
+        : 'no valid LC_CODE_SIGNATURE',
+    )
   }
 }
 
@@ -223,7 +315,12 @@ function checkWasm(file, result) {
   const facts = wasmFacts(bytes)
   const needed = ['napi_register_wasm_v1', 'emnapi_create_env', 'malloc', 'free', '_initialize']
   const missing = needed.filter((name) => !facts.exports.includes(name))
-  record(result, 'exports what the WASI loader calls', missing.length === 0, missing.length ? `missing ${missing.join(', ')}` : needed.join(', '))
+  record(
+    result,
+    'exports what the WASI loader calls',
+    missing.length === 0,
+    missing.length ? `missing ${missing.join(', ')}` : needed.join(', '),
+  )
   const modules = [...new Set(facts.imports.map((entry) => entry.split('.')[0]))]
   const threads = facts.imports.filter((entry) => entry.startsWith('wasi.thread') || entry.includes('thread-spawn'))
   record(

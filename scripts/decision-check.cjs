@@ -28,7 +28,10 @@ const core = new binding.SsrHmrCore({ root, quietMs: 30, maxWaitMs: 300, refresh
 core.setEnvironment('client', 'client')
 core.setEnvironment('ssr', 'server')
 for (const record of [
-  mod('entry-server.js', [['routes/home.js', true], ['routes/about.js', true]]),
+  mod('entry-server.js', [
+    ['routes/home.js', true],
+    ['routes/about.js', true],
+  ]),
   mod('routes/home.js', [['data/greeting.js'], ['components/label.js']]),
   mod('routes/about.js', [['data/team.js'], ['components/label.js']]),
   mod('data/greeting.js'),
@@ -56,20 +59,30 @@ const got = {
   tabs,
   change: { class: change.class, invalidate: [...change.invalidate].map((index) => ssrIds[index]).sort() },
   shared: { class: shared.class },
-  decision: { action: decision.action, pages: decision.pages.map((page) => page.url ?? page), tabs: decision.tabs, reloadAll: decision.reloadAll, files: decision.files },
+  decision: {
+    action: decision.action,
+    pages: decision.pages.map((page) => page.url ?? page),
+    tabs: decision.tabs,
+    reloadAll: decision.reloadAll,
+    files: decision.files,
+  },
 }
 console.log(JSON.stringify({ ...got, problems: problemsOf(got) }))
 
 /** What differs from the one right decision: the data module of `/` refreshes the tab on `/`. */
 function problemsOf({ change, shared, decision, tabs }) {
   const problems = []
-  const expectInvalidated = ['data/greeting.js', 'entry-server.js', 'routes/home.js'].map((name) => `${root}/src/${name}`)
+  const expectInvalidated = ['data/greeting.js', 'entry-server.js', 'routes/home.js'].map(
+    (name) => `${root}/src/${name}`,
+  )
   if (change.class !== 'server-only') problems.push(`data/greeting.js classified ${change.class}, not server-only`)
-  if (JSON.stringify(change.invalidate) !== JSON.stringify(expectInvalidated)) problems.push(`invalidates ${JSON.stringify(change.invalidate)}, not ${JSON.stringify(expectInvalidated)}`)
+  if (JSON.stringify(change.invalidate) !== JSON.stringify(expectInvalidated))
+    problems.push(`invalidates ${JSON.stringify(change.invalidate)}, not ${JSON.stringify(expectInvalidated)}`)
   if (shared.class !== 'shared') problems.push(`components/label.js classified ${shared.class}, not shared`)
   if (decision.action !== 'reload') problems.push(`decision ${decision.action}, not reload`)
   if (JSON.stringify(decision.pages) !== '["/"]') problems.push(`pages ${JSON.stringify(decision.pages)}, not ["/"]`)
-  if (JSON.stringify(decision.tabs) !== JSON.stringify([tabs.home])) problems.push(`tabs ${JSON.stringify(decision.tabs)}, not the tab on / (${tabs.home})`)
+  if (JSON.stringify(decision.tabs) !== JSON.stringify([tabs.home]))
+    problems.push(`tabs ${JSON.stringify(decision.tabs)}, not the tab on / (${tabs.home})`)
   if (decision.reloadAll) problems.push('reloads every tab')
   return problems
 }

@@ -14,7 +14,10 @@ const LONG_QUIET_MS = 10_000
 function serve(options) {
   const context = { version: 1 }
   beforeAll(async () => {
-    ;[context.dev, context.browser] = await Promise.all([startDevServer('browser-app', { plugins: [ssrHmr(options)] }), launchBrowser()])
+    ;[context.dev, context.browser] = await Promise.all([
+      startDevServer('browser-app', { plugins: [ssrHmr(options)] }),
+      launchBrowser(),
+    ])
   })
   afterAll(async () => {
     await context.browser?.close()

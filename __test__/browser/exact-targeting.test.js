@@ -66,7 +66,11 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
       return
     }
     await tab.waitForText('#data', text)
-    if (time !== undefined) await waitUntil(() => tab.evaluate((before) => document.querySelector('#time').textContent !== before, time), 'a new render')
+    if (time !== undefined)
+      await waitUntil(
+        () => tab.evaluate((before) => document.querySelector('#time').textContent !== before, time),
+        'a new render',
+      )
     expect(tab.record.documents).toHaveLength(strategy === 'reload' ? 2 : 1)
     // Its check, and the first time its page differs, one more to learn what differs between
     // two renders with no edit between them.
@@ -81,10 +85,12 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
     expect(await tab.evaluate(() => window.marker)).toBe('kept')
     expect(tab.record.documents).toHaveLength(1)
     expect(await tab.text('#data')).toBe(text)
-    expect(tab.record.console).toContainEqual(expect.stringMatching(/^\[ssr-hmr\] .+ changed: \/\S* output unchanged, not refreshed$/))
+    expect(tab.record.console).toContainEqual(
+      expect.stringMatching(/^\[ssr-hmr\] .+ changed: \/\S* output unchanged, not refreshed$/),
+    )
   }
 
-  test('a static route table: an edit of one route\'s data disturbs only the tab showing that route', async () => {
+  test("a static route table: an edit of one route's data disturbs only the tab showing that route", async () => {
     const home = await openMarked('/')
     const about = await openMarked('/about')
     const logsBefore = dev.logs.length
@@ -97,15 +103,30 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
     // from the change up to the page's root (its entry: routes are imported statically).
     const update = about.record.updates.find((data) => data.verdict === 'changed')
     expect(update.roots).toEqual([
-      { root: 'src/entry-server.js', file: 'src/server/about-data.js', chain: ['src/server/about-data.js', 'src/routes/about.js', 'src/entry-server.js'] },
+      {
+        root: 'src/entry-server.js',
+        file: 'src/server/about-data.js',
+        chain: ['src/server/about-data.js', 'src/routes/about.js', 'src/entry-server.js'],
+      },
     ])
     expect(update.pages.map((page) => page.url)).toEqual(['/', '/about'])
     const doing = { reload: 'reloading', morph: 'morphing', event: 'ssr-hmr:update left to the app' }[strategy]
-    expect(about.record.console).toContain(`[ssr-hmr] src/server/about-data.js changed: /about re-rendered differently, ${doing}`)
+    expect(about.record.console).toContain(
+      `[ssr-hmr] src/server/about-data.js changed: /about re-rendered differently, ${doing}`,
+    )
     const verb = { reload: 'reload', morph: 'morph', event: 'event to' }[strategy]
     await waitUntil(() => dev.logs.slice(logsBefore).some((log) => log.message.includes('ssr-hmr ')), 'the log line')
-    expect(dev.logs.slice(logsBefore).map((log) => log.message).filter((message) => message.includes('ssr-hmr '))).toEqual([
-      expect.stringMatching(new RegExp(`^ssr-hmr ${verb} 1 of 2 tabs \\(/about\\) ← src/server/about-data\\.js, output unchanged in 1 tab \\(/\\), \\d+ modules invalidated, \\d+\\.\\d\\d ms$`)),
+    expect(
+      dev.logs
+        .slice(logsBefore)
+        .map((log) => log.message)
+        .filter((message) => message.includes('ssr-hmr ')),
+    ).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^ssr-hmr ${verb} 1 of 2 tabs \\(/about\\) ← src/server/about-data\\.js, output unchanged in 1 tab \\(/\\), \\d+ modules invalidated, \\d+\\.\\d\\d ms$`,
+        ),
+      ),
     ])
   })
 

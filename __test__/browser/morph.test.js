@@ -25,7 +25,10 @@ describe("'morph' in Chromium", () => {
   function editForm(change = {}) {
     version++
     const { head = '', title = `Form v${version}`, body = `form v${version}` } = change
-    dev.write('src/data/form.js', `export const form = ${JSON.stringify(body)}\nexport const title = ${JSON.stringify(title)}\nexport const head = ${JSON.stringify(head)}\n`)
+    dev.write(
+      'src/data/form.js',
+      `export const form = ${JSON.stringify(body)}\nexport const title = ${JSON.stringify(title)}\nexport const head = ${JSON.stringify(head)}\n`,
+    )
     return body
   }
 
@@ -93,8 +96,13 @@ describe("'morph' in Chromium", () => {
 
   test('fields the user did not touch take the server values', async () => {
     const tab = await browser.open(dev, '/form')
-    dev.edit('src/routes/form.js', (code) => code.replace('value="server name"', 'value="server name v2"').replace('>server notes<', '>server notes v2<'))
-    await waitUntil(() => tab.evaluate(() => document.querySelector('#name').value === 'server name v2'), 'the new server value')
+    dev.edit('src/routes/form.js', (code) =>
+      code.replace('value="server name"', 'value="server name v2"').replace('>server notes<', '>server notes v2<'),
+    )
+    await waitUntil(
+      () => tab.evaluate(() => document.querySelector('#name').value === 'server name v2'),
+      'the new server value',
+    )
     expect(await tab.evaluate(() => document.querySelector('#notes').value)).toBe('server notes v2')
     expect(tab.record.documents).toHaveLength(1)
   })
@@ -103,7 +111,10 @@ describe("'morph' in Chromium", () => {
     const tab = await browser.open(dev, '/form')
     const expected = editForm({ title: 'Styled form', head: '<link rel="stylesheet" href="/src/extra.css" />' })
     await tab.waitForText('#data', expected)
-    await waitUntil(() => tab.evaluate(() => getComputedStyle(document.querySelector('#data')).color === 'rgb(0, 128, 0)'), 'the new stylesheet')
+    await waitUntil(
+      () => tab.evaluate(() => getComputedStyle(document.querySelector('#data')).color === 'rgb(0, 128, 0)'),
+      'the new stylesheet',
+    )
     expect(await tab.evaluate(() => document.title)).toBe('Styled form')
 
     // And a stylesheet the server no longer renders goes away.
@@ -117,11 +128,17 @@ describe("'morph' in Chromium", () => {
     const tab = await browser.open(dev, '/form')
     const good = dev.read('src/data/form.js')
     dev.write('src/data/form.js', `${good}\nexport const broken = (\n`)
-    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('ssr-hmr-error-overlay').length === 1), 'the error overlay')
+    await waitUntil(
+      () => tab.evaluate(() => document.querySelectorAll('ssr-hmr-error-overlay').length === 1),
+      'the error overlay',
+    )
 
     const expected = editForm()
     await tab.waitForText('#data', expected)
-    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('ssr-hmr-error-overlay').length === 0), 'the overlay to go')
+    await waitUntil(
+      () => tab.evaluate(() => document.querySelectorAll('ssr-hmr-error-overlay').length === 0),
+      'the overlay to go',
+    )
     expect(tab.record.documents).toHaveLength(1)
   })
 
@@ -160,7 +177,11 @@ describe("'morph' in Chromium", () => {
     // request for /moved again, which the browser itself follows to /about.
     await waitUntil(() => tab.page.url() === `${dev.origin}/about`, 'the fallback reload')
     expect(tab.record.pageFetches[0]).toBe(`${dev.origin}/moved`)
-    expect(tab.record.documents.slice(0, 3)).toEqual([`${dev.origin}/moved`, `${dev.origin}/moved`, `${dev.origin}/about`])
+    expect(tab.record.documents.slice(0, 3)).toEqual([
+      `${dev.origin}/moved`,
+      `${dev.origin}/moved`,
+      `${dev.origin}/about`,
+    ])
     expect(await tab.text('#title')).toContain('About')
   })
 
@@ -170,7 +191,13 @@ describe("'morph' in Chromium", () => {
     const good = dev.read('src/data/form.js')
     dev.write('src/data/form.js', `${good}\nthrow new Error('render failed on purpose')\n`)
 
-    await waitUntil(() => tab.evaluate(() => document.querySelector('ssr-hmr-error-overlay')?.shadowRoot?.textContent.includes('render failed on purpose')), 'the overlay with the error')
+    await waitUntil(
+      () =>
+        tab.evaluate(() =>
+          document.querySelector('ssr-hmr-error-overlay')?.shadowRoot?.textContent.includes('render failed on purpose'),
+        ),
+      'the overlay with the error',
+    )
     expect(tab.record.pageFetches).toEqual([`${dev.origin}/form`])
     expect(tab.record.documents).toHaveLength(1)
     expect(await tab.evaluate(() => window.marker)).toBe('kept')
@@ -178,7 +205,10 @@ describe("'morph' in Chromium", () => {
     // The fix renders the page again: the tab morphs to it and the overlay goes.
     const fixed = editForm()
     await tab.waitForText('#data', fixed)
-    await waitUntil(() => tab.evaluate(() => document.querySelectorAll('vite-error-overlay, ssr-hmr-error-overlay').length === 0), 'the overlay to go')
+    await waitUntil(
+      () => tab.evaluate(() => document.querySelectorAll('vite-error-overlay, ssr-hmr-error-overlay').length === 0),
+      'the overlay to go',
+    )
     expect(tab.record.documents).toHaveLength(1)
     expect(await tab.evaluate(() => window.marker)).toBe('kept')
   })

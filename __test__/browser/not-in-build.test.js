@@ -51,7 +51,9 @@ test('the SSR build has none either', async () => {
 test("the ssr-hmr:update payload is typed for import.meta.hot.on with Vite's client types", async () => {
   const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url))
   // usage.ts reads typed fields and has @ts-expect-error lines that fail if the payload were `any`.
-  const result = await promisify(execFile)(process.execPath, [tsc, '-p', path.join(fixtures, 'browser-types')]).catch((error) => error)
+  const result = await promisify(execFile)(process.execPath, [tsc, '-p', path.join(fixtures, 'browser-types')]).catch(
+    (error) => error,
+  )
   expect(`${result.stdout}${result.stderr ?? ''}`).toBe('')
   expect(result.code ?? 0).toBe(0)
 })

@@ -98,7 +98,11 @@ describe('hydrated React SSR app', () => {
     expect(await tab.waitForText('#items', 'apple v2')).toBe('apple v2pear')
     expect(await tab.text('#counter')).toBe('label v2: 3')
     expect(tab.record.updates).toEqual([
-      expect.objectContaining({ strategy: 'event', reason: 'server-only', files: expect.objectContaining({ serverOnly: ['src/data/items.js'] }) }),
+      expect.objectContaining({
+        strategy: 'event',
+        reason: 'server-only',
+        files: expect.objectContaining({ serverOnly: ['src/data/items.js'] }),
+      }),
     ])
     // The check of what the page renders now (twice: the first time a page differs, a second
     // check learns what differs between its renders anyway), then the app's own data request.

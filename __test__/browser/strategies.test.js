@@ -37,7 +37,9 @@ describe("refresh: 'event'", () => {
       files: { serverOnly: ['src/data/about.js'], shared: [], clientOnly: [], watched: [], updatedInPlace: [] },
       verdict: 'changed',
       page: '/about',
-      roots: [{ root: 'src/routes/about.js', file: 'src/data/about.js', chain: ['src/data/about.js', 'src/routes/about.js'] }],
+      roots: [
+        { root: 'src/routes/about.js', file: 'src/data/about.js', chain: ['src/data/about.js', 'src/routes/about.js'] },
+      ],
       pages: [{ url: '/about', verdict: 'changed' }],
       reloadAll: false,
       settling: false,

@@ -132,7 +132,9 @@ describe("'reload' in Chromium", () => {
     const home = await openMarked('/')
     const about = await openMarked('/about')
 
-    const written = await writeBurst(50, 30, (i) => dev.write('src/data/about.js', `export const about = 'about burst ${i + 1}'\n`))
+    const written = await writeBurst(50, 30, (i) =>
+      dev.write('src/data/about.js', `export const about = 'about burst ${i + 1}'\n`),
+    )
 
     expect(await about.waitForText('#data', 'about burst 50')).toBe('about burst 50')
     // The last refresh of a burst can follow the last update by up to the settle time; wait
@@ -147,4 +149,3 @@ describe("'reload' in Chromium", () => {
     await expectUntouched(home)
   })
 })
-

@@ -6,7 +6,14 @@
 /** The routes every app has: tab A shows /about, tab B shows /. */
 export const ROUTES = { A: '/about', B: '/' }
 
-const viteCli = (port) => ['node_modules/vite/bin/vite.js', '--port', String(port), '--strictPort', '--host', '127.0.0.1']
+const viteCli = (port) => [
+  'node_modules/vite/bin/vite.js',
+  '--port',
+  String(port),
+  '--strictPort',
+  '--host',
+  '127.0.0.1',
+]
 
 // `astro dev` has no --strictPort: it tries the next port when one is taken, and prints the
 // one it listens on (`Local    http://…`), which the harness reads. `bin`: the package's `bin`
@@ -18,9 +25,23 @@ const dataModule = (name) => (token) => `export const ${name} = '${name} ${token
 /** The same module with an unterminated string: a syntax error. */
 const brokenDataModule = (name) => (token) => `export const ${name} = '${name} ${token}\n`
 /** The same module, valid, throwing when evaluated: the render fails at run time. */
-const throwingDataModule = (name) => (token) => `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
+const throwingDataModule = (name) => (token) =>
+  `export const ${name} = (() => {\n  throw new Error('${name} ${token}')\n})()\n`
 
-function describeApp({ name, label, command, data, shared, vite, notes, node = 20, staticRoutes = false, errorsAsPages = false, componentHmr = true, startupMs = 0 }) {
+function describeApp({
+  name,
+  label,
+  command,
+  data,
+  shared,
+  vite,
+  notes,
+  node = 20,
+  staticRoutes = false,
+  errorsAsPages = false,
+  componentHmr = true,
+  startupMs = 0,
+}) {
   return {
     name,
     label,
@@ -56,11 +77,21 @@ function describeApp({ name, label, command, data, shared, vite, notes, node = 2
     componentHmr,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
     data: {
-      A: { file: data.about, write: dataModule('about'), broken: brokenDataModule('about'), throwing: throwingDataModule('about'), initial: 'about v1' },
+      A: {
+        file: data.about,
+        write: dataModule('about'),
+        broken: brokenDataModule('about'),
+        throwing: throwingDataModule('about'),
+        initial: 'about v1',
+      },
       B: { file: data.home, write: dataModule('home'), initial: 'home v1' },
     },
     /** The shared component's file; an edit replaces its `shared <token>` text. */
-    shared: { file: shared, initial: 'shared v1', edit: (source, token) => source.replace(/shared (?:v1|[a-z]+-\d+)/, `shared ${token}`) },
+    shared: {
+      file: shared,
+      initial: 'shared v1',
+      edit: (source, token) => source.replace(/shared (?:v1|[a-z]+-\d+)/, `shared ${token}`),
+    },
   }
 }
 
@@ -80,7 +111,15 @@ export const APPS = {
     vite: '8.3.8',
     // `react-router dev` relaunches itself once with `--conditions=development` (a child in the
     // same process group; @react-router/dev/dist/cli/index.js:132-156, 183-190).
-    command: (port) => ['node_modules/@react-router/dev/bin.cjs', 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    command: (port) => [
+      'node_modules/@react-router/dev/bin.cjs',
+      'dev',
+      '--port',
+      String(port),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
     data: { home: 'app/data/home.js', about: 'app/data/about.js' },
     shared: 'app/components/shared.jsx',
     staticRoutes: true,

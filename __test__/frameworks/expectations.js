@@ -11,7 +11,13 @@ const PAGES = new Set(Object.values(ROUTES))
 function seen(tab) {
   const payloads = tab.payloads.length ? tab.payloads.join(', ') : 'no HMR payload'
   const documents = tab.documents.length
-    ? tab.documents.map((doc) => (doc.loaded ? `${doc.path} ${doc.status ?? '?'} ${doc.contentType ?? 'no content type'}${doc.viteClient ? '' : ' without Vite client'}` : `${doc.path} (superseded before it loaded)`)).join('; ')
+    ? tab.documents
+        .map((doc) =>
+          doc.loaded
+            ? `${doc.path} ${doc.status ?? '?'} ${doc.contentType ?? 'no content type'}${doc.viteClient ? '' : ' without Vite client'}`
+            : `${doc.path} (superseded before it loaded)`,
+        )
+        .join('; ')
     : 'no document load'
   return `${documents}; received: ${payloads}`
 }
@@ -26,22 +32,35 @@ export function updatesInPlace(baseline) {
 }
 
 function checkUntouched(problems, label, tab, { baselineOverlay = false } = {}) {
-  if (tab.loads > 0 || !tab.marker) problems.push(`${label} was refreshed (${tab.loads} document load(s), window marker ${tab.marker ? 'kept' : 'lost'}): ${seen(tab)}`)
-  else if (tab.unchanged === false) problems.push(`${label} changed its content in place to ${JSON.stringify(tab.texts['#data'])}`)
-  if (tab.overlayShownNow && !baselineOverlay) problems.push(`${label} shows an error overlay it does not show without the plugin: ${tab.overlays.join(' | ')}`)
+  if (tab.loads > 0 || !tab.marker)
+    problems.push(
+      `${label} was refreshed (${tab.loads} document load(s), window marker ${tab.marker ? 'kept' : 'lost'}): ${seen(tab)}`,
+    )
+  else if (tab.unchanged === false)
+    problems.push(`${label} changed its content in place to ${JSON.stringify(tab.texts['#data'])}`)
+  if (tab.overlayShownNow && !baselineOverlay)
+    problems.push(`${label} shows an error overlay it does not show without the plugin: ${tab.overlays.join(' | ')}`)
 }
 
 function checkLandings(problems, label, tab) {
   const bad = tab.documents.filter(isErrorDocument)
-  if (bad.length) problems.push(`${label} loaded ${bad.length} document(s) that are no working page (status ≥ 500, not HTML, or without Vite's client): ${seen(tab)}`)
+  if (bad.length)
+    problems.push(
+      `${label} loaded ${bad.length} document(s) that are no working page (status ≥ 500, not HTML, or without Vite's client): ${seen(tab)}`,
+    )
 }
 
 /** Rule 5: only HTML documents are pages. The pages the plugin names in its updates must be routes. */
 function checkPagesNamed(problems, result) {
-  const tabs = [result.A, result.B, result.broken?.A, result.broken?.B, result.fixed?.A, result.fixed?.B].filter(Boolean)
-  const named = new Set(tabs.flatMap((tab) => tab.updatePayloads.flatMap((data) => (data?.pages ?? []).map((page) => page?.url ?? page))))
+  const tabs = [result.A, result.B, result.broken?.A, result.broken?.B, result.fixed?.A, result.fixed?.B].filter(
+    Boolean,
+  )
+  const named = new Set(
+    tabs.flatMap((tab) => tab.updatePayloads.flatMap((data) => (data?.pages ?? []).map((page) => page?.url ?? page))),
+  )
   const notPages = [...named].filter((page) => !PAGES.has(page))
-  if (notPages.length) problems.push(`the plugin's updates name requests that are no page of the app: ${notPages.join(', ')}`)
+  if (notPages.length)
+    problems.push(`the plugin's updates name requests that are no page of the app: ${notPages.join(', ')}`)
 }
 
 function scenarioError(result) {
@@ -65,25 +84,41 @@ export function problemsOf(scenario, observed, baseline, app) {
   switch (scenario) {
     case 'serverOnly': {
       const { A, B } = result
-      if (!A.fresh) problems.push(`tab A (/about) is stale: it shows ${JSON.stringify(A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(A)}`)
-      if (inPlace && (A.loads > 0 || !A.marker)) problems.push(`tab A was reloaded over the framework's in-place update (${A.loads} document load(s); without the plugin: none): ${seen(A)}`)
+      if (!A.fresh)
+        problems.push(
+          `tab A (/about) is stale: it shows ${JSON.stringify(A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(A)}`,
+        )
+      if (inPlace && (A.loads > 0 || !A.marker))
+        problems.push(
+          `tab A was reloaded over the framework's in-place update (${A.loads} document load(s); without the plugin: none): ${seen(A)}`,
+        )
       if (A.loads > 1) problems.push(`tab A loaded ${A.loads} documents for one edit: ${seen(A)}`)
       checkLandings(problems, 'tab A', A)
       checkUntouched(problems, 'tab B (/)', B)
       break
     }
     case 'shared': {
-      for (const [label, tab] of [['tab A (/about)', result.A], ['tab B (/)', result.B]]) {
+      for (const [label, tab] of [
+        ['tab A (/about)', result.A],
+        ['tab B (/)', result.B],
+      ]) {
         if (app?.componentHmr === false) {
           // Nothing to hot-update: the framework reloads the tab, once, onto a working page.
           if (tab.loads > 1) problems.push(`${label} loaded ${tab.loads} documents for one edit: ${seen(tab)}`)
           checkLandings(problems, label, tab)
         } else {
           if (tab.loads > 0 || !tab.marker) problems.push(`${label} was reloaded instead of hot-updated: ${seen(tab)}`)
-          if (!tab.payloads.some((payload) => payload.startsWith('update '))) problems.push(`${label} received no client HMR update: ${seen(tab)}`)
+          if (!tab.payloads.some((payload) => payload.startsWith('update ')))
+            problems.push(`${label} received no client HMR update: ${seen(tab)}`)
         }
-        if (!tab.fresh) problems.push(`${label} shows ${JSON.stringify(tab.texts['#shared'])}, not ${JSON.stringify(result.expected.shared)}`)
-        if (!tab.ssrFresh) problems.push(`the next server render of ${label}'s route does not contain ${JSON.stringify(result.expected.shared)} (status ${tab.ssrStatus})`)
+        if (!tab.fresh)
+          problems.push(
+            `${label} shows ${JSON.stringify(tab.texts['#shared'])}, not ${JSON.stringify(result.expected.shared)}`,
+          )
+        if (!tab.ssrFresh)
+          problems.push(
+            `the next server render of ${label}'s route does not contain ${JSON.stringify(result.expected.shared)} (status ${tab.ssrStatus})`,
+          )
       }
       break
     }
@@ -92,26 +127,42 @@ export function problemsOf(scenario, observed, baseline, app) {
       const { broken, fixed } = result
       const error = scenario === 'syntaxError' ? 'the syntax error' : 'the error thrown at run time'
       const errorPageIsAPage = scenario === 'runtimeError' && !!app?.errorsAsPages
-      if (!broken.A.overlay && !errorPageIsAPage) problems.push(`after ${error}, tab A shows no error overlay: ${seen(broken.A)}`)
+      if (!broken.A.overlay && !errorPageIsAPage)
+        problems.push(`after ${error}, tab A shows no error overlay: ${seen(broken.A)}`)
       checkLandings(problems, `after ${error}, tab A`, broken.A)
       // With every route imported statically, `/` fails to render too (issue #11, rule 4: the
       // overlay in every affected tab); an overlay in tab B is then the truth, a reload is not.
       const bFailsToo = !!app?.staticRoutes
-      checkUntouched(problems, `after ${error}, tab B (/)`, broken.B, { baselineOverlay: bFailsToo || (!!base && !base.error && base.broken.B.overlayShownNow) })
-      if (!fixed.A.fresh) problems.push(`after the fix, tab A is not fresh: it shows ${JSON.stringify(fixed.A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(fixed.A)}`)
+      checkUntouched(problems, `after ${error}, tab B (/)`, broken.B, {
+        baselineOverlay: bFailsToo || (!!base && !base.error && base.broken.B.overlayShownNow),
+      })
+      if (!fixed.A.fresh)
+        problems.push(
+          `after the fix, tab A is not fresh: it shows ${JSON.stringify(fixed.A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(fixed.A)}`,
+        )
       if (fixed.A.overlayShownNow) problems.push(`after the fix, tab A still shows the error overlay`)
-      if (inPlace && fixed.A.loads > 0) problems.push(`after the fix, tab A was reloaded over the framework's in-place update: ${seen(fixed.A)}`)
+      if (inPlace && fixed.A.loads > 0)
+        problems.push(`after the fix, tab A was reloaded over the framework's in-place update: ${seen(fixed.A)}`)
       checkLandings(problems, 'after the fix, tab A', fixed.A)
       checkUntouched(problems, 'after the fix, tab B (/)', fixed.B)
       break
     }
     case 'burst': {
       const { A, B } = result
-      if (!A.fresh) problems.push(`after the burst, tab A is stale: it shows ${JSON.stringify(A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(A)}`)
+      if (!A.fresh)
+        problems.push(
+          `after the burst, tab A is stale: it shows ${JSON.stringify(A.texts['#data'])}, not ${JSON.stringify(result.expected.A)}; ${seen(A)}`,
+        )
       // One burst, unless the writer or the dev server stalled past its gaps (helpers/burst.js).
       const bursts = result.bursts ?? 1
-      if (A.loads > 2 * bursts) problems.push(`tab A loaded ${A.loads} documents for ${bursts === 1 ? 'one burst' : `${bursts} bursts`} (at most 2 each; ${result.written}): ${seen(A)}`)
-      if (inPlace && A.loads > 0) problems.push(`tab A was reloaded over the framework's in-place updates (${A.loads} document load(s); without the plugin: ${base?.A?.loads ?? '?'}): ${seen(A)}`)
+      if (A.loads > 2 * bursts)
+        problems.push(
+          `tab A loaded ${A.loads} documents for ${bursts === 1 ? 'one burst' : `${bursts} bursts`} (at most 2 each; ${result.written}): ${seen(A)}`,
+        )
+      if (inPlace && A.loads > 0)
+        problems.push(
+          `tab A was reloaded over the framework's in-place updates (${A.loads} document load(s); without the plugin: ${base?.A?.loads ?? '?'}): ${seen(A)}`,
+        )
       checkLandings(problems, 'tab A', A)
       checkUntouched(problems, 'tab B (/)', B)
       break
@@ -135,17 +186,23 @@ export function regressionsOf(scenario, observed, baseline, app) {
   if (errors.length) return errors
   const regressions = []
   const compare = (label, withPlugin, without) => {
-    if (without.fresh && !withPlugin.fresh) regressions.push(`${label} is fresh without the plugin, stale with it: ${seen(withPlugin)}`)
+    if (without.fresh && !withPlugin.fresh)
+      regressions.push(`${label} is fresh without the plugin, stale with it: ${seen(withPlugin)}`)
     if (withPlugin.loads > without.loads && (without.fresh ?? without.unchanged) !== false) {
-      regressions.push(`${label} loaded ${withPlugin.loads} document(s), ${without.loads} without the plugin: ${seen(withPlugin)}`)
+      regressions.push(
+        `${label} loaded ${withPlugin.loads} document(s), ${without.loads} without the plugin: ${seen(withPlugin)}`,
+      )
     }
-    if (!isBroken(without) && isBroken(withPlugin)) regressions.push(`${label} landed on an error document only with the plugin: ${seen(withPlugin)}`)
-    if (without.overlay && !withPlugin.overlay) regressions.push(`${label} shows the error overlay without the plugin, not with it: ${seen(withPlugin)}`)
+    if (!isBroken(without) && isBroken(withPlugin))
+      regressions.push(`${label} landed on an error document only with the plugin: ${seen(withPlugin)}`)
+    if (without.overlay && !withPlugin.overlay)
+      regressions.push(`${label} shows the error overlay without the plugin, not with it: ${seen(withPlugin)}`)
   }
   const isBroken = (tab) => tab.documents.some(isErrorDocument)
   if (scenario === 'syntaxError' || scenario === 'runtimeError') {
     // A framework that renders errors as pages: tab A shows that page where alone it stays stale.
-    if (!(scenario === 'runtimeError' && app?.errorsAsPages)) compare('after the error, tab A', result.broken.A, base.broken.A)
+    if (!(scenario === 'runtimeError' && app?.errorsAsPages))
+      compare('after the error, tab A', result.broken.A, base.broken.A)
     compare('after the error, tab B', result.broken.B, base.broken.B)
     compare('after the fix, tab A', result.fixed.A, base.fixed.A)
     compare('after the fix, tab B', result.fixed.B, base.fixed.B)
@@ -166,7 +223,8 @@ export function logProblemsOf(observed) {
   if (errors.length) return errors
   const lines = result.logs.filter((line) => line.includes('ssr-hmr'))
   const refreshed = [result.A, result.B].filter((tab) => tab.loads > 0 || !tab.marker).length
-  if (lines.length === 0) return [`the plugin logged nothing about the edit (the tabs: A ${seen(result.A)}; B ${seen(result.B)})`]
+  if (lines.length === 0)
+    return [`the plugin logged nothing about the edit (the tabs: A ${seen(result.A)}; B ${seen(result.B)})`]
   const problems = []
   for (const line of lines) {
     const match = /(\d+) of (\d+) tabs?/.exec(line)

@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
 import { launchChromium } from '../helpers/browser.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 import { APPS, ROUTES } from './apps.js'
@@ -104,13 +105,16 @@ export async function startDevServer(copy, position) {
       const lines = pending.split('\n')
       pending = lines.pop()
       for (const line of lines) {
-        logs.push(stripAnsi(line))
-        onLine(stripAnsi(line))
+        logs.push(stripVTControlCharacters(line))
+        onLine(stripVTControlCharacters(line))
       }
     })
   }
   const origin = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${app.name} (${position}): no dev server URL within 90 s; output:\n${logs.join('\n')}`)), 90_000)
+    const timer = setTimeout(
+      () => reject(new Error(`${app.name} (${position}): no dev server URL within 90 s; output:\n${logs.join('\n')}`)),
+      90_000,
+    )
     const check = (line) => {
       const match = /Local:?\s+(http:\/\/[^\s/]+)/.exec(line)
       if (!match) return
@@ -121,7 +125,11 @@ export async function startDevServer(copy, position) {
     logs.forEach(check)
     exited.then(({ code, signal }) => {
       clearTimeout(timer)
-      reject(new Error(`${app.name} (${position}): the dev server exited (${code ?? signal}) before listening; output:\n${logs.join('\n')}`))
+      reject(
+        new Error(
+          `${app.name} (${position}): the dev server exited (${code ?? signal}) before listening; output:\n${logs.join('\n')}`,
+        ),
+      )
     })
   })
   onLine = () => {}
@@ -234,7 +242,15 @@ function createTabRecord(page, name, route, origin, clock) {
     const url = request.url()
     if (!url.startsWith(origin)) return
     if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
-      const doc = { seq, path: pathOf(url), status: undefined, contentType: undefined, viteClient: false, loaded: false, byHarness: tab.nextLoadByHarness }
+      const doc = {
+        seq,
+        path: pathOf(url),
+        status: undefined,
+        contentType: undefined,
+        viteClient: false,
+        loaded: false,
+        byHarness: tab.nextLoadByHarness,
+      }
       tab.nextLoadByHarness = false
       tab.documents.push(doc)
       documentOf.set(request, doc)
@@ -244,7 +260,14 @@ function createTabRecord(page, name, route, origin, clock) {
     const current = tab.documents.at(-1)
     // Under the client's base, if the app has one (vinxi serves the browser's modules from `/_build`).
     if (current && VITE_CLIENT_PATH.test(requestPath)) current.viteClient = true
-    const entry = { seq, document: tab.documents.length - 1, path: requestPath, resourceType: request.resourceType(), status: undefined, contentType: undefined }
+    const entry = {
+      seq,
+      document: tab.documents.length - 1,
+      path: requestPath,
+      resourceType: request.resourceType(),
+      status: undefined,
+      contentType: undefined,
+    }
     tab.requests.push(entry)
     requestOf.set(request, entry)
   })
@@ -294,8 +317,15 @@ function createTabRecord(page, name, route, origin, clock) {
     const document = tab.documents.length - 1
     if (document < documents) throw new Error(`tab ${name}: no document load for ${route}`)
     // A later document counts too: Vite's dependency optimizer may reload a page it just served.
-    await waitFor(() => tab.payloads.some((p) => p.document >= document && p.payload.type === 'connected'), `tab ${name} (${route}) to connect to Vite's HMR websocket`)
-    if (expectRuntime) await waitFor(() => tab.sent.some((s) => s.document >= document && s.payload.event === 'ssr-hmr:page'), `tab ${name} (${route}) to report its page`)
+    await waitFor(
+      () => tab.payloads.some((p) => p.document >= document && p.payload.type === 'connected'),
+      `tab ${name} (${route}) to connect to Vite's HMR websocket`,
+    )
+    if (expectRuntime)
+      await waitFor(
+        () => tab.sent.some((s) => s.document >= document && s.payload.event === 'ssr-hmr:page'),
+        `tab ${name} (${route}) to report its page`,
+      )
     // Hydration and every module the page loads: a tab is "open" once it stopped loading.
     await page.waitForLoadState('networkidle')
     await page.evaluate((marker) => (window[marker] = 'kept'), MARKER)
@@ -361,8 +391,11 @@ export function describePayload(payload) {
 
 /** The plugin's decisions about `tab` after `since` (checks, and updates that answer none): when each arrived, `{ at }`. */
 function decisionsAbout(tab, since) {
-  const isDecision = ({ type, event, data }) => type === 'custom' && (event === 'ssr-hmr:check' || (event === 'ssr-hmr:update' && !data?.check))
-  return tab.payloads.filter((entry) => entry.seq > since && isDecision(entry.payload)).map((entry) => ({ at: entry.receivedAt }))
+  const isDecision = ({ type, event, data }) =>
+    type === 'custom' && (event === 'ssr-hmr:check' || (event === 'ssr-hmr:update' && !data?.check))
+  return tab.payloads
+    .filter((entry) => entry.seq > since && isDecision(entry.payload))
+    .map((entry) => ({ at: entry.receivedAt }))
 }
 
 /** What one tab did from clock position `since` on. */
@@ -373,13 +406,23 @@ async function observeTab(tab, since, { selectors = ['#data', '#shared'] } = {})
   const loads = tab.documents.filter((doc) => after(doc) && !doc.byHarness)
   return {
     loads: loads.length,
-    documents: loads.map(({ path, status, contentType, viteClient, loaded }) => ({ path, status, contentType, viteClient, loaded })),
+    documents: loads.map(({ path, status, contentType, viteClient, loaded }) => ({
+      path,
+      status,
+      contentType,
+      viteClient,
+      loaded,
+    })),
     texts,
     marker: (await tab.evaluate((marker) => window[marker] ?? null, MARKER)) === 'kept',
-    overlayShownNow: (await tab.evaluate(() => !!document.querySelector('vite-error-overlay, ssr-hmr-error-overlay'))) === true,
+    overlayShownNow:
+      (await tab.evaluate(() => !!document.querySelector('vite-error-overlay, ssr-hmr-error-overlay'))) === true,
     overlays: tab.overlays.filter(after).map(({ message }) => message),
     payloads: tab.payloads.filter(after).map(({ payload }) => describePayload(payload)),
-    updatePayloads: tab.payloads.filter(after).filter(({ payload }) => payload.type === 'custom' && payload.event === 'ssr-hmr:update').map(({ payload }) => payload.data),
+    updatePayloads: tab.payloads
+      .filter(after)
+      .filter(({ payload }) => payload.type === 'custom' && payload.event === 'ssr-hmr:update')
+      .map(({ payload }) => payload.data),
     requests: tab.requests
       .filter(after)
       .filter((request) => request.resourceType === 'fetch' || request.resourceType === 'xhr')
@@ -446,7 +489,11 @@ async function errorThenFix({ app, copy, dev, tabs }, broken, token) {
     },
     fixed: {
       quiet: quietFixed,
-      A: { ...fixedA, fresh: fixedA.texts['#data'] === `about ${token}`, landedOnError: fixedA.documents.some(isErrorDocument) },
+      A: {
+        ...fixedA,
+        fresh: fixedA.texts['#data'] === `about ${token}`,
+        landedOnError: fixedA.documents.some(isErrorDocument),
+      },
       B: { ...fixedB, unchanged: fixedB.texts['#data'] === before.B },
       logs: logSince(dev, logsFix),
     },
@@ -491,8 +538,18 @@ const SCENARIO_STEPS = {
     return {
       expected: { shared: expected },
       quiet,
-      A: { ...A1, fresh: A1.texts['#shared'] === expected, ssrFresh: ssr.A.html.includes(expected), ssrStatus: ssr.A.status },
-      B: { ...B1, fresh: B1.texts['#shared'] === expected, ssrFresh: ssr.B.html.includes(expected), ssrStatus: ssr.B.status },
+      A: {
+        ...A1,
+        fresh: A1.texts['#shared'] === expected,
+        ssrFresh: ssr.A.html.includes(expected),
+        ssrStatus: ssr.A.status,
+      },
+      B: {
+        ...B1,
+        fresh: B1.texts['#shared'] === expected,
+        ssrFresh: ssr.B.html.includes(expected),
+        ssrStatus: ssr.B.status,
+      },
       logs: logSince(dev, logs),
     }
   },
@@ -505,7 +562,9 @@ const SCENARIO_STEPS = {
     const before = { A: await A.text('#data'), B: await B.text('#data') }
     const since = clock.seq
     const logs = dev.logs.length
-    const written = await writeBurst(BURST_EDITS, BURST_GAP_MS, (i) => copy.write(app.data.A.file, app.data.A.write(`burst-${i + 1}`)))
+    const written = await writeBurst(BURST_EDITS, BURST_GAP_MS, (i) =>
+      copy.write(app.data.A.file, app.data.A.write(`burst-${i + 1}`)),
+    )
     const quiet = await settle(clock, { since: Date.now() })
     const A1 = await observeTab(A, since)
     const B1 = await observeTab(B, since)
@@ -549,8 +608,4 @@ export async function observeApp(appName, position, { browser, scenarios } = {})
     if (ownBrowser) await browser.close()
     copy.remove()
   }
-}
-
-function stripAnsi(text) {
-  return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
 }

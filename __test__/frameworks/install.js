@@ -29,7 +29,8 @@ const run = promisify(execFile)
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url))
 export const APPS_DIR = fileURLToPath(new URL('./apps/', import.meta.url))
-export const CACHE_DIR = process.env.SSR_HMR_FRAMEWORKS_CACHE ?? path.join(REPO, 'node_modules/.cache/ssr-hmr-frameworks')
+export const CACHE_DIR =
+  process.env.SSR_HMR_FRAMEWORKS_CACHE ?? path.join(REPO, 'node_modules/.cache/ssr-hmr-frameworks')
 /** Test copies of the apps and their dev servers' logs: outside the repository and the cache. */
 export const WORK_DIR = path.join(os.tmpdir(), 'ssr-hmr-frameworks')
 
@@ -70,7 +71,8 @@ export async function ensureInstalled(app) {
       if (error.code !== 'EEXIST') throw error
     }
     if (existsSync(marker)) return { dir, ...JSON.parse(readFileSync(marker, 'utf8')), cached: true }
-    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true })
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > STALE_LOCK_MS)
+      rmSync(lock, { recursive: true, force: true })
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
   try {

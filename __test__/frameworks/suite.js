@@ -13,10 +13,13 @@ import { observeApp } from './harness.js'
 const RUN_TIMEOUT_MS = 300_000
 
 const TITLES = {
-  serverOnly: 'server-only edit of /about\'s data: tab A fresh (no document load where the framework updates in place), tab B untouched',
+  serverOnly:
+    "server-only edit of /about's data: tab A fresh (no document load where the framework updates in place), tab B untouched",
   shared: 'shared component edit: client HMR in both tabs, no reload, the next server render fresh',
-  syntaxError: 'syntax error in /about\'s data: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A',
-  runtimeError: 'data module that throws at run time: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A',
+  syntaxError:
+    "syntax error in /about's data: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A",
+  runtimeError:
+    'data module that throws at run time: overlay in tab A, never an error page, tab B untouched; the fix refreshes tab A',
   burst: 'burst of 10 edits: tab A refreshed at most twice and ends fresh, tab B untouched',
 }
 
@@ -67,14 +70,25 @@ export function describeFramework(appName, { plugins, positions = ['after', 'bef
         }, RUN_TIMEOUT_MS)
 
         for (const [scenario, title] of Object.entries(TITLES)) {
-          test.skipIf(Object.hasOwn(leftOut, scenario))(Object.hasOwn(leftOut, scenario) ? `${title} (left out: ${leftOut[scenario]})` : title, () => {
-            expect(problemsOf(scenario, observed, baseline, app), `${app.label}, ${position}, ${scenario}: dev server log ${observed.logFile}`).toEqual([])
-          })
+          test.skipIf(Object.hasOwn(leftOut, scenario))(
+            Object.hasOwn(leftOut, scenario) ? `${title} (left out: ${leftOut[scenario]})` : title,
+            () => {
+              expect(
+                problemsOf(scenario, observed, baseline, app),
+                `${app.label}, ${position}, ${scenario}: dev server log ${observed.logFile}`,
+              ).toEqual([])
+            },
+          )
         }
 
         test('never worse than without the plugin, in any scenario', () => {
-          const regressions = checked.flatMap((scenario) => regressionsOf(scenario, observed, baseline, app).map((text) => `${scenario}: ${text}`))
-          expect(regressions, `${app.label}, ${position}: dev server logs ${observed.logFile} and ${baseline.logFile}`).toEqual([])
+          const regressions = checked.flatMap((scenario) =>
+            regressionsOf(scenario, observed, baseline, app).map((text) => `${scenario}: ${text}`),
+          )
+          expect(
+            regressions,
+            `${app.label}, ${position}: dev server logs ${observed.logFile} and ${baseline.logFile}`,
+          ).toEqual([])
         })
 
         test('the log line for the server-only edit says what the tabs did', () => {

@@ -14,7 +14,10 @@ function summary(tab, { withFreshness = true } = {}) {
   const fresh = withFreshness ? tab.fresh : undefined
   const notes = [tab.loads === 0 && tab.marker ? 'in place' : `${tab.loads} load${tab.loads === 1 ? '' : 's'}`]
   const errors = tab.documents.filter(isErrorDocument)
-  if (errors.length) notes.push(`error page ${errors.map((doc) => doc.status ?? '?').join(',')}${errors.some((doc) => !doc.viteClient) ? ' without Vite client' : ''}`)
+  if (errors.length)
+    notes.push(
+      `error page ${errors.map((doc) => doc.status ?? '?').join(',')}${errors.some((doc) => !doc.viteClient) ? ' without Vite client' : ''}`,
+    )
   if (tab.overlayShownNow) notes.push('overlay')
   if (fresh !== undefined) notes.push(fresh ? 'fresh' : 'stale')
   return notes.join(', ')
@@ -46,10 +49,12 @@ function cell(scenario, result) {
 
 export function table() {
   const files = existsSync(RESULTS_DIR) ? readdirSync(RESULTS_DIR).filter((name) => name.endsWith('.json')) : []
-  const results = new Map(files.map((name) => {
-    const observed = JSON.parse(readFileSync(path.join(RESULTS_DIR, name), 'utf8'))
-    return [`${observed.app}/${observed.position}`, observed]
-  }))
+  const results = new Map(
+    files.map((name) => {
+      const observed = JSON.parse(readFileSync(path.join(RESULTS_DIR, name), 'utf8'))
+      return [`${observed.app}/${observed.position}`, observed]
+    }),
+  )
   const lines = [
     '| app | plugin | server-only edit | shared edit | syntax error → fix | error thrown at run time → fix | 10-edit burst |',
     '|---|---|---|---|---|---|---|',
@@ -59,7 +64,9 @@ export function table() {
       const observed = results.get(`${app}/${position}`)
       if (!observed) continue
       const r = observed.results
-      lines.push(`| ${APPS[app].label} | ${POSITION_LABELS[position]} | ${cell('serverOnly', r.serverOnly)} | ${cell('shared', r.shared)} | ${cell('syntaxError', r.syntaxError)} | ${cell('runtimeError', r.runtimeError)} | ${cell('burst', r.burst)} |`)
+      lines.push(
+        `| ${APPS[app].label} | ${POSITION_LABELS[position]} | ${cell('serverOnly', r.serverOnly)} | ${cell('shared', r.shared)} | ${cell('syntaxError', r.syntaxError)} | ${cell('runtimeError', r.runtimeError)} | ${cell('burst', r.burst)} |`,
+      )
     }
   }
   return lines.join('\n')

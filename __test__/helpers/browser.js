@@ -98,8 +98,11 @@ async function openTab(browser, dev, url, context) {
     if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
       record.documents.push(request.url())
       note(`document ${request.url()}`)
-    }
-    else if (request.resourceType() === 'fetch' && request.url().startsWith(dev.origin) && !new URL(request.url()).pathname.startsWith('/@')) {
+    } else if (
+      request.resourceType() === 'fetch' &&
+      request.url().startsWith(dev.origin) &&
+      !new URL(request.url()).pathname.startsWith('/@')
+    ) {
       record.pageFetches.push(request.url())
     }
   })
@@ -118,7 +121,8 @@ async function openTab(browser, dev, url, context) {
         return
       }
       const isCustom = message.type === 'custom'
-      const isDecision = isCustom && (message.event === 'ssr-hmr:check' || (message.event === 'ssr-hmr:update' && !message.data?.check))
+      const isDecision =
+        isCustom && (message.event === 'ssr-hmr:check' || (message.event === 'ssr-hmr:update' && !message.data?.check))
       if (isDecision) record.decisions.push({ at: Date.now() - opened, settling: message.data?.settling === true })
       if (isCustom && message.event === 'ssr-hmr:update') record.updates.push(message.data)
       else if (message.type !== 'connected' && message.type !== 'ping') record.payloads.push(message)
@@ -128,7 +132,8 @@ async function openTab(browser, dev, url, context) {
   page.on('pageerror', (error) => record.errors.push(String(error)))
   page.on('console', (message) => record.console.push(message.text()))
   page.on('response', (response) => {
-    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) record.errors.push(`${response.status()} ${response.url()}`)
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico'))
+      record.errors.push(`${response.status()} ${response.url()}`)
   })
 
   const tab = {
@@ -194,7 +199,9 @@ export async function waitUntil(condition, what = 'a condition', { timeout = 15_
       lastError = error
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}`)
+      throw new Error(
+        `timed out after ${timeout} ms waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}`,
+      )
     }
     await new Promise((resolve) => setTimeout(resolve, interval))
   }

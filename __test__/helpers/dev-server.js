@@ -7,6 +7,7 @@ import { createServer as createHttpServer } from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 
 const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const INTERNAL = Symbol.for('vite-plugin-ssr-hmr:internal')
@@ -28,7 +29,10 @@ export function faultInjectionOf(binding) {
     available,
     skip: !available && !!process.env.SSR_HMR_PACKAGE,
     require() {
-      if (!available) throw new Error('this build of the core has no test hooks: build it with the `testing` feature (`npm run build -- --features testing`, as npm test does)')
+      if (!available)
+        throw new Error(
+          'this build of the core has no test hooks: build it with the `testing` feature (`npm run build -- --features testing`, as npm test does)',
+        )
     },
   }
 }
@@ -53,7 +57,10 @@ export function pluginStateOf(plugins) {
  * @param {boolean} [options.listen] run Vite's own http server (`server.listen()` on a free port)
  *   instead of middleware mode; the page renderer is then the last middleware
  */
-export async function startDevServer(fixture, { vite, plugins = [], mode = 'runner', config = {}, render, listen = false } = {}) {
+export async function startDevServer(
+  fixture,
+  { vite, plugins = [], mode = 'runner', config = {}, render, listen = false } = {},
+) {
   vite ??= await import('vite')
   const root = mkdtempSync(path.join(os.tmpdir(), `ssr-hmr-${fixture}-`))
   cpSync(path.join(fixturesDir, fixture), root, { recursive: true })
@@ -63,7 +70,7 @@ export async function startDevServer(fixture, { vite, plugins = [], mode = 'runn
   for (const level of ['info', 'warn', 'error']) {
     const original = logger[level].bind(logger)
     logger[level] = (message, options) => {
-      logs.push({ level, message: stripAnsi(String(message)) })
+      logs.push({ level, message: stripVTControlCharacters(String(message)) })
       if (process.env.SSR_HMR_TEST_LOGS) original(message, options)
     }
   }
@@ -157,7 +164,9 @@ async function renderPage(server, mode, customRender, req, res) {
     let page = await customRender?.(server, req.url)
     if (!page) {
       const { render } =
-        mode === 'ssrLoadModule' ? await server.ssrLoadModule(entry) : await server.environments.ssr.runner.import(entry)
+        mode === 'ssrLoadModule'
+          ? await server.ssrLoadModule(entry)
+          : await server.environments.ssr.runner.import(entry)
       page = await render(req.url, req)
     }
     const html = await server.transformIndexHtml(req.url, page.html)
@@ -165,8 +174,4 @@ async function renderPage(server, mode, customRender, req, res) {
   } catch (error) {
     res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error?.stack ?? error))
   }
-}
-
-function stripAnsi(text) {
-  return text.replace(/\x1b\[[0-9;]*m/g, '')
 }

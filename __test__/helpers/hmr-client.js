@@ -70,7 +70,9 @@ export async function connectHmrClient(devServer, { page, answerChecks = true } 
         }
         const timer = setTimeout(() => {
           waiters.delete(check)
-          reject(new Error(`no matching HMR payload within ${timeout} ms; got ${JSON.stringify(payloads.slice(since))}`))
+          reject(
+            new Error(`no matching HMR payload within ${timeout} ms; got ${JSON.stringify(payloads.slice(since))}`),
+          )
         }, timeout)
         waiters.add(check)
         check()

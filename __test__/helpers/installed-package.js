@@ -14,20 +14,25 @@ import { fileURLToPath } from 'node:url'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 export const PLATFORM_PACKAGE = process.env.SSR_HMR_PACKAGE || 'wasm32-wasip1'
-const project = path.join(os.tmpdir(), `ssr-hmr-installed-${PLATFORM_PACKAGE}-${createHash('sha1').update(repo).digest('hex').slice(0, 8)}`)
+const project = path.join(
+  os.tmpdir(),
+  `ssr-hmr-installed-${PLATFORM_PACKAGE}-${createHash('sha1').update(repo).digest('hex').slice(0, 8)}`,
+)
 
 /** The installed plugin's entry, for the config's alias. */
 export const INSTALLED_ENTRY = path.join(project, 'node_modules/vite-plugin-ssr-hmr/index.js')
 
 /** vitest globalSetup: installs the project, removes it after the run. */
 export default async function setup() {
-  const { installedPlatformPackages, installProject, pack, rootManifest, stagePlatformPackage } = await import('../packaging/project.js')
+  const { installedPlatformPackages, installProject, pack, rootManifest, stagePlatformPackage } =
+    await import('../packaging/project.js')
   rmSync(project, { recursive: true, force: true })
   const work = path.join(project, '.tarballs')
   mkdirSync(work, { recursive: true })
   const tarballs = [pack(repo, work), pack(stagePlatformPackage(PLATFORM_PACKAGE, work), work)]
   installProject(project, tarballs)
   const installed = installedPlatformPackages(project)
-  if (installed.join() !== `${rootManifest.name}-${PLATFORM_PACKAGE}`) throw new Error(`the installed project holds ${installed.join(', ') || 'no platform package'}`)
+  if (installed.join() !== `${rootManifest.name}-${PLATFORM_PACKAGE}`)
+    throw new Error(`the installed project holds ${installed.join(', ') || 'no platform package'}`)
   return () => rmSync(project, { recursive: true, force: true })
 }

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
 import { settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
 
-const vitePaths = (payloads) => payloads.filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))
+const vitePaths = (payloads) =>
+  payloads.filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))
 
 describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
   let app
@@ -22,7 +23,7 @@ describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
   const styleTag = (html, id) => new RegExp(`<style id="${id}">([^<]*)</style>`).exec(html)?.[1].trim()
   const classOf = (html, id) => new RegExp(`id="${id}" class="([^"]*)"`).exec(html)?.[1]
 
-  test('a plain stylesheet the browser loads too gets Vite\'s CSS update only', async () => {
+  test("a plain stylesheet the browser loads too gets Vite's CSS update only", async () => {
     const tab = await app.openTab('/styles')
     const since = tab.mark()
     const ssrChannel = app.watchChannel('ssr')
@@ -37,7 +38,7 @@ describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
     expect((await app.fetchPage('/styles')).status).toBe(200)
   })
 
-  test('CSS the server inlines with ?raw refreshes the page (and the browser\'s own copy is hot-updated)', async () => {
+  test("CSS the server inlines with ?raw refreshes the page (and the browser's own copy is hot-updated)", async () => {
     const tab = await app.openTab('/styles')
     const since = tab.mark()
 
@@ -66,7 +67,7 @@ describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
     expect(styleTag(await stylesPage(), 'inline')).toBe('.inline { color: blue; }')
   })
 
-  test('a CSS module the browser loads too gets Vite\'s update; the server renders the new class', async () => {
+  test("a CSS module the browser loads too gets Vite's update; the server renders the new class", async () => {
     const tab = await app.openTab('/styles')
     const since = tab.mark()
     const ssrChannel = app.watchChannel('ssr')

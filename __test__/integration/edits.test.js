@@ -28,7 +28,8 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
   })
   afterEach(() => settleAfterEach(app))
 
-  const evaluated = (file) => app.server.environments.ssr.runner.evaluatedModules.getModuleById(app.file(file))?.evaluated === true
+  const evaluated = (file) =>
+    app.server.environments.ssr.runner.evaluatedModules.getModuleById(app.file(file))?.evaluated === true
 
   test('a server-only edit behind a barrel refreshes only the tab whose page uses it, with no program reload', async () => {
     const home = await app.openTab('/')
@@ -76,7 +77,7 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(ssrChannel().filter(isFullReload)).toEqual([])
   })
 
-  test('a shared edit gets Vite\'s own update in the browser and fresh server output', async () => {
+  test("a shared edit gets Vite's own update in the browser and fresh server output", async () => {
     const home = await app.openTab('/')
     const since = home.mark()
     const ssrChannel = app.watchChannel('ssr')
@@ -101,13 +102,17 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
 
     await home.waitFor(isViteUpdate, { since })
     await app.settle()
-    expect(since().filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))).toEqual(['/src/widget.js'])
+    expect(
+      since()
+        .filter(isViteUpdate)
+        .flatMap((payload) => payload.updates.map((update) => update.path)),
+    ).toEqual(['/src/widget.js'])
     expect(since().filter((payload) => isUpdateEvent(payload) || isFullReload(payload))).toEqual([])
     expect(ssrChannel()).toEqual([])
     expect(evaluated('src/routes/home.js')).toBe(true)
   })
 
-  test('a burst of server-only, shared and client-only edits gives Vite\'s update and a refresh', async () => {
+  test("a burst of server-only, shared and client-only edits gives Vite's update and a refresh", async () => {
     const home = await app.openTab('/')
     const since = home.mark()
     const ssrChannel = app.watchChannel('ssr')
@@ -126,7 +131,9 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(updates.length).toBeLessThanOrEqual(2)
     const files = (key) => [...new Set(updates.flatMap((update) => update.data.files[key]))]
     expect(files('serverOnly')).toEqual(['src/data/count.js'])
-    const vitePaths = since().filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))
+    const vitePaths = since()
+      .filter(isViteUpdate)
+      .flatMap((payload) => payload.updates.map((update) => update.path))
     expect(vitePaths).toContain('/src/widget.js')
     expect(vitePaths).toContain('/src/entry-client.js')
     const { text } = await app.fetchPage('/')
@@ -135,7 +142,7 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(ssrChannel().filter(isFullReload)).toEqual([])
   })
 
-  test('a server module that accepts HMR itself keeps Vite\'s runner update; the tab is still refreshed', async () => {
+  test("a server module that accepts HMR itself keeps Vite's runner update; the tab is still refreshed", async () => {
     const tab = await app.openTab('/accepting')
     const since = tab.mark()
     const ssrChannel = app.watchChannel('ssr')
@@ -145,9 +152,11 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     await tab.waitFor(isUpdateEvent, { since })
     expect(pageUrls(since().find(isUpdateEvent).data)).toEqual(['/accepting'])
     await app.settle()
-    expect(ssrChannel().filter((payload) => payload.type === 'update').flatMap((payload) => payload.updates.map((u) => u.path))).toEqual([
-      '/src/routes/accepting.js',
-    ])
+    expect(
+      ssrChannel()
+        .filter((payload) => payload.type === 'update')
+        .flatMap((payload) => payload.updates.map((u) => u.path)),
+    ).toEqual(['/src/routes/accepting.js'])
     expect(ssrChannel().filter(isFullReload)).toEqual([])
     expect(await pageData(app, '/accepting')).toBe('accepted v2')
   })
@@ -189,7 +198,11 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
 
     await waitUntil(() => since().filter(isUpdateEvent).length >= 2)
     await app.settle()
-    expect(since().filter(isUpdateEvent).map((update) => update.data.settling)).toEqual([false, true])
+    expect(
+      since()
+        .filter(isUpdateEvent)
+        .map((update) => update.data.settling),
+    ).toEqual([false, true])
     expect(await pageData(app, '/about')).toBe('team late 2')
   })
 
@@ -244,7 +257,10 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
 
     await content.waitFor(isUpdateEvent, { since: contentSince })
     await about.waitFor(isUpdateEvent, { since: aboutSince })
-    expect(contentSince().find(isUpdateEvent).data).toMatchObject({ reloadAll: true, files: { watched: ['content/page.json'] } })
+    expect(contentSince().find(isUpdateEvent).data).toMatchObject({
+      reloadAll: true,
+      files: { watched: ['content/page.json'] },
+    })
     expect(await pageData(app, '/content')).toBe('content v2')
   })
 
@@ -256,10 +272,12 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
 
     const update = await tab.waitFor(isUpdateEvent, { since })
     expect(update.data.reloadAll).toBe(true)
-    expect(update.data.files.watched).toEqual([path.relative(app.root, path.join(outside, 'settings.json')).split(path.sep).join('/')])
+    expect(update.data.files.watched).toEqual([
+      path.relative(app.root, path.join(outside, 'settings.json')).split(path.sep).join('/'),
+    ])
   })
 
-  test('a closed tab is forgotten (Vite before 7.2 has no vite:client:disconnect: the socket\'s close is heard)', async () => {
+  test("a closed tab is forgotten (Vite before 7.2 has no vite:client:disconnect: the socket's close is heard)", async () => {
     const openTabs = () => JSON.parse(app.session.core.stats()).tabs
     await app.settle()
     const before = openTabs()

@@ -18,7 +18,9 @@ describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
 
   test('every environment whose consumer is "server" is decided for by default', () => {
     const session = app.session
-    const decided = Object.values(app.server.environments).filter((environment) => session.consumerOf(environment) === 'server')
+    const decided = Object.values(app.server.environments).filter(
+      (environment) => session.consumerOf(environment) === 'server',
+    )
     expect(decided.map((environment) => environment.name).sort()).toEqual(['edge', 'ssr', 'worker'])
   })
 
@@ -51,7 +53,9 @@ describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
     const update = await worker.waitFor(isUpdateEvent, { since })
     expect(pageUrls(update.data)).toEqual(['/worker'])
     await app.settle()
-    expect(workerChannel()).toEqual([{ type: 'full-reload', triggeredBy: app.file('src/worker/message.js'), path: '*' }])
+    expect(workerChannel()).toEqual([
+      { type: 'full-reload', triggeredBy: app.file('src/worker/message.js'), path: '*' },
+    ])
     expect(await pageData(app, '/worker')).toBe('worker v2')
   })
 })
@@ -65,7 +69,7 @@ describe.each(VITE_VERSIONS)('the `environments` option on $name', ({ load }) =>
   afterAll(() => app?.close())
   afterEach(() => settleAfterEach(app))
 
-  test('an environment left out is left to Vite: no refresh from the plugin, Vite\'s own reload there', async () => {
+  test("an environment left out is left to Vite: no refresh from the plugin, Vite's own reload there", async () => {
     expect(app.session.consumerOf(app.server.environments.edge)).toBeUndefined()
     const edge = await app.openTab('/edge')
     const since = edge.mark()
@@ -93,14 +97,19 @@ describe.each(VITE_VERSIONS)('an app rendering with ssrLoadModule on $name', ({ 
   let app
   beforeAll(async () => {
     // The option as a function, here: every server environment but the worker.
-    app = await startApp(await load(), { mode: 'ssrLoadModule', pluginOptions: { environments: (environment) => environment.name !== 'worker' } })
+    app = await startApp(await load(), {
+      mode: 'ssrLoadModule',
+      pluginOptions: { environments: (environment) => environment.name !== 'worker' },
+    })
     await warmUp(app, ['/', '/about', '/accepting'])
   })
   afterAll(() => app?.close())
   afterEach(() => settleAfterEach(app))
 
   test('`environments` as a function picks the environments decided for', () => {
-    const decided = Object.values(app.server.environments).filter((environment) => app.session.consumerOf(environment) === 'server')
+    const decided = Object.values(app.server.environments).filter(
+      (environment) => app.session.consumerOf(environment) === 'server',
+    )
     expect(decided.map((environment) => environment.name).sort()).toEqual(['edge', 'ssr'])
   })
 
@@ -121,7 +130,7 @@ describe.each(VITE_VERSIONS)('an app rendering with ssrLoadModule on $name', ({ 
     expect(await pageData(app, '/')).toBe('hello compat #1')
   })
 
-  test('a shared edit gets Vite\'s update in the browser and fresh server output', async () => {
+  test("a shared edit gets Vite's update in the browser and fresh server output", async () => {
     const home = await app.openTab('/')
     const since = home.mark()
     app.edit('src/components/label.js', (code) => code.replace('label:', 'compat-label:'))

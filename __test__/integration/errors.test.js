@@ -93,7 +93,10 @@ describe.each(VITE_VERSIONS)('errors, created and deleted files on $name', ({ lo
 
     app.edit('src/routes/about.js', (code) =>
       code
-        .replace("import { label } from '../components/label.js'", "import { label } from '../components/label.js'\nimport { extra } from '../data/extra'")
+        .replace(
+          "import { label } from '../components/label.js'",
+          "import { label } from '../components/label.js'\nimport { extra } from '../data/extra'",
+        )
         .replace('${team}', '${team} ${extra}'),
     )
     await tab.waitFor(isUpdateEvent, { since })
@@ -145,7 +148,9 @@ describe.each(VITE_VERSIONS)('errors, created and deleted files on $name', ({ lo
     const since = tab.mark()
 
     app.remove('src/data/count.js')
-    app.edit('src/data/index.js', (code) => code.replace("export { count } from './count.js'", "export const count = 'none'"))
+    app.edit('src/data/index.js', (code) =>
+      code.replace("export { count } from './count.js'", "export const count = 'none'"),
+    )
 
     await tab.waitFor(isUpdateEvent, { since })
     await app.settle()

@@ -70,10 +70,15 @@ describe.each(VITE_VERSIONS)('a framework updating tabs in place with its own cu
 
     expect(since().filter((payload) => isCheckEvent(payload) || isUpdateEvent(payload))).toEqual([])
     expect(await pageData(app, '/about')).toBe('team v2')
-    expect(app.pluginLogs(logsSince).map((log) => log.message).join('\n')).toMatch(/ssr-hmr in place/)
+    expect(
+      app
+        .pluginLogs(logsSince)
+        .map((log) => log.message)
+        .join('\n'),
+    ).toMatch(/ssr-hmr in place/)
   })
 
-  test('a tab that does not answer the event gets the plugin\'s decision: the event alone proves nothing', async () => {
+  test("a tab that does not answer the event gets the plugin's decision: the event alone proves nothing", async () => {
     const about = await openTab('/about', { refetches: false })
     const since = about.mark()
 

@@ -78,28 +78,35 @@ describe.each(VITE_VERSIONS)("another plugin's reload on $name", ({ load }) => {
     expect(homeSince().filter(isFullReload)).toEqual([])
     expect(aboutSince()).toEqual([])
     expect(app.pluginLogs(logsBefore).map((log) => log.message)).toEqual([
-      expect.stringMatching(/^ssr-hmr reload 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, another plugin's full-reload replaced, /),
+      expect.stringMatching(
+        /^ssr-hmr reload 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, another plugin's full-reload replaced, /,
+      ),
     ])
   })
 
-  test.each(['handleHotUpdate', 'watcher listener'])('a burst, each edit reloaded from a %s: every reload replaced, the window closes', async (sender) => {
-    const home = await app.openTab('/')
-    const about = await app.openTab('/about')
-    const homeSince = home.mark()
-    const aboutSince = about.mark()
-    active.sender = sender
-    active.sent = 0
-    const token = `burst-${sender.replaceAll(' ', '-')}`
+  test.each(['handleHotUpdate', 'watcher listener'])(
+    'a burst, each edit reloaded from a %s: every reload replaced, the window closes',
+    async (sender) => {
+      const home = await app.openTab('/')
+      const about = await app.openTab('/about')
+      const homeSince = home.mark()
+      const aboutSince = about.mark()
+      active.sender = sender
+      active.sent = 0
+      const token = `burst-${sender.replaceAll(' ', '-')}`
 
-    await writeBurst(8, 30, (i) => app.edit('src/data/greeting.js', (code) => code.replace(/hello [\w-]+/, `hello ${token}-${i + 1}`)))
+      await writeBurst(8, 30, (i) =>
+        app.edit('src/data/greeting.js', (code) => code.replace(/hello [\w-]+/, `hello ${token}-${i + 1}`)),
+      )
 
-    await home.waitFor(isUpdateEvent, { since: homeSince })
-    await app.settle()
-    await sleep(100)
-    expect(active.sent).toBeGreaterThan(0)
-    expect(app.session.busy).toBe(false)
-    expect(homeSince().filter(isFullReload)).toEqual([])
-    expect(aboutSince()).toEqual([])
-    expect(await pageData(app, '/')).toContain(`hello ${token}-8 `)
-  })
+      await home.waitFor(isUpdateEvent, { since: homeSince })
+      await app.settle()
+      await sleep(100)
+      expect(active.sent).toBeGreaterThan(0)
+      expect(app.session.busy).toBe(false)
+      expect(homeSince().filter(isFullReload)).toEqual([])
+      expect(aboutSince()).toEqual([])
+      expect(await pageData(app, '/')).toContain(`hello ${token}-8 `)
+    },
+  )
 })

@@ -38,7 +38,10 @@ const silentRunnerLogger = { debug() {}, error() {} }
  * @param {any[]} [options.plugins] more plugins, after this one
  * @param {boolean} [options.listen] Vite's own http server instead of middleware mode
  */
-export async function startApp(vite, { mode = 'runner', pluginOptions, config = {}, fixture = 'ssr-app', plugins: morePlugins = [], listen = false } = {}) {
+export async function startApp(
+  vite,
+  { mode = 'runner', pluginOptions, config = {}, fixture = 'ssr-app', plugins: morePlugins = [], listen = false } = {},
+) {
   const plugins = [...ssrHmr(pluginOptions), ...morePlugins]
   const state = pluginStateOf(plugins)
   // The worker's own runtime: a module runner that, like one in a worker thread, reaches its
@@ -72,7 +75,8 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
     },
     async render(server, url) {
       const pathname = url.split('?')[0]
-      if (pathname === '/edge') return { html: (await server.environments.edge.runner.import('/src/edge/handler.js')).render() }
+      if (pathname === '/edge')
+        return { html: (await server.environments.edge.runner.import('/src/edge/handler.js')).render() }
       if (pathname === '/worker') {
         const handler = await workerRunner(server.environments.worker).import('/src/worker/handler.js')
         return { html: handler.render() }
@@ -148,7 +152,10 @@ export async function startApp(vite, { mode = 'runner', pluginOptions, config = 
 }
 
 /** Loads every page once, so the server graphs hold every module, and the client graph too. */
-export async function warmUp(app, pages = ['/', '/about', '/lazy', '/styles', '/accepting', '/content', '/notes', '/edge', '/worker']) {
+export async function warmUp(
+  app,
+  pages = ['/', '/about', '/lazy', '/styles', '/accepting', '/content', '/notes', '/edge', '/worker'],
+) {
   await app.loadClient('/src/entry-client.js')
   for (const page of pages) {
     const { status, text } = await app.fetchPage(page)

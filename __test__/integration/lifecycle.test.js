@@ -14,7 +14,7 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
     app = undefined
   })
 
-  test('on Vite\'s own http server (not middleware mode) a server-only edit refreshes its tab', async () => {
+  test("on Vite's own http server (not middleware mode) a server-only edit refreshes its tab", async () => {
     app = await startApp(await load(), { listen: true })
     await warmUp(app, ['/', '/about'])
     const tab = await app.openTab('/')
@@ -88,7 +88,9 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
   test.skipIf(major < 8)('bundled dev mode (experimental): inactive, with one warning', async () => {
     app = await startApp(await load(), { config: { experimental: { bundledDev: true } } })
     const warnings = app.logs.filter((log) => log.level === 'warn' && log.message.includes('ssr-hmr'))
-    expect(warnings.map((log) => log.message)).toEqual([expect.stringContaining('bundled dev mode (experimental.bundledDev) is not supported')])
+    expect(warnings.map((log) => log.message)).toEqual([
+      expect.stringContaining('bundled dev mode (experimental.bundledDev) is not supported'),
+    ])
     expect(app.state.liveSessions).toBe(0)
     app.edit('src/data/greeting.js', (code) => code.replace('hello v1', 'hello bundled'))
     await sleep(150)

@@ -33,7 +33,9 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     await home.waitFor(isUpdateEvent, { since })
     await app.settle()
     expect(messages(logsBefore)).toEqual([
-      expect.stringMatching(/^info ssr-hmr reload 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, 4 modules invalidated, \d+\.\d\d ms$/),
+      expect.stringMatching(
+        /^info ssr-hmr reload 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, 4 modules invalidated, \d+\.\d\d ms$/,
+      ),
     ])
   })
 
@@ -47,7 +49,9 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     await home.waitFor(isViteUpdate, { since })
     await app.settle()
     expect(messages(logsBefore)).toEqual([
-      expect.stringMatching(/^info ssr-hmr server update ← src\/components\/label\.js \(shared\), browser left to Vite, \d+ modules invalidated, \d+\.\d\d ms$/),
+      expect.stringMatching(
+        /^info ssr-hmr server update ← src\/components\/label\.js \(shared\), browser left to Vite, \d+ modules invalidated, \d+\.\d\d ms$/,
+      ),
     ])
   })
 
@@ -72,14 +76,16 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     await about.waitFor(isError, { since })
     await app.settle()
     expect(messages(logsBefore)).toEqual([
-      expect.stringMatching(/^error ssr-hmr error overlay src\/data\/team\.js: failed to compile, shown in 1 of 1 tab: /),
+      expect.stringMatching(
+        /^error ssr-hmr error overlay src\/data\/team\.js: failed to compile, shown in 1 of 1 tab: /,
+      ),
     ])
     app.write('src/data/team.js', good)
   })
 
   // DEBUG is read when the dev server starts (the core keeps importer chains only when asked),
   // so this one gets a server of its own, started with the namespace on.
-  test('DEBUG=vite:ssr-hmr adds each environment\'s classification, the importer chains and timings', async () => {
+  test("DEBUG=vite:ssr-hmr adds each environment's classification, the importer chains and timings", async () => {
     const lines = []
     const { enabled, log } = debug
     debug.enabled = true

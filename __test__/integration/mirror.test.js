@@ -31,12 +31,16 @@ function graphDifferences(app, environmentName) {
   const mirror = new Map(app.snapshot(environmentName).modules.map((mod) => [mod.id, mod]))
   const viteModules = new Map()
   for (const [id, mod] of graph.idToModuleMap) viteModules.set(id, mod)
-  for (const mods of graph.fileToModulesMap.values()) for (const mod of mods) if (mod.id == null) viteModules.set(mod.url, mod)
+  for (const mods of graph.fileToModulesMap.values())
+    for (const mod of mods) if (mod.id == null) viteModules.set(mod.url, mod)
   const keyOf = (mod) => mod.id ?? mod.url
   const short = (id) => id.split(app.root).join('')
   const differences = []
   const compare = (key, viteMod, mirrored) => {
-    const viteImports = [...viteMod.importedModules].filter((imported) => imported.importers.has(viteMod)).map(keyOf).sort()
+    const viteImports = [...viteMod.importedModules]
+      .filter((imported) => imported.importers.has(viteMod))
+      .map(keyOf)
+      .sort()
     const mirrorImports = mirrored.imports.map((imported) => imported.id).sort()
     const checks = {
       url: [viteMod.url, mirrored.url],
@@ -45,13 +49,17 @@ function graphDifferences(app, environmentName) {
       selfAccepting: [viteMod.isSelfAccepting === true, mirrored.selfAccepting],
     }
     for (const [field, [vite, core]] of Object.entries(checks)) {
-      if (vite !== core) differences.push(`${short(key)}: ${field} is ${JSON.stringify(vite)} in Vite, ${JSON.stringify(core)} in the mirror`)
+      if (vite !== core)
+        differences.push(
+          `${short(key)}: ${field} is ${JSON.stringify(vite)} in Vite, ${JSON.stringify(core)} in the mirror`,
+        )
     }
   }
   for (const [key, viteMod] of viteModules) {
     if (viteMod.transformResult == null) continue
     const mirrored = mirror.get(key)
-    if (!mirrored?.analyzed) differences.push(`${short(key)}: transformed by Vite, ${mirrored ? 'unanalyzed' : 'missing'} in the mirror`)
+    if (!mirrored?.analyzed)
+      differences.push(`${short(key)}: transformed by Vite, ${mirrored ? 'unanalyzed' : 'missing'} in the mirror`)
     else compare(key, viteMod, mirrored)
   }
   for (const [key, mirrored] of mirror) {
@@ -59,12 +67,13 @@ function graphDifferences(app, environmentName) {
     if (!viteMod) differences.push(`${short(key)}: in the mirror, not in Vite's graph`)
     else if (mirrored.analyzed) {
       if (viteMod.transformResult == null) compare(key, viteMod, mirrored)
-    } else if (mirrored.imports.length > 0) differences.push(`${short(key)}: unanalyzed in the mirror but imports ${mirrored.imports.length}`)
+    } else if (mirrored.imports.length > 0)
+      differences.push(`${short(key)}: unanalyzed in the mirror but imports ${mirrored.imports.length}`)
   }
   return differences
 }
 
-describe.each(VITE_VERSIONS)('the mirror equals Vite\'s graphs on $name', ({ load }) => {
+describe.each(VITE_VERSIONS)("the mirror equals Vite's graphs on $name", ({ load }) => {
   let app
   beforeAll(async () => {
     app = await startApp(await load())
@@ -78,7 +87,10 @@ describe.each(VITE_VERSIONS)('the mirror equals Vite\'s graphs on $name', ({ loa
     const environments = ['client', 'ssr', 'edge', 'worker']
     for (let i = 0; i < 100 && environments.some((name) => graphDifferences(app, name).length > 0); i++) await sleep(20)
     for (const environmentName of environments) {
-      expect({ environment: environmentName, differences: graphDifferences(app, environmentName) }).toEqual({ environment: environmentName, differences: [] })
+      expect({ environment: environmentName, differences: graphDifferences(app, environmentName) }).toEqual({
+        environment: environmentName,
+        differences: [],
+      })
     }
   }
   const renderEverything = async () => {
@@ -94,13 +106,22 @@ describe.each(VITE_VERSIONS)('the mirror equals Vite\'s graphs on $name', ({ loa
   test('after edits, created and deleted files (before and after the pages render again)', async () => {
     // A new module, imported by an edited one.
     app.write('src/data/extra.js', "export const extra = 'extra'")
-    app.edit('src/routes/about.js', (code) => `import { extra } from '../data/extra.js'\n${code.replace('${team}', '${team} ${extra}')}`)
+    app.edit(
+      'src/routes/about.js',
+      (code) => `import { extra } from '../data/extra.js'\n${code.replace('${team}', '${team} ${extra}')}`,
+    )
     // A barrel stops re-exporting a module, which is deleted.
-    app.edit('src/data/index.js', (code) => code.replace("export { count } from './count.js'", 'export const count = 0'))
+    app.edit('src/data/index.js', (code) =>
+      code.replace("export { count } from './count.js'", 'export const count = 0'),
+    )
     app.remove('src/data/count.js')
     // An import() chain is shortened; a route stops importing some CSS.
-    app.edit('src/routes/lazy.js', (code) => code.replace('../lazy/step-a.js', '../lazy/step-b.js').replace('await chain()', "'direct'"))
-    app.edit('src/routes/styles.js', (code) => code.replace("import inlineCss from '../styles/inline.css?inline'", "const inlineCss = ''"))
+    app.edit('src/routes/lazy.js', (code) =>
+      code.replace('../lazy/step-a.js', '../lazy/step-b.js').replace('await chain()', "'direct'"),
+    )
+    app.edit('src/routes/styles.js', (code) =>
+      code.replace("import inlineCss from '../styles/inline.css?inline'", "const inlineCss = ''"),
+    )
     // A shared module and a client-only one.
     app.edit('src/components/label.js', (code) => code.replace('label:', 'mirror:'))
     app.edit('src/widget.js', (code) => code.replace('widget v1', 'widget mirror'))
@@ -123,7 +144,9 @@ describe.each(VITE_VERSIONS)('the mirror equals Vite\'s graphs on $name', ({ loa
     await app.settle()
     await expectEqualGraphs()
     app.write('src/lazy/step-a.js', "export async function chain() { return 'back' }")
-    app.edit('src/routes/lazy.js', (code) => code.replace('../lazy/step-b.js', '../lazy/step-a.js').replace("'direct'", 'await chain()'))
+    app.edit('src/routes/lazy.js', (code) =>
+      code.replace('../lazy/step-b.js', '../lazy/step-a.js').replace("'direct'", 'await chain()'),
+    )
     await app.settle()
     await renderEverything()
     await app.settle()

@@ -50,7 +50,7 @@ describe('server-only edits on a real dev server', () => {
     expect((await dev.fetchPage('/about')).text).toContain('team v2')
   })
 
-  test('a shared edit gets Vite\'s own update in the browser, and fresh server output', async () => {
+  test("a shared edit gets Vite's own update in the browser, and fresh server output", async () => {
     const home = await connect('/')
     const since = home.payloads.length
     dev.edit('src/components/label.js', (code) => code.replace('label:', 'label2:'))
@@ -71,7 +71,7 @@ describe('server-only edits on a real dev server', () => {
     expect(home.payloads.slice(since).filter((p) => isUpdateEvent(p) || isFullReload(p))).toEqual([])
   })
 
-  test('logs one line per decision through Vite\'s logger', async () => {
+  test("logs one line per decision through Vite's logger", async () => {
     const home = await connect('/')
     const since = home.payloads.length
     const logsBefore = dev.logs.length

@@ -3,7 +3,16 @@
 // Vite dev server there and see a server-only edit reach the browser.
 
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -12,7 +21,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { connectHmrClient, isUpdateEvent } from '../helpers/hmr-client.js'
 import { installedPlatformPackages, installProject, pack, repo, rootManifest, stagePlatformPackage } from './project.js'
 
-const isLinuxX64Gnu = process.platform === 'linux' && process.arch === 'x64' && !!process.report?.getReport().header.glibcVersionRuntime
+const isLinuxX64Gnu =
+  process.platform === 'linux' && process.arch === 'x64' && !!process.report?.getReport().header.glibcVersionRuntime
 
 describe.runIf(isLinuxX64Gnu)('installed from packed tarballs', () => {
   let work
@@ -50,7 +60,9 @@ describe.runIf(isLinuxX64Gnu)('installed from packed tarballs', () => {
 
   test('the root tarball ships the shim and loader, and no native binary', () => {
     const installed = path.join(app, 'node_modules/vite-plugin-ssr-hmr')
-    expect(readdirSync(installed).sort()).toEqual(expect.arrayContaining(['binding.cjs', 'client', 'index.d.ts', 'index.js', 'lib', 'package.json']))
+    expect(readdirSync(installed).sort()).toEqual(
+      expect.arrayContaining(['binding.cjs', 'client', 'index.d.ts', 'index.js', 'lib', 'package.json']),
+    )
     expect(readdirSync(installed).some((name) => name.endsWith('.node'))).toBe(false)
     const platformPackage = path.join(app, `node_modules/${rootManifest.name}-linux-x64-gnu`)
     expect(readdirSync(platformPackage)).toContain('ssr-hmr.linux-x64-gnu.node')
@@ -76,15 +88,22 @@ describe.runIf(isLinuxX64Gnu)('installed from packed tarballs', () => {
     const platformPackage = path.join(app, `node_modules/${rootManifest.name}-linux-x64-gnu`)
     renameSync(platformPackage, `${platformPackage}.hidden`)
     try {
-      const script = "import('vite-plugin-ssr-hmr').then((m) => m.ssrHmr()).catch((e) => { console.error(e.message); process.exit(3) })"
+      const script =
+        "import('vite-plugin-ssr-hmr').then((m) => m.ssrHmr()).catch((e) => { console.error(e.message); process.exit(3) })"
       let stderr = ''
       try {
-        execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        execFileSync(process.execPath, ['-e', script], {
+          cwd: app,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
       } catch (error) {
         expect(error.status).toBe(3)
         stderr = error.stderr
       }
-      expect(stderr).toContain('[vite-plugin-ssr-hmr] could not load its core: neither a native binary nor the WebAssembly fallback.')
+      expect(stderr).toContain(
+        '[vite-plugin-ssr-hmr] could not load its core: neither a native binary nor the WebAssembly fallback.',
+      )
       expect(stderr).toContain(`platform: linux, arch: x64, libc: gnu, node: ${process.version}`)
       expect(stderr).toContain(`${rootManifest.name}-linux-x64-gnu (native binary for this platform): not installed`)
       expect(stderr).toContain(`${rootManifest.name}-wasm32-wasip1 (WebAssembly, any platform): not installed`)

@@ -13,7 +13,13 @@ const viteVersion = JSON.parse(readFileSync(path.join(repo, 'node_modules/vite/p
 export function npm(args, cwd) {
   // On Windows npm is npm.cmd, which only a shell runs.
   const windows = process.platform === 'win32'
-  return execFileSync(windows ? 'npm.cmd' : 'npm', args, { cwd, encoding: 'utf8', shell: windows, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } })
+  return execFileSync(windows ? 'npm.cmd' : 'npm', args, {
+    cwd,
+    encoding: 'utf8',
+    shell: windows,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  })
 }
 
 /** `npm pack` of a package folder; returns the tarball's path. */
@@ -34,7 +40,10 @@ export function stagePlatformPackage(dir, work) {
   for (const file of files) {
     if (existsSync(path.join(staged, file))) continue
     const built = path.join(repo, file)
-    if (!existsSync(built)) throw new Error(`${file} is not built: run ${dir.startsWith('wasm32') ? 'npm run build:wasm' : 'npm run build'} first`)
+    if (!existsSync(built))
+      throw new Error(
+        `${file} is not built: run ${dir.startsWith('wasm32') ? 'npm run build:wasm' : 'npm run build'} first`,
+      )
     copyFileSync(built, path.join(staged, file))
   }
   return staged
@@ -42,7 +51,10 @@ export function stagePlatformPackage(dir, work) {
 
 /** A fresh project holding these tarballs and the repository's Vite version. */
 export function installProject(app, tarballs) {
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'packaging-app', private: true, type: 'module' }))
+  writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'packaging-app', private: true, type: 'module' }),
+  )
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, `vite@${viteVersion}`], app)
 }
 

@@ -5,7 +5,16 @@
 // Nothing forces the fallback: there simply is no native package to load.
 
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -34,7 +43,11 @@ describe('installed with the WebAssembly package only', () => {
     copyFileSync(fileURLToPath(new URL('./app-server.js', import.meta.url)), path.join(app, 'server.js'))
     installProject(app, [rootTarball, wasmTarball])
 
-    server = spawn(process.execPath, ['server.js'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: 'vite:ssr-hmr' } })
+    server = spawn(process.execPath, ['server.js'], {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DEBUG: 'vite:ssr-hmr' },
+    })
     createInterface({ input: server.stderr }).on('line', (line) => serverLog.push(line))
     const firstLine = await new Promise((resolve, reject) => {
       createInterface({ input: server.stdout }).once('line', resolve)
@@ -88,18 +101,30 @@ describe('installed with the WebAssembly package only', () => {
     const wasmPackage = path.join(app, 'node_modules', WASM_PACKAGE)
     renameSync(wasmPackage, `${wasmPackage}.hidden`)
     try {
-      const script = "import('vite-plugin-ssr-hmr').then((m) => m.ssrHmr()).catch((e) => { console.error(e.message); process.exit(3) })"
+      const script =
+        "import('vite-plugin-ssr-hmr').then((m) => m.ssrHmr()).catch((e) => { console.error(e.message); process.exit(3) })"
       let stderr = ''
       try {
-        execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        execFileSync(process.execPath, ['-e', script], {
+          cwd: app,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
       } catch (error) {
         expect(error.status).toBe(3)
         stderr = error.stderr
       }
-      const libc = process.platform === 'linux' ? `, libc: ${process.report.getReport().header.glibcVersionRuntime ? 'gnu' : 'musl'}` : ''
-      expect(stderr).toContain('[vite-plugin-ssr-hmr] could not load its core: neither a native binary nor the WebAssembly fallback.')
+      const libc =
+        process.platform === 'linux'
+          ? `, libc: ${process.report.getReport().header.glibcVersionRuntime ? 'gnu' : 'musl'}`
+          : ''
+      expect(stderr).toContain(
+        '[vite-plugin-ssr-hmr] could not load its core: neither a native binary nor the WebAssembly fallback.',
+      )
       expect(stderr).toContain(`platform: ${process.platform}, arch: ${process.arch}${libc}, node: ${process.version}`)
-      expect(stderr).toMatch(new RegExp(`${rootManifest.name}-${process.platform}-${process.arch}\\S* .*: not (installed|published)`))
+      expect(stderr).toMatch(
+        new RegExp(`${rootManifest.name}-${process.platform}-${process.arch}\\S* .*: not (installed|published)`),
+      )
       expect(stderr).toContain(`${WASM_PACKAGE} (WebAssembly, any platform): not installed`)
       expect(stderr).toContain(`npm install -D ${WASM_PACKAGE}`)
       expect(stderr).not.toMatch(/^Error: Cannot find/m)

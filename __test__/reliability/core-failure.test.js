@@ -44,7 +44,9 @@ describe.skipIf(faultInjection.skip)(`a panic inside the Rust core (${onWasm ? '
     // Natively the panic's message is the error's; on wasm the call traps (`unreachable`), Rust
     // prints the message on stderr, and the plugin says a fresh core took over.
     expect(warnings[0].message).toMatch(
-      onWasm ? /\[ssr-hmr\] deciding failed, reloading every tab instead: unreachable/ : /\[ssr-hmr\] deciding failed, reloading every tab instead: .*fault injected by a test/,
+      onWasm
+        ? /\[ssr-hmr\] deciding failed, reloading every tab instead: unreachable/
+        : /\[ssr-hmr\] deciding failed, reloading every tab instead: .*fault injected by a test/,
     )
     const recovered = dev.logs.slice(logsBefore).filter((log) => log.message.includes('a fresh core took its place'))
     expect(recovered).toHaveLength(onWasm ? 1 : 0)

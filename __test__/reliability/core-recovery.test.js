@@ -45,7 +45,8 @@ describe.runIf(onWasm && !faultInjection.skip)('a fresh WebAssembly core after a
     await tab.waitFor(isFullReload)
     await app.settle()
     expect(core.recoveries).toBe(1)
-    for (const name of ENVIRONMENTS) expect({ name, modules: mirrorOf(app, name) }).toEqual({ name, modules: before[name] })
+    for (const name of ENVIRONMENTS)
+      expect({ name, modules: mirrorOf(app, name) }).toEqual({ name, modules: before[name] })
   })
 
   test('and the next edit is decided from it, for the tabs reported since', async () => {

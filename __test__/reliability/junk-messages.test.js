@@ -22,16 +22,26 @@ const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 function junkMessage(index) {
   const huge = 'x'.repeat(64 * 1024)
   switch (index % 10) {
-    case 0: return { url: huge }
-    case 1: return { url: 42 }
-    case 2: return null
-    case 3: return { url: `http://evil.example/${index}` }
-    case 4: return { url: `//evil.example/${index}` }
-    case 5: return { url: '' }
-    case 6: return { nested: { url: '/' }, junk: huge }
-    case 7: return [`/${index}`]
-    case 8: return { url: `/page-${index}?q=${'y'.repeat(1000)}` } // valid: moves this tab
-    default: return `/${index}`
+    case 0:
+      return { url: huge }
+    case 1:
+      return { url: 42 }
+    case 2:
+      return null
+    case 3:
+      return { url: `http://evil.example/${index}` }
+    case 4:
+      return { url: `//evil.example/${index}` }
+    case 5:
+      return { url: '' }
+    case 6:
+      return { nested: { url: '/' }, junk: huge }
+    case 7:
+      return [`/${index}`]
+    case 8:
+      return { url: `/page-${index}?q=${'y'.repeat(1000)}` } // valid: moves this tab
+    default:
+      return `/${index}`
   }
 }
 

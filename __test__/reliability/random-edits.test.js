@@ -120,7 +120,16 @@ function operations(dev, model) {
       const steps = []
       const count = 3 + Math.floor(next() * 6)
       for (let index = 0; index < count; index++) {
-        steps.push(pick(next, [this.editServer, this.editServer, this.editConfig, this.editContent, this.editShared, this.editClient]).call(this, next))
+        steps.push(
+          pick(next, [
+            this.editServer,
+            this.editServer,
+            this.editConfig,
+            this.editContent,
+            this.editShared,
+            this.editClient,
+          ]).call(this, next),
+        )
         await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 6)))
       }
       return `burst [${steps.join('; ')}]`
@@ -128,7 +137,21 @@ function operations(dev, model) {
   }
 }
 
-const WEIGHTED = ['editServer', 'editServer', 'editServer', 'editConfig', 'editContent', 'editShared', 'editClient', 'breakSyntax', 'fixSyntax', 'toggleOptional', 'createUnrelated', 'burst', 'burst']
+const WEIGHTED = [
+  'editServer',
+  'editServer',
+  'editServer',
+  'editConfig',
+  'editContent',
+  'editShared',
+  'editClient',
+  'breakSyntax',
+  'fixSyntax',
+  'toggleOptional',
+  'createUnrelated',
+  'burst',
+  'burst',
+]
 
 async function tabState(tab) {
   return tab.page.evaluate(() => ({
@@ -146,7 +169,8 @@ async function tabState(tab) {
  * Vite's overlay); once fixed, it must show the new render. */
 function tabIsTrue(state, model, route, lastGood) {
   if (state.shared !== String(model.shared) || state.client !== String(model.client)) return false
-  if (isBroken(model, route)) return state.overlay || state.server?.startsWith('error:') || state.server === lastGood[route]
+  if (isBroken(model, route))
+    return state.overlay || state.server?.startsWith('error:') || state.server === lastGood[route]
   const expected = expectedServerText(model, route)
   // A route that fails to render: its tab shows the error over its last render (or, for a
   // tab that loaded while it failed, the app's error page).
@@ -215,7 +239,11 @@ describe.each(SEEDS)('random edit sequence, seed %i', (seed) => {
       const before = {}
       for (const route of ROUTES) {
         const state = await tabState(tabs[route])
-        before[route] = { current: showsCurrentRender(state, model, route), key: renderKey(model, route), documents: tabs[route].record.documents.length }
+        before[route] = {
+          current: showsCurrentRender(state, model, route),
+          key: renderKey(model, route),
+          documents: tabs[route].record.documents.length,
+        }
       }
       history.push(`${step}: ${await ops[name](next)}`)
       try {
@@ -230,18 +258,31 @@ describe.each(SEEDS)('random edit sequence, seed %i', (seed) => {
         for (const route of ROUTES) {
           const { current, key, documents } = before[route]
           if (!current || key !== renderKey(model, route)) continue
-          expect(tabs[route].record.documents.length, `/${route} was reloaded though its output did not change`).toBe(documents)
-          expect((await tabState(tabs[route])).marker, `/${route} lost its state though its output did not change`).toBe(true)
+          expect(tabs[route].record.documents.length, `/${route} was reloaded though its output did not change`).toBe(
+            documents,
+          )
+          expect(
+            (await tabState(tabs[route])).marker,
+            `/${route} lost its state though its output did not change`,
+          ).toBe(true)
         }
         await checkServer(dev, model)
       } catch (error) {
         const states = {}
         for (const route of ROUTES) states[route] = await tabState(tabs[route])
-        const consoles = ROUTES.map((route) => `/${route}: ${tabs[route].record.console.filter((line) => line.startsWith('[ssr-hmr]')).slice(-4).join(' | ')}`)
+        const consoles = ROUTES.map(
+          (route) =>
+            `/${route}: ${tabs[route].record.console
+              .filter((line) => line.startsWith('[ssr-hmr]'))
+              .slice(-4)
+              .join(' | ')}`,
+        )
         error.message += `\nseed ${seed}, model ${JSON.stringify(model)}\ntabs ${JSON.stringify(states)}\n${history.join('\n')}\nlast runtime lines:\n${consoles.join('\n')}`
         throw error
       }
-      for (const route of ROUTES) if (!isBroken(model, route) && !expectedServerText(model, route).error) lastGood[route] = expectedServerText(model, route).text
+      for (const route of ROUTES)
+        if (!isBroken(model, route) && !expectedServerText(model, route).error)
+          lastGood[route] = expectedServerText(model, route).text
       // A tab reloaded in this step starts a fresh document: mark it again.
       for (const route of ROUTES) await tabs[route].evaluate(() => (window.marker = 'kept'))
     }

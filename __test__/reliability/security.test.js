@@ -74,7 +74,9 @@ describe('what the plugin exposes', () => {
     const home = await connectHmrClient(withPlugin, { page: '/' })
     const since = home.payloads.length
     withPlugin.write('src/data/greeting.js', 'export const greeting = "unterminated\n')
-    const error = await home.waitFor((payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:error', { since })
+    const error = await home.waitFor((payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:error', {
+      since,
+    })
     expect(JSON.stringify(error)).not.toContain(withPlugin.root)
     expect(error.data.err.id).toBe('src/data/greeting.js')
     withPlugin.write('src/data/greeting.js', "export const greeting = 'hello v3'\n")
