@@ -4,17 +4,24 @@
 // (a static import would be evaluated first, inside an import cycle). Dev only: `apply:
 // 'serve'` keeps it out of every build.
 //
+// The runtime is several files under client/, each served as a virtual module of its own:
+// `virtual:ssr-hmr/runtime` is client/runtime.js, and a relative import between them
+// (`./state.js`) resolves to `virtual:ssr-hmr/state.js`, so they are served under Vite's
+// `/@id/` like the entry, from this package wherever it is installed (no `server.fs.allow`).
+//
 // idiomorph (for the 'morph' strategy) is served the same way, as a virtual module read from
 // this package's own dependency: the app needs no dependency on it, and Vite's dependency
 // optimizer never discovers it late (which would reload the page).
 
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { settleMsOf } from './options.js'
 
 export const RUNTIME_ID = 'virtual:ssr-hmr/runtime'
 export const IDIOMORPH_ID = 'virtual:ssr-hmr/idiomorph'
-const RUNTIME_FILE = fileURLToPath(new URL('../client/runtime.js', import.meta.url))
+const CLIENT_DIR = new URL('../client/', import.meta.url)
+const CLIENT_PREFIX = 'virtual:ssr-hmr/'
+const RELATIVE_RE = /^\.\/([\w-]+\.js)$/
 const IDIOMORPH_FILE = fileURLToPath(import.meta.resolve('idiomorph'))
 const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
 // `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
@@ -24,11 +31,17 @@ const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
 export function clientRuntimePlugin(state) {
   const { refresh, batch } = state.options
   const runtimeConfig = { refresh, settleMs: settleMsOf(batch), overlay: true }
+  const clientFile = (name) => () =>
+    readFileSync(fileURLToPath(new URL(name, CLIENT_DIR)), 'utf8').replace(
+      CONFIG_RE,
+      `const CONFIG = ${JSON.stringify(runtimeConfig)}`,
+    )
   const sources = {
-    [RUNTIME_ID]: () =>
-      readFileSync(RUNTIME_FILE, 'utf8').replace(CONFIG_RE, `const CONFIG = ${JSON.stringify(runtimeConfig)}`),
+    [RUNTIME_ID]: clientFile('runtime.js'),
     [IDIOMORPH_ID]: () => readFileSync(IDIOMORPH_FILE, 'utf8'),
   }
+  for (const name of readdirSync(CLIENT_DIR).filter((file) => file.endsWith('.js') && file !== 'runtime.js'))
+    sources[CLIENT_PREFIX + name] = clientFile(name)
   const isBrowser = (environment) => environment?.config.consumer === 'client' && !!state.sessionOf(environment)
   return {
     name: 'vite-plugin-ssr-hmr:client-runtime',
@@ -37,7 +50,10 @@ export function clientRuntimePlugin(state) {
       // Errors are shown in Vite's overlay unless the app turned it off (`server.hmr.overlay`).
       runtimeConfig.overlay = config.server.hmr === false || config.server.hmr?.overlay !== false
     },
-    resolveId(id) {
+    resolveId(id, importer) {
+      // One runtime file importing another (`./state.js`).
+      const relative = importer?.startsWith('\0' + CLIENT_PREFIX) && RELATIVE_RE.exec(id)
+      if (relative) id = CLIENT_PREFIX + relative[1]
       if (Object.hasOwn(sources, id) && isBrowser(this.environment)) return '\0' + id
     },
     load(id) {

@@ -64,11 +64,31 @@ describe.runIf(isLinuxX64Gnu)('installed from packed tarballs', () => {
       expect.arrayContaining(['binding.cjs', 'client', 'index.d.ts', 'index.js', 'lib', 'package.json']),
     )
     expect(readdirSync(installed).some((name) => name.endsWith('.node'))).toBe(false)
+    // The browser runtime is several files: every one of them is shipped.
+    expect(readdirSync(path.join(installed, 'client')).sort()).toEqual(readdirSync(path.join(repo, 'client')).sort())
     const platformPackage = path.join(app, `node_modules/${rootManifest.name}-linux-x64-gnu`)
     expect(readdirSync(platformPackage)).toContain('ssr-hmr.linux-x64-gnu.node')
     // Only what was given: the other platforms' packages (and the WebAssembly one) are not
     // published from this checkout, so npm skips them as missing optional dependencies.
     expect(installedPlatformPackages(app)).toEqual([`${rootManifest.name}-linux-x64-gnu`])
+  })
+
+  test('the installed dev server serves every file of the browser runtime, imported from its entry', async () => {
+    const served = new Set()
+    const queue = ['/@id/__x00__virtual:ssr-hmr/runtime']
+    while (queue.length > 0) {
+      const url = queue.shift()
+      if (served.has(url)) continue
+      served.add(url)
+      const response = await fetch(origin + url)
+      expect(response.status, url).toBe(200)
+      const text = await response.text()
+      for (const [, imported] of text.matchAll(/from "(\/@id\/__x00__virtual:ssr-hmr\/[^"]+)"/g)) queue.push(imported)
+    }
+    const files = readdirSync(path.join(repo, 'client')).filter((name) => name.endsWith('.js') && name !== 'runtime.js')
+    expect([...served].sort()).toEqual(
+      ['/@id/__x00__virtual:ssr-hmr/runtime', ...files.map((name) => `/@id/__x00__virtual:ssr-hmr/${name}`)].sort(),
+    )
   })
 
   test('a server-only edit in the installed project reaches the browser', async () => {

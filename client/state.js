@@ -1,0 +1,46 @@
+// Everything this tab's runtime knows, in one object: each part of the runtime reads and
+// writes its own fields here, and nowhere else keeps state. The burst part outlives a reload
+// (sessionStorage), so that a reload of our own still counts as activity of its burst.
+
+const BURST_KEY = 'ssr-hmr:burst'
+
+export const state = {
+  /** The URL last reported to the server (`ssr-hmr:page`); undefined until the first report. */
+  reportedUrl: undefined,
+  /** A reload of ours is under way: later updates are already covered by it. */
+  reloading: false,
+  /**
+   * Epoch ms of: the last update or refresh (`activeAt`), the last update (`updateAt`), and
+   * this runtime's reload in progress (`reloadAt`). Kept in sessionStorage (`saveBurst`).
+   */
+  burst: loadBurst(),
+  /** The timer of a burst's trailing refresh, if one is armed. */
+  trailingRefresh: null,
+  /** The timer of a check waiting for its burst to settle. */
+  deferredCheck: null,
+  /** The check in flight: `{ token, url, controller, response, timer, errorShown }`. */
+  check: null,
+  /** The running morph, if any, and whether another update arrived while it ran. */
+  morphing: null,
+  morphAgain: false,
+  /** idiomorph, once asked for: a promise of its `Idiomorph`. */
+  idiomorph: undefined,
+  /** The error overlay this runtime shows: a server module that does not compile, a failing render. */
+  shownError: null,
+}
+
+function loadBurst() {
+  try {
+    return JSON.parse(sessionStorage.getItem(BURST_KEY)) ?? {}
+  } catch {
+    return {}
+  }
+}
+
+export function saveBurst() {
+  try {
+    sessionStorage.setItem(BURST_KEY, JSON.stringify(state.burst))
+  } catch {
+    // Storage disabled: bursts are still folded within one page load.
+  }
+}
