@@ -43,7 +43,12 @@ describe('what the plugin exposes', () => {
   test('the only thing it serves is its browser runtime, as a Vite module', async () => {
     const runtime = await withPlugin.fetchPage('/@id/__x00__virtual:ssr-hmr/runtime')
     expect(runtime.status).toBe(200)
-    expect(runtime.text).toContain('ssr-hmr:page')
+    // The entry's code imports the module that speaks to the server, itself served as a module
+    // of the runtime, with the event the tab reports its page by (in code, not a comment).
+    expect(runtime.text).toMatch(/^import .* from ["'][^"']*virtual:ssr-hmr\/server\.js["']/m)
+    const server = await withPlugin.fetchPage('/@id/__x00__virtual:ssr-hmr/server.js')
+    expect(server.status).toBe(200)
+    expect(server.text).toMatch(/PAGE_EVENT = ["']ssr-hmr:page["']/)
     const absent = await without.fetchPage('/@id/__x00__virtual:ssr-hmr/runtime')
     expect(absent.status).not.toBe(200)
   })
