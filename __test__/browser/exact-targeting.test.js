@@ -6,8 +6,9 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
-import { startDevServer } from '../helpers/dev-server.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { waitUntil } from '../helpers/wait.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
 
 describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'", (strategy) => {
   let dev
@@ -15,7 +16,7 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
   const contexts = []
   beforeAll(async () => {
     ;[dev, browser] = await Promise.all([
-      startDevServer('static-routes-app', { plugins: [ssrHmr({ refresh: strategy, watch: ['content/**'] })] }),
+      startViteDevServer('static-routes-app', { plugins: [ssrHmr({ refresh: strategy, watch: ['content/**'] })] }),
       launchBrowser(),
     ])
   })

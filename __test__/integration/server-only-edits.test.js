@@ -3,13 +3,14 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
-import { hmrClientPool, isFullReload, isUpdateEvent, isViteUpdate, sleep } from '../helpers/hmr-client.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
+import { hmrClientPool, isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
+import { sleep } from '../helpers/wait.js'
 
 describe('server-only edits on a real dev server', () => {
   let dev
   beforeAll(async () => {
-    dev = await startDevServer('basic', { plugins: [ssrHmr()] })
+    dev = await startViteDevServer('basic', { plugins: [ssrHmr()] })
     await dev.loadClient('/src/entry-client.js')
     expect((await dev.fetchPage('/')).text).toContain('hello v1')
     expect((await dev.fetchPage('/about')).text).toContain('team v1')

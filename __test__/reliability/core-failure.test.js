@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { faultInjectionOf, pluginStateOf, startDevServer } from '../helpers/dev-server.js'
+import { faultInjectionOf, pluginStateOf, startViteDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 
 const { binding } = pluginStateOf(ssrHmr())
@@ -20,7 +20,7 @@ describe.skipIf(faultInjection.skip)(`a panic inside the Rust core (${onWasm ? '
     faultInjection.require()
     const plugins = ssrHmr()
     pluginState = pluginStateOf(plugins)
-    dev = await startDevServer('basic', { plugins })
+    dev = await startViteDevServer('basic', { plugins })
     await dev.loadClient('/src/entry-client.js')
     await dev.fetchPage('/')
     await dev.fetchPage('/about')
