@@ -47,7 +47,8 @@ function userEnvironment(position) {
 /**
  * Starts the dev server of a copy of an app (from copyApp) with the plugin at `position`, as a
  * user starts it: the framework's own CLI, in its own process (group), on a free port.
- * Its output goes to a log file outside the app's root, and into `logs` (lines, in order).
+ * Its output goes to a log file outside the app's root, and into `logs`
+ * (`{ level: 'stdout' | 'stderr', message }` per line, in order: read with helpers/logs.js).
  */
 export async function startFrameworkDevServer(copy, position) {
   const app = APPS[copy.app]
@@ -64,7 +65,11 @@ export async function startFrameworkDevServer(copy, position) {
   const logs = []
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   let onLine = () => {}
-  for (const stream of [child.stdout, child.stderr]) {
+  const output = () => logs.map(({ message }) => message).join('\n')
+  for (const [level, stream] of [
+    ['stdout', child.stdout],
+    ['stderr', child.stderr],
+  ]) {
     let pending = ''
     stream.setEncoding('utf8')
     stream.on('data', (chunk) => {
@@ -73,14 +78,15 @@ export async function startFrameworkDevServer(copy, position) {
       const lines = pending.split('\n')
       pending = lines.pop()
       for (const line of lines) {
-        logs.push(stripVTControlCharacters(line))
-        onLine(stripVTControlCharacters(line))
+        const message = stripVTControlCharacters(line)
+        logs.push({ level, message })
+        onLine(message)
       }
     })
   }
   const origin = await new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`${app.name} (${position}): no dev server URL within 90 s; output:\n${logs.join('\n')}`)),
+      () => reject(new Error(`${app.name} (${position}): no dev server URL within 90 s; output:\n${output()}`)),
       90_000,
     )
     const check = (line) => {
@@ -90,12 +96,12 @@ export async function startFrameworkDevServer(copy, position) {
       resolve(match[1])
     }
     onLine = check
-    logs.forEach(check)
+    logs.forEach(({ message }) => check(message))
     exited.then(({ code, signal }) => {
       clearTimeout(timer)
       reject(
         new Error(
-          `${app.name} (${position}): the dev server exited (${code ?? signal}) before listening; output:\n${logs.join('\n')}`,
+          `${app.name} (${position}): the dev server exited (${code ?? signal}) before listening; output:\n${output()}`,
         ),
       )
     })

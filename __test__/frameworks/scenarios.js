@@ -10,13 +10,17 @@
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 import { ROUTES } from './apps.js'
 import { decisionsAbout, isErrorDocument, observeTab, openTabs, settle } from './tabs.js'
+import { logsSince } from '../helpers/logs.js'
 
 export const SCENARIOS = ['serverOnly', 'shared', 'syntaxError', 'runtimeError', 'burst']
 const BURST_EDITS = 10
 const BURST_GAP_MS = 30
 
-/** The log lines the dev server printed from `since` (an index into its logs) on. */
-const logSince = (dev, since) => dev.logs.slice(since).filter((line) => line.trim() !== '')
+/** The non-blank lines the dev server printed from `since` (an index into its logs) on, for the results. */
+const logSince = (dev, since) =>
+  logsSince(dev, since)
+    .map(({ message }) => message)
+    .filter((line) => line.trim() !== '')
 
 /**
  * Runs every scenario against one running dev server, each in two new tabs, in order, and

@@ -5,6 +5,7 @@ import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { pluginStateOf, startViteDevServer } from './dev-server.js'
 import { connectHmrClient } from './hmr-client.js'
 import { sleep } from './wait.js'
+import { isPluginLog, logsSince } from './logs.js'
 
 /** Pages the fixture serves through environments other than `ssr`. */
 export const ENVIRONMENT_PAGES = { '/edge': 'edge', '/worker': 'worker' }
@@ -125,7 +126,7 @@ export async function startAppWithPlugin(
     },
     /** Log lines the plugin wrote since `since` (not lines that only name the temporary root). */
     pluginLogs(since = 0) {
-      return dev.logs.slice(since).filter((log) => /ssr-hmr(?!-)/.test(log.message))
+      return logsSince(dev, since).filter(isPluginLog)
     },
     async close() {
       await app.closeTabs()

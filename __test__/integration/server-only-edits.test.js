@@ -6,6 +6,7 @@ import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { startViteDevServer } from '../helpers/dev-server.js'
 import { hmrClientPool, isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
 import { sleep } from '../helpers/wait.js'
+import { logsSince } from '../helpers/logs.js'
 
 describe('server-only edits on a real dev server', () => {
   let dev
@@ -78,7 +79,7 @@ describe('server-only edits on a real dev server', () => {
     const logsBefore = dev.logs.length
     dev.edit('src/data/greeting.js', (code) => code.replace(/hello v\d/, 'hello v3'))
     await home.waitFor(isUpdateEvent, { since })
-    const lines = dev.logs.slice(logsBefore).filter((log) => log.message.includes('ssr-hmr'))
+    const lines = logsSince(dev, logsBefore).filter((log) => log.message.includes('ssr-hmr'))
     expect(lines).toHaveLength(1)
     expect(lines[0].message).toMatch(
       /ssr-hmr reload 1 of \d+ tabs? \(\/\) ← src\/data\/greeting\.js, \d+ modules? invalidated, \d+\.\d\d ms$/,
