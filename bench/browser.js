@@ -19,7 +19,7 @@ import { generateApp } from './app-gen.js'
 import { docsRecipeHmrReload } from './docs-recipe.js'
 import { removeApp, serveApp, until } from './dev-app.js'
 import { launchChromium } from '../__test__/helpers/browser.js'
-import { sleep } from '../__test__/helpers/hmr-client.js'
+import { sleep } from '../__test__/helpers/wait.js'
 import { summarize } from './stats.js'
 
 const APP_SIZE = 500

@@ -4,13 +4,13 @@
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startDevServer } from '../__test__/helpers/dev-server.js'
+import { startViteDevServer } from '../__test__/helpers/dev-server.js'
 
 const fixturesDir = fileURLToPath(new URL('../__test__/fixtures/', import.meta.url))
 
 /** The helper copies a fixture folder; a generated app is reached by a relative path. */
 export async function serveApp(app, plugins, { warm = true } = {}) {
-  const dev = await startDevServer(path.relative(fixturesDir, app.dir), {
+  const dev = await startViteDevServer(path.relative(fixturesDir, app.dir), {
     plugins,
     config: { logLevel: 'info', server: { watch: { ignored: ['**/node_modules/**'] } } },
   })

@@ -7,7 +7,7 @@ import { ssrHmr } from '../index.js'
 import { generateApp } from './app-gen.js'
 import { docsRecipeHmrReload } from './docs-recipe.js'
 import { editSource, removeApp, serveApp } from './dev-app.js'
-import { sleep } from '../__test__/helpers/hmr-client.js'
+import { sleep } from '../__test__/helpers/wait.js'
 import { summarize } from './stats.js'
 
 const VARIANTS = {

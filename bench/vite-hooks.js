@@ -9,7 +9,8 @@ import { ssrHmr } from '../index.js'
 import { generateApp } from './app-gen.js'
 import { docsRecipeHmrReload } from './docs-recipe.js'
 import { editSource, removeApp, serveApp, until } from './dev-app.js'
-import { connectHmrClient, sleep } from '../__test__/helpers/hmr-client.js'
+import { connectHmrClient } from '../__test__/helpers/hmr-client.js'
+import { sleep } from '../__test__/helpers/wait.js'
 import { sample, seededRandom, summarize } from './stats.js'
 
 /** Wraps every `hotUpdate` handler of `plugins`; calls land in `sink`. */

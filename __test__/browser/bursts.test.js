@@ -4,9 +4,10 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { launchBrowser, untilSteady, waitUntil } from '../helpers/browser.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { untilSteady, waitUntil } from '../helpers/wait.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
-import { startDevServer } from '../helpers/dev-server.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
 
 const LONG_QUIET_MS = 10_000
 
@@ -15,7 +16,7 @@ function serve(options) {
   const context = { version: 1 }
   beforeAll(async () => {
     ;[context.dev, context.browser] = await Promise.all([
-      startDevServer('browser-app', { plugins: [ssrHmr(options)] }),
+      startViteDevServer('browser-app', { plugins: [ssrHmr(options)] }),
       launchBrowser(),
     ])
   })

@@ -6,8 +6,10 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
-import { startDevServer } from '../helpers/dev-server.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { waitUntil } from '../helpers/wait.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
+import { logsSince } from '../helpers/logs.js'
 
 describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'", (strategy) => {
   let dev
@@ -15,7 +17,7 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
   const contexts = []
   beforeAll(async () => {
     ;[dev, browser] = await Promise.all([
-      startDevServer('static-routes-app', { plugins: [ssrHmr({ refresh: strategy, watch: ['content/**'] })] }),
+      startViteDevServer('static-routes-app', { plugins: [ssrHmr({ refresh: strategy, watch: ['content/**'] })] }),
       launchBrowser(),
     ])
   })
@@ -115,10 +117,9 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
       `[ssr-hmr] src/server/about-data.js changed: /about re-rendered differently, ${doing}`,
     )
     const verb = { reload: 'reload', morph: 'morph', event: 'event to' }[strategy]
-    await waitUntil(() => dev.logs.slice(logsBefore).some((log) => log.message.includes('ssr-hmr ')), 'the log line')
+    await waitUntil(() => logsSince(dev, logsBefore).some((log) => log.message.includes('ssr-hmr ')), 'the log line')
     expect(
-      dev.logs
-        .slice(logsBefore)
+      logsSince(dev, logsBefore)
         .map((log) => log.message)
         .filter((message) => message.includes('ssr-hmr ')),
     ).toEqual([

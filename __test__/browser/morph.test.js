@@ -4,15 +4,16 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
-import { launchBrowser, untilSteady, waitUntil } from '../helpers/browser.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { untilSteady, waitUntil } from '../helpers/wait.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 
 describe("'morph' in Chromium", () => {
   let dev
   let browser
   beforeAll(async () => {
-    ;[dev, browser] = await Promise.all([startDevServer('browser-app', { plugins: [ssrHmr()] }), launchBrowser()])
+    ;[dev, browser] = await Promise.all([startViteDevServer('browser-app', { plugins: [ssrHmr()] }), launchBrowser()])
   })
   afterAll(async () => {
     await browser?.close()

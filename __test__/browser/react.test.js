@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { waitUntil } from '../helpers/wait.js'
 
 // The app imports `react`: its copy must sit inside the repository for module resolution to
 // find node_modules, so it goes under .tmp/ (git-ignored) rather than the OS temp folder.
@@ -46,7 +47,7 @@ describe('hydrated React SSR app', () => {
     process.env.TMPDIR = repoTmp
     try {
       ;[dev, browser] = await Promise.all([
-        startDevServer('react-app', {
+        startViteDevServer('react-app', {
           plugins: [react(), ssrHmr({ refresh: 'event' }), dataEndpoint()],
           // Pre-bundled up front: a dependency discovered on the first page load would make
           // Vite reload that page, which the tests count.

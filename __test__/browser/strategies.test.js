@@ -4,8 +4,9 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { waitUntil } from '../helpers/wait.js'
 
 let browser
 beforeAll(async () => {
@@ -17,7 +18,7 @@ afterEach(() => browser.closeTabs())
 describe("refresh: 'event'", () => {
   let dev
   beforeAll(async () => {
-    dev = await startDevServer('browser-app', { plugins: [ssrHmr({ refresh: 'event' })] })
+    dev = await startViteDevServer('browser-app', { plugins: [ssrHmr({ refresh: 'event' })] })
   })
   afterAll(() => dev?.close())
 
@@ -74,7 +75,7 @@ describe("refresh: 'event'", () => {
 describe("refresh: 'morph'", () => {
   let dev
   beforeAll(async () => {
-    dev = await startDevServer('browser-app', { plugins: [ssrHmr({ refresh: 'morph' })] })
+    dev = await startViteDevServer('browser-app', { plugins: [ssrHmr({ refresh: 'morph' })] })
   })
   afterAll(() => dev?.close())
 

@@ -5,9 +5,9 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
+import { pluginStateOf, startViteDevServer } from '../helpers/dev-server.js'
 import { hmrClientPool, isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
-import { waitUntil } from '../helpers/browser.js'
+import { waitUntil } from '../helpers/wait.js'
 
 describe('tab messages', () => {
   let dev
@@ -15,7 +15,7 @@ describe('tab messages', () => {
   beforeAll(async () => {
     const plugins = ssrHmr()
     state = pluginStateOf(plugins)
-    dev = await startDevServer('browser-app', { plugins })
+    dev = await startViteDevServer('browser-app', { plugins })
     // Render both pages once, so the server knows what each depends on.
     for (const url of ['/', '/about']) expect((await dev.fetchPage(url)).status).toBe(200)
   })

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
 import { launchBrowser } from '../helpers/browser.js'
 
 let browser
@@ -19,7 +19,7 @@ describe.each([
 ])('$name', ({ load }) => {
   let dev
   beforeAll(async () => {
-    dev = await startDevServer('browser-app', { vite: await load(), plugins: [ssrHmr()] })
+    dev = await startViteDevServer('browser-app', { vite: await load(), plugins: [ssrHmr()] })
   })
   afterAll(async () => {
     await browser.closeTabs()

@@ -4,7 +4,7 @@
 // same app, same scenario, without the plugin (`baseline`), observed in the same test run.
 
 import { ROUTES } from './apps.js'
-import { isErrorDocument } from './harness.js'
+import { isErrorDocument } from './tabs.js'
 
 const PAGES = new Set(Object.values(ROUTES))
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium } from '../helpers/browser.js'
 import { APPS } from './apps.js'
 import { logProblemsOf, problemsOf, regressionsOf } from './expectations.js'
-import { observeApp } from './harness.js'
+import { observeApp } from './observe-app.js'
 
 const RUN_TIMEOUT_MS = 300_000
 

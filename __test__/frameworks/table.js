@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { APPS } from './apps.js'
-import { isErrorDocument, POSITIONS, RESULTS_DIR } from './harness.js'
+import { POSITIONS, RESULTS_DIR } from './observe-app.js'
+import { isErrorDocument } from './tabs.js'
 
 const POSITION_LABELS = { none: 'without the plugin', after: 'ssrHmr() after', before: 'ssrHmr() before' }
 

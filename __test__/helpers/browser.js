@@ -3,6 +3,7 @@
 // needs to tell a reload from a morph from nothing at all, without timing anything.
 
 import { chromium } from 'playwright-core'
+import { waitUntil } from './wait.js'
 
 // Without the background-networking flags Chromium keeps calling out, and this machine's
 // closed network refuses every call.
@@ -27,7 +28,7 @@ export async function launchBrowser() {
   return {
     browser,
     /**
-     * Opens `url` of a dev server (from startDevServer) in a new tab, and resolves once the
+     * Opens `url` of a dev server (from startViteDevServer) in a new tab, and resolves once the
      * plugin's runtime in that tab has told the server which page it shows.
      */
     async open(dev, url, { context } = {}) {
@@ -60,7 +61,7 @@ function pageReports(dev) {
 
 /**
  * @param {{ origin: string, server?: import('vite').ViteDevServer }} dev a server from
- *   startDevServer, or the origin of one in another process: then the tab's own frames say
+ *   startViteDevServer, or the origin of one in another process: then the tab's own frames say
  *   when it reported its page (sent, not yet handled: allow the server a moment).
  */
 async function openTab(browser, dev, url, context) {
@@ -168,41 +169,4 @@ async function openTab(browser, dev, url, context) {
   }
   await tab.goto(url)
   return tab
-}
-
-/**
- * Polls `condition` (sync or async) until it is truthy; fails with `what` after `timeout`.
- * A throw counts as "not yet": evaluating in a page that is being reloaded throws.
- */
-/**
- * Resolves once `count()` (a tab's documents, its page fetches) has not changed for a second:
- * the tab is done refreshing (polling, no fixed sleep before).
- */
-export function untilSteady(count, what) {
-  let last = -1
-  let steadySince = 0
-  return waitUntil(() => {
-    const now = count()
-    if (now !== last) [last, steadySince] = [now, Date.now()]
-    return Date.now() - steadySince > 1000
-  }, what)
-}
-
-export async function waitUntil(condition, what = 'a condition', { timeout = 15_000, interval = 20 } = {}) {
-  const deadline = Date.now() + timeout
-  let lastError
-  for (;;) {
-    try {
-      const value = await condition()
-      if (value) return value
-    } catch (error) {
-      lastError = error
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeout} ms waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}`,
-      )
-    }
-    await new Promise((resolve) => setTimeout(resolve, interval))
-  }
 }

@@ -57,7 +57,7 @@ export function pluginStateOf(plugins) {
  * @param {boolean} [options.listen] run Vite's own http server (`server.listen()` on a free port)
  *   instead of middleware mode; the page renderer is then the last middleware
  */
-export async function startDevServer(
+export async function startViteDevServer(
   fixture,
   { vite, plugins = [], mode = 'runner', config = {}, render, listen = false } = {},
 ) {

@@ -4,10 +4,11 @@
 // check's token (unless `answerChecks: false`).
 
 import WebSocket from 'ws'
+import { sleep, timedOut } from './wait.js'
 
 /**
  * @param {{ origin: string, server?: import('vite').ViteDevServer, token?: string }} devServer
- *   a server from startDevServer, or any origin with its `webSocketToken`
+ *   a server from startViteDevServer, or any origin with its `webSocketToken`
  */
 export async function connectHmrClient(devServer, { page, answerChecks = true } = {}) {
   const { origin } = devServer
@@ -70,9 +71,7 @@ export async function connectHmrClient(devServer, { page, answerChecks = true } 
         }
         const timer = setTimeout(() => {
           waiters.delete(check)
-          reject(
-            new Error(`no matching HMR payload within ${timeout} ms; got ${JSON.stringify(payloads.slice(since))}`),
-          )
+          reject(timedOut(timeout, 'a matching HMR payload', `; got ${JSON.stringify(payloads.slice(since))}`))
         }, timeout)
         waiters.add(check)
         check()
@@ -114,5 +113,3 @@ export const isCheckEvent = (payload) => payload.type === 'custom' && payload.ev
 export const pageUrls = (data) => data.pages.map((page) => page.url)
 export const isFullReload = (payload) => payload.type === 'full-reload'
 export const isViteUpdate = (payload) => payload.type === 'update'
-
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))

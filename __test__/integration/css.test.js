@@ -5,7 +5,8 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
-import { settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { settleAfterEach, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
 
 const vitePaths = (payloads) =>
   payloads.filter(isViteUpdate).flatMap((payload) => payload.updates.map((update) => update.path))
@@ -13,7 +14,7 @@ const vitePaths = (payloads) =>
 describe.each(VITE_VERSIONS)('CSS on $name', ({ load }) => {
   let app
   beforeAll(async () => {
-    app = await startApp(await load())
+    app = await startAppWithPlugin(await load())
     await warmUp(app, ['/styles'])
   })
   afterAll(() => app?.close())

@@ -9,7 +9,9 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { STREAM_GAP_MS } from '../helpers/burst.js'
 import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
-import { pageData, settleAfterEach, sleep, startApp, VITE_VERSIONS, waitUntil, warmUp } from './harness.js'
+import { pageData, settleAfterEach, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
+import { sleep, waitUntil } from '../helpers/wait.js'
 
 const isError = (payload) => payload.type === 'error'
 
@@ -19,7 +21,9 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
   beforeAll(async () => {
     outside = mkdtempSync(path.join(os.tmpdir(), 'ssr-hmr-outside-'))
     writeFileSync(path.join(outside, 'settings.json'), '{}')
-    app = await startApp(await load(), { pluginOptions: { watch: ['content/**', path.join(outside, '**/*.json')] } })
+    app = await startAppWithPlugin(await load(), {
+      pluginOptions: { watch: ['content/**', path.join(outside, '**/*.json')] },
+    })
     await warmUp(app)
   })
   afterAll(async () => {
@@ -196,7 +200,7 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     const when = new Date(firstWritten + 30)
     utimesSync(file, when, when)
 
-    await waitUntil(() => since().filter(isUpdateEvent).length >= 2)
+    await waitUntil(() => since().filter(isUpdateEvent).length >= 2, 'two updates', { timeout: 5000 })
     await app.settle()
     expect(
       since()
@@ -284,6 +288,6 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     const tab = await app.openTab('/about')
     expect(openTabs()).toBe(before + 1)
     tab.close()
-    expect(await waitUntil(() => openTabs() === before)).toBe(true)
+    expect(await waitUntil(() => openTabs() === before, 'the closed tab to be forgotten', { timeout: 5000 })).toBe(true)
   })
 })

@@ -5,12 +5,14 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
-import { pageData, settleAfterEach, startApp, VITE_VERSIONS, waitUntil, warmUp } from './harness.js'
+import { pageData, settleAfterEach, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
+import { waitUntil } from '../helpers/wait.js'
 
 describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
   let app
   beforeAll(async () => {
-    app = await startApp(await load())
+    app = await startAppWithPlugin(await load())
     await warmUp(app, ['/', '/edge', '/worker'])
   })
   afterAll(() => app?.close())
@@ -63,7 +65,7 @@ describe.each(VITE_VERSIONS)('server environments on $name', ({ load }) => {
 describe.each(VITE_VERSIONS)('the `environments` option on $name', ({ load }) => {
   let app
   beforeAll(async () => {
-    app = await startApp(await load(), { pluginOptions: { environments: ['ssr', 'worker'] } })
+    app = await startAppWithPlugin(await load(), { pluginOptions: { environments: ['ssr', 'worker'] } })
     await warmUp(app, ['/', '/edge'])
   })
   afterAll(() => app?.close())
@@ -77,7 +79,9 @@ describe.each(VITE_VERSIONS)('the `environments` option on $name', ({ load }) =>
 
     app.edit('src/edge/message.js', (code) => code.replace('edge v1', 'edge v3'))
 
-    expect(await waitUntil(() => edgeChannel().some(isFullReload))).toBe(true)
+    expect(
+      await waitUntil(() => edgeChannel().some(isFullReload), 'a full reload on the edge channel', { timeout: 5000 }),
+    ).toBe(true)
     await app.settle()
     expect(since().filter(isUpdateEvent)).toEqual([])
     expect(edgeChannel().filter(isFullReload)).toHaveLength(1)
@@ -97,7 +101,7 @@ describe.each(VITE_VERSIONS)('an app rendering with ssrLoadModule on $name', ({ 
   let app
   beforeAll(async () => {
     // The option as a function, here: every server environment but the worker.
-    app = await startApp(await load(), {
+    app = await startAppWithPlugin(await load(), {
       mode: 'ssrLoadModule',
       pluginOptions: { environments: (environment) => environment.name !== 'worker' },
     })

@@ -4,7 +4,8 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
-import { pageData, settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { pageData, settleAfterEach, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
 
 const isError = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:error'
 
@@ -19,7 +20,7 @@ const refuseMarkedModules = {
 describe.each(VITE_VERSIONS)('errors, created and deleted files on $name', ({ load }) => {
   let app
   beforeAll(async () => {
-    app = await startApp(await load(), { plugins: [refuseMarkedModules] })
+    app = await startAppWithPlugin(await load(), { plugins: [refuseMarkedModules] })
     await warmUp(app, ['/', '/about', '/lazy'])
   })
   afterAll(() => app?.close())

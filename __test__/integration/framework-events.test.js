@@ -7,8 +7,10 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { writeBurst } from '../helpers/burst.js'
-import { connectHmrClient, isCheckEvent, isUpdateEvent, sleep } from '../helpers/hmr-client.js'
-import { pageData, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { connectHmrClient, isCheckEvent, isUpdateEvent } from '../helpers/hmr-client.js'
+import { sleep } from '../helpers/wait.js'
+import { pageData, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
 
 const EVENT = 'some-framework:server-changed'
 const isFrameworkEvent = (payload) => payload.type === 'custom' && payload.event === EVENT
@@ -30,7 +32,7 @@ describe.each(VITE_VERSIONS)('a framework updating tabs in place with its own cu
   const sent = { count: 0 }
   const tabs = []
   beforeAll(async () => {
-    app = await startApp(await load(), { plugins: [frameworkWithOwnProtocol(sent)] })
+    app = await startAppWithPlugin(await load(), { plugins: [frameworkWithOwnProtocol(sent)] })
     await warmUp(app, ['/', '/about'])
   })
   afterAll(() => app?.close())

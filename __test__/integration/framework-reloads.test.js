@@ -8,7 +8,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 import { writeBurst } from '../helpers/burst.js'
-import { pageData, settleAfterEach, sleep, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { pageData, settleAfterEach, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
+import { sleep } from '../helpers/wait.js'
 
 /** Where each inline framework sends its reload from. */
 const SENDERS = ['handleHotUpdate', 'client hotUpdate pre', 'ssr hotUpdate pre', 'watcher listener']
@@ -52,7 +54,7 @@ describe.each(VITE_VERSIONS)("another plugin's reload on $name", ({ load }) => {
   let app
   const active = { sender: undefined, sent: 0 }
   beforeAll(async () => {
-    app = await startApp(await load(), { plugins: blanketReloaders(active) })
+    app = await startAppWithPlugin(await load(), { plugins: blanketReloaders(active) })
     await warmUp(app, ['/', '/about'])
   })
   afterAll(() => app?.close())

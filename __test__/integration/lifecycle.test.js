@@ -5,7 +5,9 @@
 
 import { afterEach, describe, expect, test } from 'vitest'
 import { isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
-import { pageData, sleep, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { pageData, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
+import { sleep } from '../helpers/wait.js'
 
 describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
   let app
@@ -15,7 +17,7 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
   })
 
   test("on Vite's own http server (not middleware mode) a server-only edit refreshes its tab", async () => {
-    app = await startApp(await load(), { listen: true })
+    app = await startAppWithPlugin(await load(), { listen: true })
     await warmUp(app, ['/', '/about'])
     const tab = await app.openTab('/')
     const since = tab.mark()
@@ -28,7 +30,7 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
   })
 
   test('server.hmr: false: the plugin stays inactive; Vite alone keeps the server fresh', async () => {
-    app = await startApp(await load(), { listen: true, config: { server: { hmr: false } } })
+    app = await startAppWithPlugin(await load(), { listen: true, config: { server: { hmr: false } } })
     await warmUp(app, ['/', '/about'])
     expect(app.state.liveSessions).toBe(0)
     const tab = await app.openTab('/')
@@ -49,7 +51,7 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
     ['a .env change', (app) => app.write('.env', 'VITE_SSR_HMR_TEST=1\n')],
     ['server.restart()', (app) => app.server.restart()],
   ])('a restart by %s leaves nothing of the old session, and the new server works at once', async (_, restart) => {
-    app = await startApp(await load())
+    app = await startAppWithPlugin(await load())
     await warmUp(app, ['/', '/about'])
     const oldSession = app.session
     const oldSsr = app.server.environments.ssr
@@ -86,7 +88,7 @@ describe.each(VITE_VERSIONS)('lifecycle on $name', ({ load, major }) => {
   })
 
   test.skipIf(major < 8)('bundled dev mode (experimental): inactive, with one warning', async () => {
-    app = await startApp(await load(), { config: { experimental: { bundledDev: true } } })
+    app = await startAppWithPlugin(await load(), { config: { experimental: { bundledDev: true } } })
     const warnings = app.logs.filter((log) => log.level === 'warn' && log.message.includes('ssr-hmr'))
     expect(warnings.map((log) => log.message)).toEqual([
       expect.stringContaining('bundled dev mode (experimental.bundledDev) is not supported'),

@@ -7,14 +7,15 @@ import { format } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { debug } from '../../lib/logger.js'
 import { isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
-import { settleAfterEach, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { settleAfterEach, startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
 
 const isError = (payload) => payload.type === 'custom' && payload.event === 'ssr-hmr:error'
 
 describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
   let app
   beforeAll(async () => {
-    app = await startApp(await load())
+    app = await startAppWithPlugin(await load())
     await warmUp(app, ['/', '/about'])
   })
   afterAll(() => app?.close())
@@ -92,7 +93,7 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     debug.log = (...args) => lines.push(format(...args))
     let debugged
     try {
-      debugged = await startApp(await load())
+      debugged = await startAppWithPlugin(await load())
       await warmUp(debugged, ['/', '/about'])
       const home = await debugged.openTab('/')
       const since = home.mark()

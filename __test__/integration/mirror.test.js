@@ -21,7 +21,9 @@
 // Whether an import is dynamic is not compared: Vite's graph does not record it.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { sleep, startApp, VITE_VERSIONS, warmUp } from './harness.js'
+import { startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
+import { sleep } from '../helpers/wait.js'
 
 const ALL_PAGES = ['/', '/about', '/lazy', '/styles', '/accepting', '/content', '/notes', '/edge', '/worker']
 
@@ -76,7 +78,7 @@ function graphDifferences(app, environmentName) {
 describe.each(VITE_VERSIONS)("the mirror equals Vite's graphs on $name", ({ load }) => {
   let app
   beforeAll(async () => {
-    app = await startApp(await load())
+    app = await startAppWithPlugin(await load())
     await warmUp(app, ALL_PAGES)
   })
   afterAll(() => app?.close())

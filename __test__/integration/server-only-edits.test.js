@@ -3,13 +3,15 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
-import { hmrClientPool, isFullReload, isUpdateEvent, isViteUpdate, sleep } from '../helpers/hmr-client.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
+import { hmrClientPool, isFullReload, isUpdateEvent, isViteUpdate } from '../helpers/hmr-client.js'
+import { sleep } from '../helpers/wait.js'
+import { logsSince } from '../helpers/logs.js'
 
 describe('server-only edits on a real dev server', () => {
   let dev
   beforeAll(async () => {
-    dev = await startDevServer('basic', { plugins: [ssrHmr()] })
+    dev = await startViteDevServer('basic', { plugins: [ssrHmr()] })
     await dev.loadClient('/src/entry-client.js')
     expect((await dev.fetchPage('/')).text).toContain('hello v1')
     expect((await dev.fetchPage('/about')).text).toContain('team v1')
@@ -77,7 +79,7 @@ describe('server-only edits on a real dev server', () => {
     const logsBefore = dev.logs.length
     dev.edit('src/data/greeting.js', (code) => code.replace(/hello v\d/, 'hello v3'))
     await home.waitFor(isUpdateEvent, { since })
-    const lines = dev.logs.slice(logsBefore).filter((log) => log.message.includes('ssr-hmr'))
+    const lines = logsSince(dev, logsBefore).filter((log) => log.message.includes('ssr-hmr'))
     expect(lines).toHaveLength(1)
     expect(lines[0].message).toMatch(
       /ssr-hmr reload 1 of \d+ tabs? \(\/\) ← src\/data\/greeting\.js, \d+ modules? invalidated, \d+\.\d\d ms$/,

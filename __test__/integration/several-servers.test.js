@@ -14,8 +14,9 @@ import { fileURLToPath } from 'node:url'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { afterEach, describe, expect, test } from 'vitest'
 import { pluginStateOf } from '../helpers/dev-server.js'
-import { connectHmrClient, isUpdateEvent, isViteUpdate, pageUrls, sleep } from '../helpers/hmr-client.js'
-import { VITE_VERSIONS } from './harness.js'
+import { connectHmrClient, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
+import { sleep } from '../helpers/wait.js'
+import { VITE_VERSIONS } from '../helpers/vite-versions.js'
 
 const fixture = fileURLToPath(new URL('../fixtures/basic/', import.meta.url))
 

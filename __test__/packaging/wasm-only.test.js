@@ -20,7 +20,8 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { waitUntil } from '../helpers/wait.js'
 import { installedPlatformPackages, installProject, pack, repo, rootManifest, stagePlatformPackage } from './project.js'
 
 const WASM_PACKAGE = `${rootManifest.name}-wasm32-wasip1`

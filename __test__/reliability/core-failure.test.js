@@ -6,8 +6,9 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { faultInjectionOf, pluginStateOf, startDevServer } from '../helpers/dev-server.js'
+import { faultInjectionOf, pluginStateOf, startViteDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
+import { logsSince } from '../helpers/logs.js'
 
 const { binding } = pluginStateOf(ssrHmr())
 const onWasm = binding.__napiBindingTarget?.startsWith('wasm32') ?? false
@@ -20,7 +21,7 @@ describe.skipIf(faultInjection.skip)(`a panic inside the Rust core (${onWasm ? '
     faultInjection.require()
     const plugins = ssrHmr()
     pluginState = pluginStateOf(plugins)
-    dev = await startDevServer('basic', { plugins })
+    dev = await startViteDevServer('basic', { plugins })
     await dev.loadClient('/src/entry-client.js')
     await dev.fetchPage('/')
     await dev.fetchPage('/about')
@@ -39,7 +40,7 @@ describe.skipIf(faultInjection.skip)(`a panic inside the Rust core (${onWasm ? '
     // Both tabs reload, although only / depends on the edit: safety first.
     await home.waitFor(isFullReload, { since: since[0] })
     await about.waitFor(isFullReload, { since: since[1] })
-    const warnings = dev.logs.slice(logsBefore).filter((log) => log.level === 'warn')
+    const warnings = logsSince(dev, logsBefore).filter((log) => log.level === 'warn')
     expect(warnings).toHaveLength(1)
     // Natively the panic's message is the error's; on wasm the call traps (`unreachable`), Rust
     // prints the message on stderr, and the plugin says a fresh core took over.
@@ -48,7 +49,7 @@ describe.skipIf(faultInjection.skip)(`a panic inside the Rust core (${onWasm ? '
         ? /\[ssr-hmr\] deciding failed, reloading every tab instead: unreachable/
         : /\[ssr-hmr\] deciding failed, reloading every tab instead: .*fault injected by a test/,
     )
-    const recovered = dev.logs.slice(logsBefore).filter((log) => log.message.includes('a fresh core took its place'))
+    const recovered = logsSince(dev, logsBefore).filter((log) => log.message.includes('a fresh core took its place'))
     expect(recovered).toHaveLength(onWasm ? 1 : 0)
 
     const page = await dev.fetchPage('/')

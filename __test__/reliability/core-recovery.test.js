@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { faultInjectionOf, pluginStateOf } from '../helpers/dev-server.js'
 import { isFullReload, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
-import { startApp, warmUp } from '../integration/harness.js'
+import { startAppWithPlugin, warmUp } from '../helpers/app-with-plugin.js'
 
 const { binding } = pluginStateOf(ssrHmr())
 const onWasm = binding.__napiBindingTarget?.startsWith('wasm32') ?? false
@@ -26,7 +26,7 @@ describe.runIf(onWasm && !faultInjection.skip)('a fresh WebAssembly core after a
   let app
   beforeAll(async () => {
     faultInjection.require()
-    app = await startApp(await import('vite'))
+    app = await startAppWithPlugin(await import('vite'))
     await warmUp(app)
   })
   afterAll(() => app?.close())

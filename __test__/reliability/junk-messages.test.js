@@ -5,7 +5,7 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
+import { pluginStateOf, startViteDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, isUpdateEvent, pageUrls } from '../helpers/hmr-client.js'
 
 v8.setFlagsFromString('--expose-gc')
@@ -51,7 +51,7 @@ describe('10,000 junk messages from browsers', () => {
   beforeAll(async () => {
     const plugins = ssrHmr()
     pluginState = pluginStateOf(plugins)
-    dev = await startDevServer('basic', { plugins })
+    dev = await startViteDevServer('basic', { plugins })
     await dev.loadClient('/src/entry-client.js')
     await dev.fetchPage('/')
   })

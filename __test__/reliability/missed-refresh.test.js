@@ -5,8 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
-import { connectHmrClient, isCheckEvent, isUpdateEvent, sleep } from '../helpers/hmr-client.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
+import { connectHmrClient, isCheckEvent, isUpdateEvent } from '../helpers/hmr-client.js'
+import { sleep } from '../helpers/wait.js'
 
 async function renderStamp(dev, url) {
   const response = await fetch(dev.origin + url, { headers: { accept: 'text/html' } })
@@ -18,7 +19,7 @@ async function renderStamp(dev, url) {
 describe('render epochs', () => {
   let dev
   beforeAll(async () => {
-    dev = await startDevServer('basic', { plugins: [ssrHmr()] })
+    dev = await startViteDevServer('basic', { plugins: [ssrHmr()] })
     await dev.loadClient('/src/entry-client.js')
   })
   afterAll(() => dev?.close())

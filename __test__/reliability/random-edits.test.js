@@ -12,8 +12,9 @@
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { launchBrowser, waitUntil } from '../helpers/browser.js'
-import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { waitUntil } from '../helpers/wait.js'
+import { pluginStateOf, startViteDevServer } from '../helpers/dev-server.js'
 
 const soakSeeds = Number(process.env.SSR_HMR_SOAK ?? 0)
 const replaySeed = process.env.SSR_HMR_SEED ? [Number(process.env.SSR_HMR_SEED)] : undefined
@@ -216,7 +217,7 @@ describe.each(SEEDS)('random edit sequence, seed %i', (seed) => {
   const tabs = {}
   beforeAll(async () => {
     browser = await launchBrowser()
-    dev = await startDevServer('model-app', { plugins: [ssrHmr({ watch: ['content/**'] })] })
+    dev = await startViteDevServer('model-app', { plugins: [ssrHmr({ watch: ['content/**'] })] })
     for (const route of ROUTES) {
       tabs[route] = await browser.open(dev, `/${route}`)
       await tabs[route].evaluate(() => (window.marker = 'kept'))

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startDevServer } from '../helpers/dev-server.js'
+import { startViteDevServer } from '../helpers/dev-server.js'
 import { connectHmrClient, isUpdateEvent } from '../helpers/hmr-client.js'
 
 const listeningServers = () => process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap').length
@@ -16,9 +16,9 @@ describe('what the plugin exposes', () => {
   let serversWith
   beforeAll(async () => {
     const baseline = listeningServers()
-    without = await startDevServer('basic')
+    without = await startViteDevServer('basic')
     serversWithout = listeningServers() - baseline
-    withPlugin = await startDevServer('basic', { plugins: [ssrHmr()] })
+    withPlugin = await startViteDevServer('basic', { plugins: [ssrHmr()] })
     serversWith = listeningServers() - baseline - serversWithout
     await withPlugin.loadClient('/src/entry-client.js')
     await withPlugin.fetchPage('/')

@@ -1,25 +1,11 @@
-// Shared setup of the integration suite: which Vite versions it runs against, and the
-// `ssr-app` fixture served with the plugin, a second runnable server environment (`edge`)
+// The `ssr-app` fixture (or another) served in process by a Vite dev server with the plugin, a second runnable server environment (`edge`)
 // and a server environment with its own runtime (`worker`, not runnable in Vite's process).
 
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { pluginStateOf, startDevServer } from '../helpers/dev-server.js'
-import { connectHmrClient, sleep } from '../helpers/hmr-client.js'
-
-/**
- * Every supported major, each a real package: `vite` is the devDependency, `vite7` and `vite6`
- * are npm aliases of exact versions. `SSR_HMR_VITE=8` (or `7,6`) narrows a local run.
- */
-const ALL_VERSIONS = [
-  { major: 8, load: () => import('vite') },
-  { major: 7, load: () => import('vite7') },
-  { major: 6, load: () => import('vite6') },
-]
-const only = process.env.SSR_HMR_VITE?.split(',').map(Number)
-export const VITE_VERSIONS = ALL_VERSIONS.filter(({ major }) => !only || only.includes(major)).map((version) => ({
-  ...version,
-  name: `vite ${version.major}`,
-}))
+import { pluginStateOf, startViteDevServer } from './dev-server.js'
+import { connectHmrClient } from './hmr-client.js'
+import { sleep } from './wait.js'
+import { isPluginLog, logsSince } from './logs.js'
 
 /** Pages the fixture serves through environments other than `ssr`. */
 export const ENVIRONMENT_PAGES = { '/edge': 'edge', '/worker': 'worker' }
@@ -38,7 +24,7 @@ const silentRunnerLogger = { debug() {}, error() {} }
  * @param {any[]} [options.plugins] more plugins, after this one
  * @param {boolean} [options.listen] Vite's own http server instead of middleware mode
  */
-export async function startApp(
+export async function startAppWithPlugin(
   vite,
   { mode = 'runner', pluginOptions, config = {}, fixture = 'ssr-app', plugins: morePlugins = [], listen = false } = {},
 ) {
@@ -55,7 +41,7 @@ export async function startApp(
     }
     return runner
   }
-  const dev = await startDevServer(fixture, {
+  const dev = await startViteDevServer(fixture, {
     vite,
     mode,
     listen,
@@ -140,7 +126,7 @@ export async function startApp(
     },
     /** Log lines the plugin wrote since `since` (not lines that only name the temporary root). */
     pluginLogs(since = 0) {
-      return dev.logs.slice(since).filter((log) => /ssr-hmr(?!-)/.test(log.message))
+      return logsSince(dev, since).filter(isPluginLog)
     },
     async close() {
       await app.closeTabs()
@@ -170,17 +156,9 @@ export async function pageData(app, url) {
   return match ? match[1] : `(${status}) ${text.slice(0, 400)}`
 }
 
-/** Polls `predicate` until it holds (resolves true) or `timeout` ms pass (resolves false). */
-export async function waitUntil(predicate, timeout = 5000) {
-  for (const start = Date.now(); Date.now() - start < timeout; await sleep(10)) if (await predicate()) return true
-  return false
-}
-
 /** After each scenario: the plugin has acted on everything, and its tabs are closed. */
 export async function settleAfterEach(app) {
   if (!app) return
   await app.settle()
   await app.closeTabs()
 }
-
-export { sleep }
