@@ -4,21 +4,12 @@
 
 import { spawn } from 'node:child_process'
 import { mkdirSync, createWriteStream } from 'node:fs'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
+import { freePort } from '../helpers/ports.js'
 import { sleep } from '../helpers/wait.js'
 import { APPS } from './apps.js'
 import { WORK_DIR } from './install.js'
-
-/** A port nothing listens on now (the dev server takes it a moment later). */
-async function freePort() {
-  const server = createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /**
  * What a user's shell would pass: the test runner's own variables (NODE_ENV=test, VITEST…)

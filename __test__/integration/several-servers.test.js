@@ -7,7 +7,6 @@
 
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,18 +14,11 @@ import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { afterEach, describe, expect, test } from 'vitest'
 import { pluginStateOf } from '../helpers/dev-server.js'
 import { connectHmrClient, isUpdateEvent, isViteUpdate, pageUrls } from '../helpers/hmr-client.js'
+import { freePort } from '../helpers/ports.js'
 import { sleep } from '../helpers/wait.js'
 import { VITE_VERSIONS } from '../helpers/vite-versions.js'
 
 const fixture = fileURLToPath(new URL('../fixtures/basic/', import.meta.url))
-
-async function freePort() {
-  const server = createNetServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** The `basic` fixture served by two Vite dev servers in one process, one root. */
 async function startTwoServers(vite) {
