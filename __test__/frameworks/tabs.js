@@ -5,6 +5,7 @@
 // that only survives if the document was never replaced. Nothing is timed: a scenario ends when
 // both tabs have been quiet for a while (`settle`), and the observations are counts and states.
 
+import { hmrMessageOf } from '../helpers/browser.js'
 import { sleep, waitUntil } from '../helpers/wait.js'
 import { ROUTES } from './apps.js'
 
@@ -148,23 +149,14 @@ function createTabRecord(page, name, route, origin, clock) {
   page.on('websocket', (socket) => {
     const document = tab.documents.length - 1
     socket.on('framereceived', ({ payload }) => {
-      let message
-      try {
-        message = JSON.parse(String(payload))
-      } catch {
-        return
-      }
-      if (message.type === 'ping') return
+      const message = hmrMessageOf(payload)
+      if (!message || message.type === 'ping') return
       tab.payloads.push({ seq: clock.next(), document, payload: message, receivedAt: Date.now() })
     })
     socket.on('framesent', ({ payload }) => {
       if (!String(payload).includes('ssr-hmr:')) return
-      let message
-      try {
-        message = JSON.parse(String(payload))
-      } catch {
-        return
-      }
+      const message = hmrMessageOf(payload)
+      if (!message) return
       tab.sent.push({ seq: clock.next(), document, payload: message })
     })
   })

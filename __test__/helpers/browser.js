@@ -115,12 +115,8 @@ async function openTab(browser, dev, url, context) {
       if (!dev.server) reports.push(JSON.parse(String(payload)).data?.url)
     })
     socket.on('framereceived', ({ payload }) => {
-      let message
-      try {
-        message = JSON.parse(String(payload))
-      } catch {
-        return
-      }
+      const message = hmrMessageOf(payload)
+      if (!message) return
       const isCustom = message.type === 'custom'
       const isDecision =
         isCustom && (message.event === 'ssr-hmr:check' || (message.event === 'ssr-hmr:update' && !message.data?.check))
@@ -169,4 +165,13 @@ async function openTab(browser, dev, url, context) {
   }
   await tab.goto(url)
   return tab
+}
+
+/** An HMR websocket frame's message, or undefined for a frame that is not JSON. */
+export function hmrMessageOf(payload) {
+  try {
+    return JSON.parse(String(payload))
+  } catch {
+    return undefined
+  }
 }
