@@ -16,8 +16,8 @@ import { saveBurst, state } from './state.js'
 export function noteBurstActivity(settling) {
   const now = Date.now()
   const remembered =
-    state.trailingRefresh !== null ||
-    state.deferredCheck !== null ||
+    state.waitingForSettle.check !== null ||
+    state.waitingForSettle.refresh !== null ||
     now - (state.burst.activeAt ?? -Infinity) < CONFIG.settleMs
   const inBurst = typeof settling === 'boolean' ? settling : remembered
   state.burst.activeAt = state.burst.updateAt = now
@@ -25,30 +25,20 @@ export function noteBurstActivity(settling) {
   return inBurst
 }
 
-/** (Re)arms the burst's deferred check: `start` runs once the burst has settled. */
-export function deferCheck(start) {
-  clearTimeout(state.deferredCheck)
-  state.deferredCheck = setTimeout(() => {
-    state.deferredCheck = null
-    start()
+/**
+ * (Re)arms what waits for the burst to settle: `'check'` (answering the server's check) or
+ * `'refresh'` (the burst's trailing refresh). `run` runs once the burst has been quiet for
+ * `settleMs`; arming again restarts the wait.
+ */
+export function whenSettled(kind, run) {
+  clearTimeout(state.waitingForSettle[kind])
+  state.waitingForSettle[kind] = setTimeout(() => {
+    state.waitingForSettle[kind] = null
+    run()
   }, CONFIG.settleMs)
 }
 
-export function cancelDeferredCheck() {
-  clearTimeout(state.deferredCheck)
-  state.deferredCheck = null
-}
-
-/** (Re)arms the trailing refresh of a burst: `refresh` runs once the burst has settled. */
-export function refreshWhenSettled(refresh) {
-  clearTimeout(state.trailingRefresh)
-  state.trailingRefresh = setTimeout(() => {
-    state.trailingRefresh = null
-    refresh()
-  }, CONFIG.settleMs)
-}
-
-export function cancelTrailingRefresh() {
-  clearTimeout(state.trailingRefresh)
-  state.trailingRefresh = null
+export function cancelWhenSettled(kind) {
+  clearTimeout(state.waitingForSettle[kind])
+  state.waitingForSettle[kind] = null
 }

@@ -2,7 +2,7 @@
 // tab fetches its own URL with the token, and the server compares that render with the one
 // the tab shows. Its verdict (`ssr-hmr:update`) then takes the response (`takeCheck`).
 
-import { cancelDeferredCheck, deferCheck, noteBurstActivity } from './burst.js'
+import { cancelWhenSettled, noteBurstActivity, whenSettled } from './burst.js'
 import { reload } from './reload.js'
 import { fetchPage } from './server.js'
 import { state } from './state.js'
@@ -18,10 +18,10 @@ export function onCheck(data) {
   const token = data?.token
   if (typeof token !== 'string') return
   if (noteBurstActivity(data.settling)) {
-    deferCheck(() => startCheck(token))
+    whenSettled('check', () => startCheck(token))
     return
   }
-  cancelDeferredCheck()
+  cancelWhenSettled('check')
   startCheck(token)
 }
 

@@ -14,10 +14,8 @@ export const state = {
    * this runtime's reload in progress (`reloadAt`). Kept in sessionStorage (`saveBurst`).
    */
   burst: loadBurst(),
-  /** The timer of a burst's trailing refresh, if one is armed. */
-  trailingRefresh: null,
-  /** The timer of a check waiting for its burst to settle. */
-  deferredCheck: null,
+  /** Timers of what waits for a burst to settle: a check to answer, the trailing refresh. */
+  waitingForSettle: { check: null, refresh: null },
   /** The check in flight: `{ token, url, controller, response, timer, errorShown }`. */
   check: null,
   /** The running morph, if any, and whether another update arrived while it ran. */

@@ -2,7 +2,7 @@
 // page to the app and never gets here). The page can override the configured strategy with
 // <meta name="ssr-hmr" content="…">.
 
-import { refreshWhenSettled } from './burst.js'
+import { whenSettled } from './burst.js'
 import { morphSoon } from './morph.js'
 import { reload, reloadUnlessFailing } from './reload.js'
 import { saveBurst, state } from './state.js'
@@ -26,5 +26,5 @@ export function refresh(strategy, page) {
 
 /** (Re)arms the trailing refresh of a burst. */
 export function refreshLater(strategy) {
-  refreshWhenSettled(() => refresh(strategy))
+  whenSettled('refresh', () => refresh(strategy))
 }

@@ -1,7 +1,7 @@
 // The server's verdict on this tab (`ssr-hmr:update`): leave the page, show an error, leave
 // it to the app ('event'), fold it into a burst's trailing refresh, or refresh it now.
 
-import { cancelTrailingRefresh, noteBurstActivity } from './burst.js'
+import { cancelWhenSettled, noteBurstActivity } from './burst.js'
 import { takeCheck } from './check.js'
 import { log } from './log.js'
 import { clearShownError, showFailure } from './overlay.js'
@@ -56,7 +56,7 @@ async function handleUpdate(payload) {
     log(payload, `${differently}, refreshing when the burst of edits ends`)
     return refreshLater(strategy)
   }
-  cancelTrailingRefresh()
+  cancelWhenSettled('refresh')
   log(payload, `${differently}, ${strategy === 'morph' ? 'morphing' : 'reloading'}`)
   refresh(strategy, page)
 }
