@@ -11,6 +11,8 @@ use crate::change_at::ChangeAt;
 use crate::classify::{classify_change, client_variants, ChangeClass};
 use crate::decision::{build_decision, Action, Decision, DecisionInputs, Strategy};
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
+use crate::fresh_text::fresh_text;
+use crate::html_fingerprint::TextRun;
 use crate::in_place::client_update_carries;
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
 use crate::messages::{
@@ -440,8 +442,10 @@ impl Engine {
     check: Option<&str>,
   ) -> RenderId {
     let epoch = self.pickup.render_epoch(self.epochs.current());
-    let render = self.renders.begin(url, epoch, status, location);
-    if let Some(token) = check.and_then(parse_token) {
+    let token = check.and_then(parse_token);
+    // A check render keeps its text: what its tab must show if updated in place.
+    let render = self.renders.begin(url, epoch, status, location, token.is_some());
+    if let Some(token) = token {
       self.verification.begin_render(token, render);
     }
     render
@@ -465,11 +469,18 @@ impl Engine {
       }
       None => Judgement::Different,
     };
-    match self.verification.end_render(render, &page, fingerprint, judge) {
-      Some(CheckEnd::Verdict(resolution)) => {
+    let end = self.verification.end_render(render, &page, fingerprint, judge);
+    let fresh_runs = self.renders.take_text_runs(render);
+    match end {
+      Some(CheckEnd::Verdict(mut resolution)) => {
         if resolution.verdict == Verdict::Unchanged {
           // The same output as the tab's: the check render is what it shows.
           self.tabs.set_shown(resolution.tab, render);
+        }
+        if let (Verdict::Changed, Message::Update(update)) =
+          (resolution.verdict, &mut resolution.message.message)
+        {
+          update.fresh_text = self.fresh_text_for(resolution.tab, &page, render, fresh_runs);
         }
         effects.messages.push(resolution.message);
         effects.updates.push(resolution.shared);
@@ -479,6 +490,21 @@ impl Engine {
     }
     effects.outcomes = self.verification.take_outcomes();
     effects
+  }
+
+  /// What tab `tab` must show once updated in place to `check`'s render
+  /// (`fresh_text.rs`); `None` when the render it shows is forgotten.
+  fn fresh_text_for(
+    &self,
+    tab: TabId,
+    page: &str,
+    check: RenderId,
+    runs: Option<Box<[TextRun]>>,
+  ) -> Option<Vec<String>> {
+    let shown = self.renders.get(self.tabs.shown(tab)?)?.segments.clone()?;
+    let fresh = self.renders.get(check)?.segments.clone()?;
+    let masked = self.masks.masked(page, fresh.hashes.len());
+    Some(fresh_text(&shown, &fresh, &runs?, masked))
   }
 
   /// A tab reports the page it shows and, for a server-rendered document,
@@ -1095,6 +1121,27 @@ mod tests {
     assert_eq!(updates(&home_answer), [(home, Verdict::Unchanged)]);
     let about_answer = answer(&mut e, "/about", &sent[1].1, &volatile_page("About", "about v3", 4));
     assert_eq!(updates(&about_answer), [(about, Verdict::Changed)]);
+  }
+
+  fn fresh_text_of(effects: &Effects) -> Option<Vec<String>> {
+    effects.messages.iter().find_map(|m| match &m.message {
+      Message::Update(u) => u.fresh_text.clone(),
+      Message::Check(_) => None,
+    })
+  }
+
+  #[test]
+  fn a_changed_verdict_says_which_texts_the_tab_must_show_outside_the_mask() {
+    let mut e = static_routes();
+    let about_render = render(&mut e, "/about", &volatile_page("About", "about v1", 1));
+    e.open_tab(Some("/about"), Some(about_render), 0.0);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let sent = checks(&e.poll(1000.0));
+    let first = answer(&mut e, "/about", &sent[0].1, &volatile_page("About", "about v2", 2));
+    let again = checks(&first);
+    let answer = answer(&mut e, "/about", &again[0].1, &volatile_page("About", "about v2", 3));
+    // Not the random value in the script, nor the title, which did not change.
+    assert_eq!(fresh_text_of(&answer), Some(vec!["about v2".to_string()]));
   }
 
   #[test]

@@ -109,6 +109,27 @@ impl Segments {
 pub struct Fingerprinted {
   pub whole: u64,
   pub segments: Segments,
+  /// The text runs, when they were kept ([`HtmlFingerprint::keeping_text`]).
+  pub text_runs: Option<Box<[TextRun]>>,
+}
+
+/// A run of text between two tags, as written (entities not decoded), and
+/// the position of its segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextRun {
+  pub segment: u32,
+  pub text: Box<str>,
+}
+
+/// Text kept per render that keeps it; the rest of a longer document is not.
+pub const MAX_KEPT_TEXT_BYTES: usize = 256 * 1024;
+
+/// The text runs being kept, and the one being read.
+#[derive(Debug, Clone, Default)]
+struct TextRuns {
+  runs: Vec<TextRun>,
+  current: Vec<u8>,
+  bytes: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +148,7 @@ pub struct HtmlFingerprint {
   /// bytes wait in `tag` until the match succeeds or fails.
   raw_text_end_matched: usize,
   volatile: Option<VolatileElement>,
+  text_runs: Option<TextRuns>,
   output: Vec<u8>,
 }
 
@@ -153,8 +175,17 @@ impl HtmlFingerprint {
       raw_text_element: Vec::new(),
       raw_text_end_matched: 0,
       volatile: None,
+      text_runs: None,
       output: Vec::with_capacity(OUTPUT_BUFFER_BYTES),
     }
+  }
+
+  /// Also keeps the document's text runs (up to [`MAX_KEPT_TEXT_BYTES`]):
+  /// what a fresh render says, to tell a tab updated in place what it must
+  /// show.
+  pub fn keeping_text(mut self) -> Self {
+    self.text_runs = Some(TextRuns::default());
+    self
   }
 
   /// Feeds the next bytes of the body.
@@ -180,11 +211,13 @@ impl HtmlFingerprint {
     self.emit_slice(&pending);
     self.flush_output();
     if self.segment_bytes > 0 {
+      self.end_text_run();
       self.segments.push(self.segment.finish() as u32);
     }
     Some(Fingerprinted {
       whole: self.hasher.finish(),
       segments: Segments { hashes: self.segments.into(), merged_tail: self.merged_tail },
+      text_runs: self.text_runs.map(|kept| kept.runs.into()),
     })
   }
 
@@ -197,8 +230,13 @@ impl HtmlFingerprint {
     }
     if self.segments.len() + 1 >= MAX_SEGMENTS {
       self.merged_tail = true;
+      // The merged tail is never told apart: its text is not kept.
+      if let Some(kept) = &mut self.text_runs {
+        kept.current.clear();
+      }
       return;
     }
+    self.end_text_run();
     let segment = std::mem::take(&mut self.segment);
     self.segments.push(segment.finish() as u32);
     self.segment_bytes = 0;
@@ -211,6 +249,7 @@ impl HtmlFingerprint {
           self.tag.push(byte);
           self.state = State::Tag { quote: None, overflowed: false };
         } else {
+          self.keep_text(byte);
           self.emit(byte);
         }
       }
@@ -245,10 +284,12 @@ impl HtmlFingerprint {
     if self.tag.len() == 1 && !(byte.is_ascii_alphabetic() || matches!(byte, b'/' | b'!' | b'?')) {
       // `a < b`: not a tag.
       self.tag.clear();
+      self.keep_text(b'<');
       self.emit(b'<');
       if byte == b'<' {
         self.tag.push(byte);
       } else {
+        self.keep_text(byte);
         self.emit(byte);
         self.state = State::Text;
       }
@@ -381,6 +422,30 @@ impl HtmlFingerprint {
       }
     }
     self.emit_slice(if start.self_closing { b"/>" } else { b">" });
+  }
+
+  /// `byte` is text content (outside tags, comments and raw text elements).
+  fn keep_text(&mut self, byte: u8) {
+    if self.volatile.is_some() || self.merged_tail {
+      return;
+    }
+    if let Some(kept) = &mut self.text_runs {
+      if kept.bytes < MAX_KEPT_TEXT_BYTES {
+        kept.current.push(byte);
+        kept.bytes += 1;
+      }
+    }
+  }
+
+  /// The segment being cut ends the text run being read, if any.
+  fn end_text_run(&mut self) {
+    let segment = self.segments.len() as u32;
+    if let Some(kept) = &mut self.text_runs {
+      if !kept.current.is_empty() {
+        let text = String::from_utf8_lossy(&std::mem::take(&mut kept.current)).into();
+        kept.runs.push(TextRun { segment, text });
+      }
+    }
   }
 
   fn emit(&mut self, byte: u8) {
@@ -672,5 +737,31 @@ mod tests {
       f.write(std::slice::from_ref(byte));
     }
     assert_eq!(f.finish_segmented().unwrap(), whole);
+  }
+
+  #[test]
+  fn text_runs_are_kept_with_their_segments_only_when_asked() {
+    let html = "<title>T</title><p>a &amp; b</p><!-- c --><span data-ssr-hmr-volatile>9</span>x < y";
+    let mut f = HtmlFingerprint::new(200, None).keeping_text();
+    for byte in html.as_bytes() {
+      f.write(std::slice::from_ref(byte));
+    }
+    let kept = f.finish_segmented().unwrap();
+    let runs: Vec<_> = kept.text_runs.as_deref().unwrap().iter().map(|r| &*r.text).collect();
+    // The title's raw text, the comment and the volatile element's content are not text runs.
+    assert_eq!(runs, ["a &amp; b", "x < y"]);
+    for run in kept.text_runs.as_deref().unwrap() {
+      let alone = {
+        let mut one = HtmlFingerprint::new(200, None);
+        one.write(run.text.as_bytes());
+        one.finish_segmented().unwrap()
+      };
+      assert_eq!(kept.segments.hashes[run.segment as usize], alone.segments.hashes[1], "{}", run.text);
+    }
+    let mut plain = HtmlFingerprint::new(200, None);
+    plain.write(html.as_bytes());
+    let plain = plain.finish_segmented().unwrap();
+    assert_eq!(plain.text_runs, None);
+    assert_eq!(plain.segments, kept.segments, "keeping text changes no hash");
   }
 }

@@ -60,6 +60,7 @@ pub mod classify;
 pub mod decision;
 pub mod engine;
 pub mod environment_graph;
+pub mod fresh_text;
 pub mod html_fingerprint;
 pub mod import_edge;
 pub mod importer_index;

@@ -100,6 +100,11 @@ pub struct UpdatePayload {
   /// while they are broken, so it shows their error instead of refreshing.
   #[serde(skip_serializing_if = "Vec::is_empty")]
   pub broken_files: Vec<String>,
+  /// For a `changed` verdict: the texts of the fresh render the tab's render
+  /// does not have (`fresh_text.rs`), which a tab updated in place must show
+  /// afterwards; absent when they cannot be told.
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub fresh_text: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +223,7 @@ impl UpdateTemplate {
       check,
       render,
       broken_files,
+      fresh_text: None,
     }
   }
 }

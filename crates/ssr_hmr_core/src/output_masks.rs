@@ -105,6 +105,15 @@ impl OutputMasks {
     }
   }
 
+  /// The positions left out of `page`'s renders with `segments` segments
+  /// (empty when none are known or its mask is refused).
+  pub fn masked(&self, page: &str, segments: usize) -> &[u32] {
+    match self.masks.get(page) {
+      Some(Mask { segments: s, positions: Some(positions), .. }) if *s == segments => positions,
+      _ => &[],
+    }
+  }
+
   /// `first` and `second` rendered `page` with no edit between them: the
   /// positions where they differ are its mask (replacing an older one).
   pub fn learn(&mut self, page: &str, first: &Segments, second: &Segments) {
@@ -170,6 +179,7 @@ mod tests {
       epoch,
       fingerprint: Some(done.whole),
       segments: Some(Arc::new(done.segments)),
+      text_runs: None,
     }
   }
 
@@ -279,6 +289,7 @@ mod tests {
         epoch: 1,
         fingerprint: Some(done.whole),
         segments: Some(Arc::new(done.segments)),
+        text_runs: None,
       }
     };
     let ok = with_status(200, None);

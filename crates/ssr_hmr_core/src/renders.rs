@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::html_fingerprint::{HtmlFingerprint, Segments};
+use crate::html_fingerprint::{TextRun, HtmlFingerprint, Segments};
 use crate::module_key::normalize_url;
 
 /// A render stamp. 0 is never handed out.
@@ -41,6 +41,8 @@ pub struct Render {
   pub fingerprint: Option<u64>,
   /// Its per-token hashes, while it is among the newest renders.
   pub segments: Option<Arc<Segments>>,
+  /// Its text runs, for a render that keeps them (a check's), until taken.
+  pub text_runs: Option<Box<[TextRun]>>,
 }
 
 pub struct Renders {
@@ -65,7 +67,15 @@ impl Default for Renders {
 impl Renders {
   /// A render of `page` began sending its headers: `status`, and for a
   /// redirect its `location`. Returns its stamp.
-  pub fn begin(&mut self, page: &str, epoch: u64, status: u16, location: Option<&str>) -> RenderId {
+  /// `keep_text`: also keep its text runs (`Render::text_runs`).
+  pub fn begin(
+    &mut self,
+    page: &str,
+    epoch: u64,
+    status: u16,
+    location: Option<&str>,
+    keep_text: bool,
+  ) -> RenderId {
     let id = self.next;
     self.next = self.next.wrapping_add(1).max(1);
     if self.order.len() == MAX_RENDERS {
@@ -83,9 +93,10 @@ impl Renders {
       }
     }
     let page = Arc::from(normalize_url(page));
-    self.records.insert(id, Render { page, epoch, fingerprint: None, segments: None });
+    self.records.insert(id, Render { page, epoch, fingerprint: None, segments: None, text_runs: None });
     if self.in_flight.len() < MAX_RENDERS_IN_FLIGHT {
-      self.in_flight.insert(id, HtmlFingerprint::new(status, location));
+      let fingerprint = HtmlFingerprint::new(status, location);
+      self.in_flight.insert(id, if keep_text { fingerprint.keeping_text() } else { fingerprint });
     }
     id
   }
@@ -109,12 +120,22 @@ impl Renders {
         .is_some_and(|&oldest| oldest <= id);
     let render = self.records.get_mut(&id)?;
     render.fingerprint = fingerprinted.as_ref().map(|f| f.whole);
-    render.segments = fingerprinted.filter(|_| segmented).map(|f| Arc::new(f.segments));
+    let (segments, text_runs) = match fingerprinted {
+      Some(f) => (Some(f.segments), f.text_runs),
+      None => (None, None),
+    };
+    render.segments = segments.filter(|_| segmented).map(Arc::new);
+    render.text_runs = text_runs;
     Some(render)
   }
 
   pub fn get(&self, id: RenderId) -> Option<&Render> {
     self.records.get(&id)
+  }
+
+  /// Render `id`'s text runs, which it no longer keeps.
+  pub fn take_text_runs(&mut self, id: RenderId) -> Option<Box<[TextRun]>> {
+    self.records.get_mut(&id)?.text_runs.take()
   }
 
   /// The fingerprint of render `id` if it is a finished render of `page`.
@@ -143,7 +164,7 @@ mod tests {
   use super::*;
 
   fn render(renders: &mut Renders, page: &str, body: &str) -> RenderId {
-    let id = renders.begin(page, 0, 200, None);
+    let id = renders.begin(page, 0, 200, None, false);
     renders.write(id, body.as_bytes());
     renders.end(id, true);
     id
@@ -163,10 +184,10 @@ mod tests {
   #[test]
   fn an_aborted_or_unfinished_render_has_no_fingerprint() {
     let mut renders = Renders::default();
-    let aborted = renders.begin("/a", 0, 200, None);
+    let aborted = renders.begin("/a", 0, 200, None, false);
     renders.write(aborted, b"<p>");
     renders.end(aborted, false);
-    let streaming = renders.begin("/a", 0, 200, None);
+    let streaming = renders.begin("/a", 0, 200, None, false);
     assert_eq!(renders.fingerprint_of(aborted, "/a"), None);
     assert_eq!(renders.fingerprint_of(streaming, "/a"), None);
   }
@@ -189,7 +210,7 @@ mod tests {
   fn at_most_max_renders_in_flight_are_fingerprinted() {
     let mut renders = Renders::default();
     let ids: Vec<RenderId> =
-      (0..=MAX_RENDERS_IN_FLIGHT).map(|_| renders.begin("/a", 0, 200, None)).collect();
+      (0..=MAX_RENDERS_IN_FLIGHT).map(|_| renders.begin("/a", 0, 200, None, false)).collect();
     for &id in &ids {
       renders.end(id, true);
     }
