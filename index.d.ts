@@ -1,7 +1,7 @@
 import type { DevEnvironment, Plugin } from 'vite'
 
 /** How an affected tab refreshes. Overridable per page with `<meta name="ssr-hmr" content="…">`. */
-export type RefreshStrategy = 'reload' | 'morph' | 'event'
+export type RefreshStrategy = 'reload' | 'morph' | 'event' | 'auto'
 
 export interface SsrHmrOptions {
   /**
@@ -13,7 +13,11 @@ export interface SsrHmrOptions {
    * What an affected tab does after a server-only edit:
    * - `'reload'`: reload the page (tabs whose page does not depend on the edit are left alone);
    * - `'morph'`: fetch the page again and morph the document, keeping scroll, focus and typed text;
-   * - `'event'`: only dispatch `ssr-hmr:update`, so a framework can re-fetch its own data.
+   * - `'event'`: only dispatch `ssr-hmr:update`, so a framework can re-fetch its own data;
+   * - `'auto'`: in place through the page's framework where the tab finds one (SvelteKit's
+   *   `invalidateAll`, TanStack Router's `invalidate`, Vike's client router), keeping scroll,
+   *   typed text and component state; a reload elsewhere, or when the in-place update throws,
+   *   times out or does not show the fresh render.
    * @default 'reload'
    */
   refresh?: RefreshStrategy
@@ -134,6 +138,11 @@ export interface SsrHmrUpdatePayload {
    * of refreshing into a page that cannot render.
    */
   brokenFiles?: string[]
+  /**
+   * With a `'changed'` verdict: the texts of the page's fresh render that the render this tab
+   * was served does not have. A page updated in place must show each of them afterwards.
+   */
+  freshText?: string[]
   /** @internal The check this update answers (the runtime holds its response). */
   check?: string
   /** @internal The stamp of the render that answered the check. */

@@ -5,7 +5,8 @@
 //   'reload'  reload the page;
 //   'morph'   morph the document in place to the page's new HTML (idiomorph), keeping
 //             scroll, focus, typed text, open <details>/<dialog> and permanent subtrees;
-//   'event'   nothing: frameworks re-fetch their own data on the `ssr-hmr:update` event.
+//   'event'   nothing: frameworks re-fetch their own data on the `ssr-hmr:update` event;
+//   'auto'    in place through the page's framework where it has one (in-place.js), else reload.
 // The page can override the configured strategy with <meta name="ssr-hmr" content="…">.
 //
 // A change that may have made this page stale first reaches the tab as `ssr-hmr:check`: the
@@ -29,10 +30,12 @@
 //   check.js     answering checks          update.js   acting on a verdict
 //   burst.js     folding bursts            strategy.js which refresh, and doing it
 //   reload.js    reloading                 morph.js    morphing
+//   in-place.js  updating through the page's framework (frameworks/: one file per framework)
 //   overlay.js   the error overlay         log.js      the console line per update
 
 import { onCheck, noteCheckError } from './check.js'
 import { CONFIG } from './config.js'
+import { loadFrameworkParts } from './in-place.js'
 import { loadIdiomorph } from './morph.js'
 import { showError } from './overlay.js'
 import { CHECK_EVENT, ERROR_EVENT, UPDATE_EVENT, documentStamp, reportPage, watchNavigation } from './server.js'
@@ -51,8 +54,10 @@ if (import.meta.hot) {
   watchNavigation()
   reportPage()
   resumeAfterOwnReload()
-  // Pages that morph fetch idiomorph ahead of the first edit.
-  if (pageStrategy(CONFIG.refresh) === 'morph') loadIdiomorph().catch(() => {})
+  // Pages that morph fetch idiomorph ahead of the first edit; those on 'auto' their framework parts.
+  const strategy = pageStrategy(CONFIG.refresh)
+  if (strategy === 'morph') loadIdiomorph().catch(() => {})
+  if (strategy === 'auto') loadFrameworkParts()
 }
 
 /**

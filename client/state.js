@@ -21,6 +21,12 @@ export const state = {
   /** The running morph, if any, and whether another update arrived while it ran. */
   morphing: null,
   morphAgain: false,
+  /** The framework parts for 'auto' (in-place.js), once fetched: a promise. */
+  frameworkParts: undefined,
+  /** The running in-place update, if any: later ones wait for it. */
+  updatingInPlace: null,
+  /** Counts in-place updates: a running one is superseded by a later one. */
+  inPlaceSerial: 0,
   /** idiomorph, once asked for: a promise of its `Idiomorph`. */
   idiomorph: undefined,
   /** The error overlay this runtime shows: a server module that does not compile, a failing render. */

@@ -1,13 +1,18 @@
-// Which refresh this page takes, and carrying it out: 'reload' or 'morph' ('event' leaves the
-// page to the app and never gets here). The page can override the configured strategy with
+// Which refresh this page takes, and carrying it out: 'reload', 'morph', or 'auto' (in place
+// through the page's framework, in-place.js) ('event' leaves the page to the app and never
+// gets here). The page can override the configured strategy with
 // <meta name="ssr-hmr" content="…">.
 
 import { whenSettled } from './burst.js'
+import { inPlaceFramework, updateInPlace } from './in-place.js'
+import { log } from './log.js'
 import { morphSoon } from './morph.js'
+import { clearShownError } from './overlay.js'
 import { reload, reloadUnlessFailing } from './reload.js'
+import { reportRender } from './server.js'
 import { saveBurst, state } from './state.js'
 
-const STRATEGIES = ['reload', 'morph', 'event']
+const STRATEGIES = ['reload', 'morph', 'event', 'auto']
 
 export function pageStrategy(serverStrategy) {
   const meta = document.querySelector('meta[name="ssr-hmr"]')?.getAttribute('content')?.trim()
@@ -22,6 +27,35 @@ export function refresh(strategy, page) {
   if (strategy === 'morph') return morphSoon(page)
   if (page) return reload()
   reloadUnlessFailing()
+}
+
+/**
+ * 'auto': through the page's framework, in place, when it has one and the server checked the
+ * page (`page`, the check's response); a reload otherwise, or when the framework's update does
+ * not end on the fresh render. Updates that arrive meanwhile wait for the running one.
+ */
+export function refreshAuto(payload, page, differently) {
+  state.burst.activeAt = Date.now()
+  saveBurst()
+  const serial = ++state.inPlaceSerial
+  const superseded = () => serial !== state.inPlaceSerial
+  const previous = state.updatingInPlace ?? Promise.resolve()
+  state.updatingInPlace = previous.then(async () => {
+    // A newer update came before this one could start: it brings a newer render.
+    if (superseded() || state.reloading) return
+    const framework = page && (await inPlaceFramework())
+    const result = framework ? await updateInPlace(framework, payload, superseded) : 'failed'
+    if (result === 'superseded') return log(payload, `${differently}, a newer update follows`)
+    if (result === 'shown') {
+      log(payload, `${differently}, updated in place (${framework.name})`)
+      clearShownError()
+      // The tab now shows the render the check fetched.
+      return reportRender(page.render)
+    }
+    const why = framework ? ` (${framework.name} did not show the fresh render in place)` : ''
+    log(payload, `${differently}, reloading${why}`)
+    refresh('reload', page)
+  })
 }
 
 /** (Re)arms the trailing refresh of a burst. */

@@ -7,7 +7,7 @@ import { log } from './log.js'
 import { clearShownError, showFailure } from './overlay.js'
 import { reload } from './reload.js'
 import { UPDATE_EVENT, failure, reportRender } from './server.js'
-import { pageStrategy, refresh, refreshLater } from './strategy.js'
+import { pageStrategy, refresh, refreshAuto, refreshLater } from './strategy.js'
 
 export function onUpdate(payload) {
   // Vite calls every listener of this event in turn; acting in a microtask lets the app's
@@ -57,6 +57,7 @@ async function handleUpdate(payload) {
     return refreshLater(strategy)
   }
   cancelWhenSettled('refresh')
+  if (strategy === 'auto') return refreshAuto(payload, page, differently)
   log(payload, `${differently}, ${strategy === 'morph' ? 'morphing' : 'reloading'}`)
   refresh(strategy, page)
 }

@@ -6,14 +6,21 @@
 //
 // The runtime is several files under client/, each served as a virtual module of its own:
 // `virtual:ssr-hmr/runtime` is client/runtime.js, and a relative import between them
-// (`./state.js`) resolves to `virtual:ssr-hmr/state.js`, so they are served under Vite's
-// `/@id/` like the entry, from this package wherever it is installed (no `server.fs.allow`).
+// (`./state.js`, `./frameworks/vike.js`, `../state.js`) resolves to `virtual:ssr-hmr/state.js`
+// and so on, so they are served under Vite's `/@id/` like the entry, from this package
+// wherever it is installed (no `server.fs.allow`).
+//
+// A framework's part for the 'auto' strategy (client/frameworks/) that imports the framework's
+// client names it on a line `// @ssr-hmr-needs <specifier>`: it is served only where the app
+// resolves that import (with the app's own resolution, so the page and the part share one
+// instance of the framework's module), and as an empty module elsewhere.
 //
 // idiomorph (for the 'morph' strategy) is served the same way, as a virtual module read from
 // this package's own dependency: the app needs no dependency on it, and Vite's dependency
 // optimizer never discovers it late (which would reload the page).
 
 import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { settleMsOf } from './options.js'
 
@@ -21,7 +28,9 @@ export const RUNTIME_ID = 'virtual:ssr-hmr/runtime'
 export const IDIOMORPH_ID = 'virtual:ssr-hmr/idiomorph'
 const CLIENT_DIR = new URL('../client/', import.meta.url)
 const CLIENT_PREFIX = 'virtual:ssr-hmr/'
-const RELATIVE_RE = /^\.\/([\w-]+\.js)$/
+const RELATIVE_RE = /^\.\.?\/[\w/-]+\.js$/
+const NEEDS_RE = /^\/\/ @ssr-hmr-needs (\S+)$/gm
+const FRAMEWORKS_DIR = 'frameworks/'
 const IDIOMORPH_FILE = fileURLToPath(import.meta.resolve('idiomorph'))
 const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
 // `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
@@ -40,7 +49,8 @@ export function clientRuntimePlugin(state) {
     [RUNTIME_ID]: clientFile('runtime.js'),
     [IDIOMORPH_ID]: () => readFileSync(IDIOMORPH_FILE, 'utf8'),
   }
-  for (const name of readdirSync(CLIENT_DIR).filter((file) => file.endsWith('.js') && file !== 'runtime.js'))
+  const files = readdirSync(CLIENT_DIR, { recursive: true }).map((file) => file.split(path.sep).join('/'))
+  for (const name of files.filter((file) => file.endsWith('.js') && file !== 'runtime.js'))
     sources[CLIENT_PREFIX + name] = clientFile(name)
   const isBrowser = (environment) => environment?.config.consumer === 'client' && !!state.sessionOf(environment)
   return {
@@ -51,14 +61,21 @@ export function clientRuntimePlugin(state) {
       runtimeConfig.overlay = config.server.hmr === false || config.server.hmr?.overlay !== false
     },
     resolveId(id, importer) {
-      // One runtime file importing another (`./state.js`).
-      const relative = importer?.startsWith('\0' + CLIENT_PREFIX) && RELATIVE_RE.exec(id)
-      if (relative) id = CLIENT_PREFIX + relative[1]
+      // One runtime file importing another (`./state.js`, `./frameworks/vike.js`, `../state.js`).
+      if (importer?.startsWith('\0' + CLIENT_PREFIX) && RELATIVE_RE.test(id)) {
+        const from = path.posix.dirname(importer.slice(1 + CLIENT_PREFIX.length))
+        id = CLIENT_PREFIX + path.posix.join(from, id)
+      }
       if (Object.hasOwn(sources, id) && isBrowser(this.environment)) return '\0' + id
     },
-    load(id) {
-      if (id[0] === '\0' && Object.hasOwn(sources, id.slice(1)) && isBrowser(this.environment))
-        return sources[id.slice(1)]()
+    async load(id) {
+      if (id[0] !== '\0' || !Object.hasOwn(sources, id.slice(1)) || !isBrowser(this.environment)) return
+      const source = sources[id.slice(1)]()
+      if (!id.startsWith('\0' + CLIENT_PREFIX + FRAMEWORKS_DIR)) return source
+      for (const [, specifier] of source.matchAll(NEEDS_RE)) {
+        if (!(await this.resolve(specifier, undefined, { skipSelf: true }))) return 'export default undefined\n'
+      }
+      return source
     },
     transform(code, id) {
       if (!VITE_CLIENT_RE.test(id) || !isBrowser(this.environment)) return

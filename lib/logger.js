@@ -43,7 +43,7 @@ export function invalidatedCount(outcome) {
   return count
 }
 
-const VERBS = { reload: 'reload', morph: 'morph', event: 'event to' }
+const VERBS = { reload: 'reload', morph: 'morph', event: 'event to', auto: 'update' }
 
 /**
  * The one line a decision is logged as, once every check of it is answered, in the style of

@@ -3,7 +3,7 @@
 
 export const PLUGIN_NAME = 'vite-plugin-ssr-hmr'
 
-const REFRESH_STRATEGIES = ['reload', 'morph', 'event']
+const REFRESH_STRATEGIES = ['reload', 'morph', 'event', 'auto']
 const FRAMEWORK_RELOADS = ['replace', 'keep']
 
 const DEFAULT_QUIET_MS = 30
@@ -16,7 +16,7 @@ const BUSY_MARGIN_MS = 200
 /**
  * @typedef {object} ResolvedOptions
  * @property {(environment: import('vite').DevEnvironment) => boolean} isServerEnvironment
- * @property {'reload' | 'morph' | 'event'} refresh
+ * @property {'reload' | 'morph' | 'event' | 'auto'} refresh
  * @property {string[]} watch
  * @property {{ quietMs: number, maxWaitMs: number }} batch
  * @property {'replace' | 'keep'} frameworkReloads

@@ -23,6 +23,7 @@ pub enum RefreshStrategy {
   Reload,
   Morph,
   Event,
+  Auto,
 }
 
 #[napi(object)]
@@ -102,6 +103,7 @@ impl SsrHmrCore {
         RefreshStrategy::Reload => Strategy::Reload,
         RefreshStrategy::Morph => Strategy::Morph,
         RefreshStrategy::Event => Strategy::Event,
+        RefreshStrategy::Auto => Strategy::Auto,
       },
       max_tabs: options.max_tabs.map_or(defaults.max_tabs, |n| n as usize),
       max_pages: options.max_pages.map_or(defaults.max_pages, |n| n as usize),

@@ -27,6 +27,9 @@ pub enum Strategy {
   Reload,
   Morph,
   Event,
+  /// In place through the page's framework where the tab finds one, else a
+  /// reload (the tab decides: only it knows its page's framework).
+  Auto,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +40,7 @@ pub enum Action {
   Reload,
   Morph,
   Event,
+  Auto,
 }
 
 impl From<Strategy> for Action {
@@ -45,6 +49,7 @@ impl From<Strategy> for Action {
       Strategy::Reload => Action::Reload,
       Strategy::Morph => Action::Morph,
       Strategy::Event => Action::Event,
+      Strategy::Auto => Action::Auto,
     }
   }
 }
