@@ -20,13 +20,19 @@
 //
 // Never worse than a reload, never stale: an update that throws, that does not end within
 // IN_PLACE_TIMEOUT_MS, or after which the page does not show the fresh render's changed
-// texts (the server sends them with its verdict, `freshText`) falls back to a reload.
+// texts within SHOWN_TIMEOUT_MS (the server sends them with its verdict, `freshText`) falls
+// back to a reload.
 
 import { state } from './state.js'
 
+/** Longest a framework's update may take (its data requests included). */
 const IN_PLACE_TIMEOUT_MS = 5000
+/** Longest the page may take to show the fresh texts once the update resolved (a render or two). */
+const SHOWN_TIMEOUT_MS = 1000
 /** Every framework part (one that does not apply to the app is served empty). */
 const FRAMEWORKS = [
+  () => import('./frameworks/react-router.js'),
+  () => import('./frameworks/solid-router.js'),
   () => import('./frameworks/sveltekit.js'),
   () => import('./frameworks/tanstack-router.js'),
   () => import('./frameworks/vike.js'),
@@ -71,10 +77,9 @@ export async function inPlaceFramework() {
 export async function updateInPlace(framework, update, superseded) {
   if (update?.verdict !== 'changed' || !update?.freshText) return 'failed'
   const expected = update.freshText.map(decodeText)
-  const deadline = performance.now() + IN_PLACE_TIMEOUT_MS
   try {
-    await withDeadline(framework.update(update), deadline)
-    return await showsAll(expected, deadline, superseded)
+    await withDeadline(framework.update(update), performance.now() + IN_PLACE_TIMEOUT_MS)
+    return await showsAll(expected, performance.now() + SHOWN_TIMEOUT_MS, superseded)
   } catch (error) {
     console.warn(`[ssr-hmr] ${framework.name} could not update the page in place: ${error?.message ?? error}`)
     return 'failed'

@@ -20,11 +20,15 @@ const TAB_READY_MS = 30_000
 const MARKER = '__ssrHmrFrameworksMarker'
 const VITE_CLIENT_PATH = /^(?:\/[^?#]*)?\/@vite\/client(?:[?#]|$)/
 
-/** One ordering of everything both tabs saw, and when anything last happened. */
+/**
+ * One ordering of everything both tabs saw, when anything last happened, and the data requests
+ * still in flight (a page updating in place waits for one: it is not quiet yet).
+ */
 function createClock() {
   let seq = 0
   return {
     lastActivity: Date.now(),
+    inFlight: 0,
     next() {
       this.lastActivity = Date.now()
       return ++seq
@@ -132,7 +136,16 @@ function createTabRecord(page, name, route, origin, clock) {
     }
     tab.requests.push(entry)
     requestOf.set(request, entry)
+    if (isDataRequest(entry)) clock.inFlight++
   })
+  for (const event of ['requestfinished', 'requestfailed']) {
+    page.on(event, (request) => {
+      const entry = requestOf.get(request)
+      if (!entry || !isDataRequest(entry)) return
+      clock.next()
+      clock.inFlight--
+    })
+  }
   page.on('response', (response) => {
     clock.next()
     const entry = documentOf.get(response.request()) ?? requestOf.get(response.request())
@@ -202,12 +215,17 @@ function createTabRecord(page, name, route, origin, clock) {
   return tab
 }
 
+/** A request a page's own code makes (its data, its checks), not a module or a document. */
+function isDataRequest(entry) {
+  return entry.resourceType === 'fetch' || entry.resourceType === 'xhr'
+}
+
 /** Waits until both tabs have been quiet (see QUIET_MS); returns whether they went quiet. */
 export async function settle(clock, { since = Date.now() } = {}) {
   for (;;) {
     await sleep(100)
     const now = Date.now()
-    if (now - since >= MIN_WAIT_MS && now - clock.lastActivity >= QUIET_MS) return true
+    if (now - since >= MIN_WAIT_MS && now - clock.lastActivity >= QUIET_MS && clock.inFlight === 0) return true
     if (now - since > MAX_WAIT_MS) return false
   }
 }
