@@ -18,7 +18,7 @@ export interface SsrHmrOptions {
    *   `invalidateAll`, TanStack Router's `invalidate`, Vike's client router), keeping scroll,
    *   typed text and component state; a reload elsewhere, or when the in-place update throws,
    *   times out or does not show the fresh render.
-   * @default 'reload'
+   * @default 'auto'
    */
   refresh?: RefreshStrategy
   /**

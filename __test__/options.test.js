@@ -25,7 +25,7 @@ describe('options are validated when the plugin is created', () => {
       { refrsh: 'morph' },
       /unknown option "refrsh"\. Allowed options: environments, refresh, frameworkReloads, watch, batch\./,
     ],
-    [{ refresh: 'soft' }, /invalid option "refresh": got "soft", expected one of "reload", "morph", "event"\./],
+    [{ refresh: 'soft' }, /invalid option "refresh": got "soft", expected one of "reload", "morph", "event", "auto"\./],
     [
       { environments: 'ssr' },
       /invalid option "environments": got "ssr", expected an array of environment names or a function/,

@@ -98,7 +98,7 @@ export function resolveOptions(options = {}) {
   }
   return {
     isServerEnvironment: serverEnvironmentPredicate(options.environments),
-    refresh: options.refresh ?? 'reload',
+    refresh: options.refresh ?? 'auto',
     watch: options.watch === undefined ? [] : [options.watch].flat(),
     frameworkReloads: options.frameworkReloads ?? 'replace',
     batch: {

@@ -81,7 +81,7 @@ describe("'reload' in Chromium", () => {
     const seen = await about.evaluate(() => JSON.parse(sessionStorage.getItem('ssrHmrEvents')))
     expect(seen).toEqual([
       expect.objectContaining({
-        strategy: 'reload',
+        strategy: 'auto',
         files: expect.objectContaining({ serverOnly: ['src/data/about.js'] }),
         pages: [expect.objectContaining({ url: '/about' })],
         reloadAll: false,

@@ -41,6 +41,7 @@ function describeApp({
   errorsAsPages = false,
   componentHmr = true,
   startupMs = 0,
+  inPlace,
 }) {
   return {
     name,
@@ -75,6 +76,13 @@ function describeApp({
      * may then load one fresh document, never more.
      */
     componentHmr,
+    /**
+     * The part of the plugin's 'auto' strategy (client/frameworks/) that updates this app's
+     * pages in place: with the plugin (default options), a server-only edit, a burst and the
+     * fix of an error reach tab A with no document load and its own state kept. Undefined: no
+     * such part (tab A reloads, unless the framework updates it in place itself).
+     */
+    inPlace,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
     data: {
       A: {
@@ -107,6 +115,7 @@ export const APPS = {
   }),
   'react-router': describeApp({
     name: 'react-router',
+    inPlace: 'react-router',
     label: 'React Router 8.5.3 framework mode',
     vite: '8.3.8',
     // `react-router dev` relaunches itself once with `--conditions=development` (a child in the
@@ -129,6 +138,7 @@ export const APPS = {
   }),
   vike: describeApp({
     name: 'vike',
+    inPlace: 'vike',
     label: 'Vike 0.4.266 + vike-react 0.6.30',
     vite: '8.3.8',
     // `vike dev` takes --port and --host as Vike settings; it has no --strictPort.
@@ -184,6 +194,7 @@ export const APPS = {
   }),
   'solid-start1': describeApp({
     name: 'solid-start1',
+    inPlace: 'solid-router',
     label: 'SolidStart 1.3.2 (vinxi 0.5.11)',
     vite: '6.4.6',
     // vinxi runs three Vite dev servers in middleware mode (client, ssr, server functions) in
@@ -198,6 +209,7 @@ export const APPS = {
   }),
   'solid-start': describeApp({
     name: 'solid-start',
+    inPlace: 'solid-router',
     label: 'SolidStart 2.0.5 (Vite plugin)',
     vite: '8.3.8',
     // @solidjs/start 2 declares `engines.node >=24`.
@@ -225,6 +237,7 @@ export const APPS = {
   }),
   sveltekit2: describeApp({
     name: 'sveltekit2',
+    inPlace: 'sveltekit',
     label: 'SvelteKit 2.70.4 (adapter-node, Svelte 5)',
     vite: '8.3.8',
     command: viteCli,
@@ -233,6 +246,7 @@ export const APPS = {
   }),
   sveltekit: describeApp({
     name: 'sveltekit',
+    inPlace: 'sveltekit',
     label: 'SvelteKit 3.4.1 (adapter-node, Svelte 5)',
     vite: '8.3.8',
     // Kit 3's engines: node >= 22.17 (it also needs Vite >= 8.0.12).
@@ -243,6 +257,7 @@ export const APPS = {
   }),
   'tanstack-start': describeApp({
     name: 'tanstack-start',
+    inPlace: 'tanstack-router',
     label: 'TanStack Start 1.169.5 (createServerFn loaders, React 19)',
     vite: '8.3.8',
     // Its engines say node >= 22.12, but it installs (npm warns) and passes every scenario on

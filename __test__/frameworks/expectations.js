@@ -31,6 +31,16 @@ export function updatesInPlace(baseline) {
   return !!run && !run.error && run.A.fresh && run.A.loads === 0 && run.A.marker
 }
 
+/** A page updated in place keeps the text typed into it and its counter's clicks (`tab.makeState`). */
+function checkStateKept(problems, label, tab) {
+  if (!tab.state) return
+  const { before, after } = tab.state
+  if (before.count !== 'count 3' || before.typed === null)
+    problems.push(`${label}: the test could not give the page its state (${JSON.stringify(before)})`)
+  else if (after?.typed !== before.typed || after?.count !== before.count)
+    problems.push(`${label} lost its own state: ${JSON.stringify(before)} before, ${JSON.stringify(after)} after`)
+}
+
 function checkUntouched(problems, label, tab, { baselineOverlay = false } = {}) {
   if (tab.loads > 0 || !tab.marker)
     problems.push(
@@ -79,7 +89,9 @@ export function problemsOf(scenario, observed, baseline, app) {
   const errors = scenarioError(result)
   if (errors.length) return errors
   const base = baseline?.results[scenario]
-  const inPlace = updatesInPlace(baseline)
+  // Tab A must be updated in place where the framework does so itself (seen without the
+  // plugin), and, with the plugin, where its 'auto' strategy has a part for the framework.
+  const inPlace = updatesInPlace(baseline) || (!!app?.inPlace && observed.position !== 'none')
   const problems = []
   switch (scenario) {
     case 'serverOnly': {
@@ -93,6 +105,7 @@ export function problemsOf(scenario, observed, baseline, app) {
           `tab A was reloaded over the framework's in-place update (${A.loads} document load(s); without the plugin: none): ${seen(A)}`,
         )
       if (A.loads > 1) problems.push(`tab A loaded ${A.loads} documents for one edit: ${seen(A)}`)
+      if (inPlace) checkStateKept(problems, 'tab A', A)
       checkLandings(problems, 'tab A', A)
       checkUntouched(problems, 'tab B (/)', B)
       break
@@ -143,6 +156,7 @@ export function problemsOf(scenario, observed, baseline, app) {
       if (fixed.A.overlayShownNow) problems.push(`after the fix, tab A still shows the error overlay`)
       if (inPlace && fixed.A.loads > 0)
         problems.push(`after the fix, tab A was reloaded over the framework's in-place update: ${seen(fixed.A)}`)
+      if (inPlace) checkStateKept(problems, 'after the fix, tab A', fixed.A)
       checkLandings(problems, 'after the fix, tab A', fixed.A)
       checkUntouched(problems, 'after the fix, tab B (/)', fixed.B)
       break
@@ -163,6 +177,7 @@ export function problemsOf(scenario, observed, baseline, app) {
         problems.push(
           `tab A was reloaded over the framework's in-place updates (${A.loads} document load(s); without the plugin: ${base?.A?.loads ?? '?'}): ${seen(A)}`,
         )
+      if (inPlace) checkStateKept(problems, 'after the burst, tab A', A)
       checkLandings(problems, 'tab A', A)
       checkUntouched(problems, 'tab B (/)', B)
       break
@@ -222,7 +237,11 @@ export function logProblemsOf(observed) {
   const errors = scenarioError(result)
   if (errors.length) return errors
   const lines = result.logs.filter((line) => line.includes('ssr-hmr'))
-  const refreshed = [result.A, result.B].filter((tab) => tab.loads > 0 || !tab.marker).length
+  // Reloaded, or updated in place: the page shows other data with the same document.
+  const refreshed = [
+    [result.A, result.before.A],
+    [result.B, result.before.B],
+  ].filter(([tab, before]) => tab.loads > 0 || !tab.marker || tab.texts['#data'] !== before).length
   if (lines.length === 0)
     return [`the plugin logged nothing about the edit (the tabs: A ${seen(result.A)}; B ${seen(result.B)})`]
   const problems = []

@@ -42,6 +42,11 @@ export async function runScenarios({ app, copy, dev, browser, position, scenario
   return results
 }
 
+/** The page's own state before the edit (`makeState`) and now; undefined on a page without it. */
+async function stateOf(tab, before) {
+  return before && { before, after: await tab.pageState() }
+}
+
 /** Fetches a route as a browser's next document request would: the server's current output. */
 async function fetchDocument(origin, route) {
   const response = await fetch(origin + route, { headers: { accept: 'text/html' } })
@@ -52,6 +57,7 @@ async function fetchDocument(origin, route) {
 async function errorThenFix({ app, copy, dev, tabs }, broken, token) {
   const { A, B, clock } = tabs
   const before = { A: await A.text('#data'), B: await B.text('#data') }
+  const stateBefore = await A.makeState()
   const since = clock.seq
   const logs = dev.logs.length
   let started = Date.now()
@@ -81,6 +87,7 @@ async function errorThenFix({ app, copy, dev, tabs }, broken, token) {
         ...fixedA,
         fresh: fixedA.texts['#data'] === `about ${token}`,
         landedOnError: fixedA.documents.some(isErrorDocument),
+        state: await stateOf(A, stateBefore),
       },
       B: { ...fixedB, unchanged: fixedB.texts['#data'] === before.B },
       logs: logSince(dev, logsFix),
@@ -92,6 +99,7 @@ const SCENARIO_STEPS = {
   async serverOnly({ app, copy, dev, tabs }) {
     const { A, B, clock } = tabs
     const before = { A: await A.text('#data'), B: await B.text('#data') }
+    const stateBefore = await A.makeState()
     const since = clock.seq
     const logs = dev.logs.length
     const token = 'server-only-1'
@@ -103,7 +111,7 @@ const SCENARIO_STEPS = {
     return {
       expected: { A: `about ${token}`, B: before.B },
       quiet,
-      A: { ...A1, fresh: A1.texts['#data'] === `about ${token}` },
+      A: { ...A1, fresh: A1.texts['#data'] === `about ${token}`, state: await stateOf(A, stateBefore) },
       B: { ...B1, fresh: B1.texts['#data'] === before.B, unchanged: B1.texts['#data'] === before.B },
       before,
       logs: logSince(dev, logs),
@@ -148,6 +156,7 @@ const SCENARIO_STEPS = {
   async burst({ app, copy, dev, tabs }) {
     const { A, B, clock } = tabs
     const before = { A: await A.text('#data'), B: await B.text('#data') }
+    const stateBefore = await A.makeState()
     const since = clock.seq
     const logs = dev.logs.length
     const written = await writeBurst(BURST_EDITS, BURST_GAP_MS, (i) =>
@@ -167,7 +176,12 @@ const SCENARIO_STEPS = {
       // up past the batcher's stream gap or the runtime's settle window (helpers/burst.js).
       written: written.note,
       bursts: burstsSeenBy(decisionsAbout(A, since), written),
-      A: { ...A1, fresh: A1.texts['#data'] === expected, ssrFresh: ssr.html.includes(expected) },
+      A: {
+        ...A1,
+        fresh: A1.texts['#data'] === expected,
+        ssrFresh: ssr.html.includes(expected),
+        state: await stateOf(A, stateBefore),
+      },
       B: { ...B1, unchanged: B1.texts['#data'] === before.B },
       logs: logSince(dev, logs),
     }

@@ -18,6 +18,8 @@ const MAX_WAIT_MS = 30_000
 /** A tab that has not connected to the HMR websocket (or reported its page) by now never will. */
 const TAB_READY_MS = 30_000
 const MARKER = '__ssrHmrFrameworksMarker'
+/** What `makeState` types. */
+const TYPED = 'typed before the edit'
 const VITE_CLIENT_PATH = /^(?:\/[^?#]*)?\/@vite\/client(?:[?#]|$)/
 
 /**
@@ -198,6 +200,23 @@ function createTabRecord(page, name, route, origin, clock) {
     await page.waitForLoadState('networkidle')
     await page.evaluate((marker) => (window[marker] = 'kept'), MARKER)
   }
+  /**
+   * Gives the page state of its own where it has the elements for it (an input `#typed`, a
+   * counter button `#count`): types into the input and clicks the counter three times, as a
+   * user would. Returns that state, or undefined on a page without them.
+   */
+  tab.makeState = async () => {
+    if (!(await page.$('#typed')) || !(await page.$('#count'))) return undefined
+    await page.fill('#typed', TYPED)
+    for (let click = 0; click < 3; click++) await page.click('#count')
+    return tab.pageState()
+  }
+  /** The page's own state now (see `makeState`). */
+  tab.pageState = () =>
+    tab.evaluate(() => ({
+      typed: document.querySelector('#typed')?.value ?? null,
+      count: document.querySelector('#count')?.textContent?.trim() ?? null,
+    }))
   tab.text = async (selector) => {
     const text = await tab.evaluate((selector) => document.querySelector(selector)?.textContent ?? null, selector)
     return typeof text === 'string' ? text.trim() : null

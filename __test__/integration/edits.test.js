@@ -50,7 +50,7 @@ describe.each(VITE_VERSIONS)('edits on $name (module runner)', ({ load }) => {
     expect(evaluated('src/data/greeting.js')).toBe(false)
     expect(evaluated('src/data/index.js')).toBe(false)
     expect(update.data).toMatchObject({
-      strategy: 'reload',
+      strategy: 'auto',
       files: { serverOnly: ['src/data/greeting.js'], shared: [], clientOnly: [], watched: [] },
       pages: [expect.objectContaining({ url: '/' })],
       reloadAll: false,

@@ -35,7 +35,7 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     await app.settle()
     expect(messages(logsBefore)).toEqual([
       expect.stringMatching(
-        /^info ssr-hmr reload 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, 4 modules invalidated, \d+\.\d\d ms$/,
+        /^info ssr-hmr update 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, 4 modules invalidated, \d+\.\d\d ms$/,
       ),
     ])
   })
@@ -108,7 +108,7 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     const text = lines.join('\n')
     expect(text).toMatch(/\(ssr\) src\/data\/greeting\.js: server-only, invalidate 4/)
     expect(text).toMatch(/\(edge\) src\/data\/greeting\.js: unknown/)
-    expect(text).toMatch(/decision reload \d+\.\d ms after the first change/)
+    expect(text).toMatch(/decision auto \d+\.\d ms after the first change/)
     expect(text).toMatch(/compile check of 1 server-only file: \d+\.\d ms/)
     expect(text).toMatch(/src\/data\/greeting\.js → \/: src\/data\/greeting\.js( ← [\w/.-]+)*/)
   })

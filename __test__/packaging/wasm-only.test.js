@@ -89,7 +89,7 @@ describe('installed with the WebAssembly package only', () => {
     await home.reported('/', reportsBefore)
     expect(home.record.documents.length).toBe(documents[0] + 1)
     const update = home.record.updates.at(-1)
-    expect(update).toMatchObject({ strategy: 'reload', page: '/', files: { serverOnly: ['src/data/greeting.js'] } })
+    expect(update).toMatchObject({ strategy: 'auto', page: '/', files: { serverOnly: ['src/data/greeting.js'] } })
     expect(update.pages.map((page) => page.url)).toEqual(['/'])
     // The decision line is printed once the tabs were sent their update; /about got none.
     await waitUntil(() => serverLog.some((line) => line.includes('decision reload')), 'the decision in the server log')
