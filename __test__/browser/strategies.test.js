@@ -42,6 +42,8 @@ describe("refresh: 'event'", () => {
         { root: 'src/routes/about.js', file: 'src/data/about.js', chain: ['src/data/about.js', 'src/routes/about.js'] },
       ],
       pages: [{ url: '/about', verdict: 'changed' }],
+      // What the page shows differently now: its data.
+      freshText: ['about v2'],
       reloadAll: false,
       settling: false,
       timestamp: expect.any(Number),
