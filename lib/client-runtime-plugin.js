@@ -15,7 +15,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { settleMsOf } from './options.js'
+import { CONTRACT, settleMsOf } from './contract.js'
 
 export const RUNTIME_ID = 'virtual:ssr-hmr/runtime'
 export const IDIOMORPH_ID = 'virtual:ssr-hmr/idiomorph'
@@ -23,18 +23,21 @@ const CLIENT_DIR = new URL('../client/', import.meta.url)
 const CLIENT_PREFIX = 'virtual:ssr-hmr/'
 const RELATIVE_RE = /^\.\/([\w-]+\.js)$/
 const IDIOMORPH_FILE = fileURLToPath(import.meta.resolve('idiomorph'))
-const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
+/** Where client/config.js takes the runtime's configuration. */
+const CONFIG_PLACEHOLDER = '__SSR_HMR_CONFIG__'
 // `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
 const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
 
 /** @param {import('./plugin-state.js').PluginState} state */
 export function clientRuntimePlugin(state) {
   const { refresh, batch } = state.options
-  const runtimeConfig = { refresh, settleMs: settleMsOf(batch), overlay: true }
+  // The core's contract, then the app's options: nothing the runtime shares with the server is
+  // written in client/.
+  const runtimeConfig = { ...CONTRACT.browser, refresh, settleMs: settleMsOf(batch), overlay: true }
   const clientFile = (name) => () =>
-    readFileSync(fileURLToPath(new URL(name, CLIENT_DIR)), 'utf8').replace(
-      CONFIG_RE,
-      `const CONFIG = ${JSON.stringify(runtimeConfig)}`,
+    readFileSync(fileURLToPath(new URL(name, CLIENT_DIR)), 'utf8').replaceAll(
+      CONFIG_PLACEHOLDER,
+      JSON.stringify(runtimeConfig),
     )
   const sources = {
     [RUNTIME_ID]: clientFile('runtime.js'),
