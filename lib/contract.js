@@ -8,6 +8,7 @@ import { loadNativeBinding } from './native.js'
 
 const binding = loadNativeBinding()
 
+/** @type {import('../types/contract.d.ts').SsrHmrContract} */
 export const CONTRACT = binding.contract()
 
 export const EVENTS = CONTRACT.browser.events

@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 /// option, which a page overrides with `<meta name="ssr-hmr" content="…">`
 /// (its tab reports it with `PAGE_EVENT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "RefreshStrategy"))]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
   #[default]
@@ -78,6 +80,8 @@ pub fn settle_ms(quiet_ms: f64, max_wait_ms: f64) -> f64 {
 
 /// The events between the dev server and the runtime, by what they carry.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrEvents"))]
 pub struct Events {
   pub page: &'static str,
   pub check: &'static str,
@@ -88,9 +92,12 @@ pub struct Events {
 /// What the browser runtime is given when it is served (with the app's
 /// options: `refresh`, `settleMs`, `overlay`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrBrowserContract"))]
 #[serde(rename_all = "camelCase")]
 pub struct BrowserContract {
   pub events: Events,
+  #[cfg_attr(test, ts(type = "RefreshStrategy[]"))]
   pub strategies: [&'static str; 3],
   pub check_header: &'static str,
   pub refresh_fetch: &'static str,
@@ -100,6 +107,8 @@ pub struct BrowserContract {
 
 /// The `batch` option's defaults and limit, in ms.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrBatchDefaults"))]
 #[serde(rename_all = "camelCase")]
 pub struct BatchDefaults {
   pub quiet_ms: f64,
@@ -110,6 +119,8 @@ pub struct BatchDefaults {
 
 /// Everything above, as the shim reads it (`contract()` of the binding).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrContract"))]
 #[serde(rename_all = "camelCase")]
 pub struct Contract {
   pub browser: BrowserContract,

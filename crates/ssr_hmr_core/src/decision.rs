@@ -43,6 +43,8 @@ impl From<Strategy> for Action {
 /// Root-relative paths of the files in one batch (`/` separators, sorted), by what they mean
 /// for the browser.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "ChangedFiles"))]
 #[serde(rename_all = "camelCase")]
 pub struct FilesByClass {
   /// Only server environments have these: Vite alone would leave the page stale.

@@ -78,6 +78,8 @@ pub mod refetch;
 pub mod render_epochs;
 pub mod renders;
 pub mod tabs;
+#[cfg(test)]
+mod typescript;
 pub mod verification;
 mod visited;
 

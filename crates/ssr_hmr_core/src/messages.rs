@@ -19,6 +19,8 @@ use crate::tabs::TabId;
 
 /// What the server found when it rendered a tab's page again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrVerdict"))]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
   /// The page renders differently from what the tab shows: refresh.
@@ -32,6 +34,8 @@ pub enum Verdict {
 
 /// Why the page may be stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrReason"))]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
   /// Modules only server code runs changed.
@@ -47,6 +51,8 @@ pub enum Reason {
 /// with the importer chain between them. A framework can revalidate only the
 /// loaders whose module is on a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrRootReach"))]
 #[serde(rename_all = "camelCase")]
 pub struct RootReach {
   /// The root's module id, root-relative.
@@ -61,11 +67,14 @@ pub struct RootReach {
 /// A page the change may affect, with its verdict once a tab of it was
 /// checked (`changed` if any of its tabs renders differently).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrPageReport"))]
 pub struct PageReport {
   /// Path and query.
   pub url: String,
   /// Set once a tab of this page was checked.
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
   pub verdict: Option<Verdict>,
 }
 
@@ -78,6 +87,8 @@ pub struct PageReport {
 /// to revalidate client data).
 // Built whole by the core (`UpdateTemplate::update`): the shim only delivers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrUpdatePayload"))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePayload {
   /// The configured strategy; the page's `<meta name="ssr-hmr">` may
@@ -113,24 +124,30 @@ pub struct UpdatePayload {
   pub settling: bool,
   /// Server time of the update, `Date.now()` (passed in by the shim:
   /// `Effects::stamp`).
+  #[cfg_attr(test, ts(type = "number"))]
   pub timestamp: u64,
   /// Server files that do not compile right now, on the update of a tab
   /// whose page's dependencies are not known (so not told apart as an error
   /// tab): the runtime shows their error (it arrives just before) instead of
   /// refreshing into a page that cannot render.
   #[serde(default, skip_serializing_if = "Vec::is_empty")]
+  #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
   pub broken_files: Vec<String>,
   /// @internal The check this update answers (the runtime holds its
   /// response).
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
   pub check: Option<String>,
   /// @internal The stamp of the render that answered the check.
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
   pub render: Option<RenderId>,
 }
 
 /// The server asks a tab to fetch its own page (runtime-internal).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrCheckMessage"))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckPayload {
   /// Sent back in the `x-ssr-hmr-check` header of the tab's request.
@@ -144,6 +161,8 @@ pub struct CheckPayload {
 /// `ssr-hmr:page` (untrusted: the shim validates it before the core hears of
 /// it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrPageMessage"))]
 pub struct PageMessage {
   /// The page the tab shows: `location.pathname + location.search`.
   pub url: String,
@@ -152,10 +171,12 @@ pub struct PageMessage {
   /// document, and after a morph. It tells the server what the tab shows,
   /// and whether it missed a refresh while it was reloading.
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
   pub render: Option<RenderId>,
   /// The strategy the page picks with `<meta name="ssr-hmr">`, if it picks
   /// one: the server's log line then says what the tab did.
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
   pub strategy: Option<Strategy>,
 }
 
