@@ -199,7 +199,7 @@ strategy?: RefreshStrategy, };
 /**
  * Everything above, as the shim reads it (`contract()` of the binding).
  */
-export type SsrHmrContract = { browser: SsrHmrBrowserContract, noTab: number, batch: SsrHmrBatchDefaults, checkTimeoutMs: number, };
+export type SsrHmrContract = { browser: SsrHmrBrowserContract, ignorableQueryParams: [string, string, string, string, string, string], noTab: number, batch: SsrHmrBatchDefaults, checkTimeoutMs: number, };
 
 /**
  * What the browser runtime is given when it is served (with the app's

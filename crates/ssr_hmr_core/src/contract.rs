@@ -47,6 +47,13 @@ pub const REFRESH_FETCH: &str = "refresh";
 /// The `Server-Timing` entry that carries a render's stamp: `ssr-hmr;desc="12"`.
 pub const SERVER_TIMING_NAME: &str = "ssr-hmr";
 
+/// Query parameters that never change what a module is: Vite's `?t=` and
+/// `?import` on urls in client code, `?v=` of optimized dependencies,
+/// `?direct`, `?used`, `?inline`. Module keys are made without them
+/// (`module_key.rs`), and the shim's graph mirror compares import urls
+/// without them.
+pub const IGNORABLE_QUERY_PARAMS: [&str; 6] = ["v", "t", "import", "direct", "used", "inline"];
+
 /// The tab id of a socket past the core's tab cap: not tracked.
 pub const NO_TAB: u32 = 0;
 
@@ -124,6 +131,7 @@ pub struct BatchDefaults {
 #[serde(rename_all = "camelCase")]
 pub struct Contract {
   pub browser: BrowserContract,
+  pub ignorable_query_params: [&'static str; 6],
   pub no_tab: u32,
   pub batch: BatchDefaults,
   pub check_timeout_ms: f64,
@@ -141,6 +149,7 @@ pub const CONTRACT: Contract = Contract {
     server_timing_name: SERVER_TIMING_NAME,
     verdict_timeout_ms: VERDICT_TIMEOUT_MS,
   },
+  ignorable_query_params: IGNORABLE_QUERY_PARAMS,
   no_tab: NO_TAB,
   batch: BatchDefaults {
     quiet_ms: DEFAULT_QUIET_MS,
