@@ -1158,6 +1158,31 @@ mod tests {
   }
 
   #[test]
+  fn the_outcome_says_what_each_tab_does_as_its_page_picks() {
+    let mut e = static_routes();
+    let home = e.open_tab(Some("/"), None, 0.0);
+    let about = e.open_tab(Some("/about"), None, 0.0);
+    let moved = e.open_tab(Some("/about"), None, 0.0);
+    // Its page picks `morph` with `<meta name="ssr-hmr">`; then it navigates to a page that
+    // picks nothing.
+    e.set_tab_strategy(about, Some(Strategy::Morph));
+    e.set_tab_strategy(moved, Some(Strategy::Morph));
+    e.set_tab_strategy(moved, None);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let decided = e.poll(1000.0);
+    assert_eq!(updates(&decided).len(), 3, "{home} {about} {moved}: unverified, all refresh");
+    let by = &decided.outcomes[0].refreshed_by;
+    let tabs = |s: Strategy| by.get(&s).map_or(0, |r| r.tabs);
+    assert_eq!(
+      (tabs(Strategy::Reload), tabs(Strategy::Morph)),
+      (2, 1),
+      "as configured, or as picked"
+    );
+    let json = serde_json::to_value(&decided.outcomes[0]).unwrap();
+    assert_eq!(json["refreshedBy"]["morph"], serde_json::json!({ "pages": ["/about"], "tabs": 1 }));
+  }
+
+  #[test]
   fn a_check_that_never_comes_back_refreshes_its_tab_and_an_unchanged_tab_shows_the_check_render() {
     let mut e = static_routes();
     let first = render(&mut e, "/about", "<h1>About</h1>");
