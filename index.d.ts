@@ -1,4 +1,4 @@
-import type { DevEnvironment, Plugin } from 'vite'
+import type { DevEnvironment, ErrorPayload, Plugin } from 'vite'
 import type { RefreshStrategy, SsrHmrCheckMessage, SsrHmrPageMessage, SsrHmrUpdatePayload } from './types/contract.d.ts'
 
 // The payloads between the dev server and the browser, generated from the core's Rust types
@@ -41,6 +41,15 @@ export interface SsrHmrOptions {
   }
 }
 
+/**
+ * Data of the `ssr-hmr:error` event: the compile error of a server module, for the tabs whose
+ * page uses it, in the shape of Vite's own error payload (machine paths made root-relative). The
+ * runtime shows it in the plugin's overlay.
+ */
+export interface SsrHmrErrorMessage {
+  err: ErrorPayload['err']
+}
+
 // Types `import.meta.hot.on('ssr-hmr:update', …)` and `import.meta.hot.send('ssr-hmr:page', …)`
 // in client code. Vite (6, 7, 8) documents augmenting this module for custom events.
 declare module 'vite/types/customEvent.d.ts' {
@@ -48,6 +57,7 @@ declare module 'vite/types/customEvent.d.ts' {
     'ssr-hmr:update': SsrHmrUpdatePayload
     'ssr-hmr:check': SsrHmrCheckMessage
     'ssr-hmr:page': SsrHmrPageMessage
+    'ssr-hmr:error': SsrHmrErrorMessage
   }
 }
 
