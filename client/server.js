@@ -5,7 +5,11 @@ import { CONFIG } from './config.js'
 import { metaStrategy } from './page-strategy.js'
 import { state } from './state.js'
 
-export const { page: PAGE_EVENT, check: CHECK_EVENT, update: UPDATE_EVENT, error: ERROR_EVENT } = CONFIG.events
+// The contract's event names, filled in when served (lib/client-runtime-plugin.js).
+export const PAGE_EVENT = __SSR_HMR_PAGE_EVENT__
+export const CHECK_EVENT = __SSR_HMR_CHECK_EVENT__
+export const UPDATE_EVENT = __SSR_HMR_UPDATE_EVENT__
+export const ERROR_EVENT = __SSR_HMR_ERROR_EVENT__
 const { checkHeader: CHECK_HEADER, serverTimingName: SERVER_TIMING_NAME, refreshFetch: REFRESH_FETCH } = CONFIG
 const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 
