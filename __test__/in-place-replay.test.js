@@ -1,9 +1,10 @@
 // The replay of a framework's last in-place update once a burst of them has settled
 // (lib/in-place-replay.js), on fake timers: when it sends, what, and when it does not.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { CONTRACT, settleMsOf } from '../lib/contract.js'
 import { InPlaceReplay } from '../lib/in-place-replay.js'
 
-const SETTLE_MS = 530
+const SETTLE_MS = settleMsOf(CONTRACT.batch)
 const update = (n) => ({
   type: 'update',
   updates: [{ type: 'js-update', path: '/app/routes/about.jsx', acceptedPath: '/app/routes/about.jsx', timestamp: n }],

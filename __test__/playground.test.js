@@ -74,4 +74,23 @@ describe('npm run playground', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(await about.evaluate(() => window.marker)).toBe('kept')
   })
+
+  test('an edit of the team data morphs the about tab, and the log line says it morphed', async () => {
+    const about = await browser.open({ origin }, '/about')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const documents = about.record.documents.length
+    const logged = output.length
+
+    const team = path.join(copy, 'src/data/team.js')
+    const [, name] = /name: '([^']+)'/.exec(readFileSync(team, 'utf8'))
+    writeFileSync(team, readFileSync(team, 'utf8').replace(name, `${name} (edited)`))
+
+    await about.waitForText('#team', `${name} (edited)`)
+    expect(about.record.documents.length, 'morphed, not reloaded').toBe(documents)
+    // The page picks `morph` with its <meta name="ssr-hmr">, which only its tab knows: the tab
+    // reports it, and the server's line says what the tab did, not what it was configured to do.
+    await expect
+      .poll(() => output.slice(logged).find((line) => line.includes('ssr-hmr ')), { timeout: 10_000 })
+      .toMatch(/ssr-hmr morph \d+ of \d+ tabs \(\/about\) ← src\/data\/team\.js/)
+  })
 })

@@ -76,7 +76,7 @@ export function nativeDecision(core, files, clock) {
   // As the shim does: the modules to invalidate come as a typed array of indexes per hook,
   // looked up in its node table.
   for (const file of files) lookUp(core.onServerChange('ssr', file, now).invalidate)
-  return JSON.parse(core.poll(now + MAX_WAIT_MS)).decision
+  return JSON.parse(core.poll(now + MAX_WAIT_MS, Date.now())).decision
 }
 
 /** What the shim does with the indexes: one array read each. */
@@ -151,7 +151,7 @@ function profileNative(core, editSets) {
       }),
     )
     let json
-    parts.flush.push(timeMs(() => (json = core.poll(now + MAX_WAIT_MS))))
+    parts.flush.push(timeMs(() => (json = core.poll(now + MAX_WAIT_MS, Date.now()))))
     parts.parse.push(timeMs(() => JSON.parse(json)))
     parts.jsonBytes.push(json.length)
     parts.invalidateStrings.push(strings)
@@ -179,7 +179,7 @@ function profileHubEdit({ native, js }, reps) {
       }),
     )
     let json
-    parts.flush.push(timeMs(() => (json = native.poll(now + MAX_WAIT_MS))))
+    parts.flush.push(timeMs(() => (json = native.poll(now + MAX_WAIT_MS, Date.now()))))
     let decision
     parts.parse.push(timeMs(() => (decision = JSON.parse(json).decision)))
     parts.total.push(parts.onServerChange.at(-1) + parts.flush.at(-1) + parts.parse.at(-1))

@@ -3,12 +3,10 @@
 // the tab shows. Its verdict (`ssr-hmr:update`) then takes the response (`takeCheck`).
 
 import { cancelWhenSettled, noteBurstActivity, whenSettled } from './burst.js'
+import { CONFIG } from './config.js'
 import { reload } from './reload.js'
 import { fetchPage } from './server.js'
 import { state } from './state.js'
-
-// Past the server's own limit on a check: a verdict lost on the way must not leave the tab stale.
-const VERDICT_TIMEOUT_MS = 15000
 
 /**
  * While a burst of edits goes on (`settling`), the fetch waits for the burst to settle and
@@ -31,7 +29,9 @@ function startCheck(token) {
   const url = location.href
   const current = { token, url, controller }
   current.response = fetchPage(url, { token, signal: controller.signal }).catch((error) => ({ url, error }))
-  // The verdict should follow the response at once; if it never comes, refresh anyway.
+  // The verdict should follow the response at once; if it never comes, refresh anyway. The wait
+  // is past the server's own limit on a check (the contract derives it from that limit): a
+  // verdict lost on the way must not leave the tab stale.
   current.response.then(() => {
     if (state.check !== current) return
     current.timer = setTimeout(() => {
@@ -39,7 +39,7 @@ function startCheck(token) {
       state.check = null
       console.warn('[ssr-hmr] no verdict from the dev server for this page, reloading')
       reload()
-    }, VERDICT_TIMEOUT_MS)
+    }, CONFIG.verdictTimeoutMs)
   })
   state.check = current
 }

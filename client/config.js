@@ -1,5 +1,7 @@
-// The plugin's options for this runtime, filled in when the dev server serves this file
-// (lib/client-runtime-plugin.js replaces the object on the marked line).
-// `settleMs` is the longest gap between two updates of one burst: the server's batch quiet
-// time plus its longest wait, plus room for a busy machine.
-export const CONFIG = { refresh: 'reload', settleMs: 530, overlay: true } // @ssr-hmr-config
+// What this runtime shares with the dev server, filled in when the dev server serves this file
+// (lib/client-runtime-plugin.js replaces the placeholder, as Vite fills in its client's
+// constants): the core's contract (crates/ssr_hmr_core/src/contract.rs: header names, the
+// strategies, how long a check's response waits for its verdict; the event names are filled
+// in where client/server.js names them) and the app's options (`refresh`,
+// `settleMs`: the longest gap between two updates of one burst, `overlay`).
+export const CONFIG = __SSR_HMR_CONFIG__

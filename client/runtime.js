@@ -25,7 +25,8 @@
 //
 // This file wires the events and starts the tab; each concern has its file beside it:
 //   state.js     everything the tab knows, in one object
-//   config.js    the plugin's options, filled in when served
+//   config.js    the core's contract and the plugin's options, filled in when served
+//   page-strategy.js  the strategy the page picks (<meta name="ssr-hmr">)
 //   server.js    page reports to the server, fetching the page
 //   check.js     answering checks          update.js   acting on a verdict
 //   burst.js     folding bursts            strategy.js which refresh, and doing it

@@ -1,14 +1,16 @@
 // Talking to the dev server: which page and render this tab shows (`ssr-hmr:page`), and
 // fetching this tab's page as a reload would, for a check or before a refresh.
 
+import { CONFIG } from './config.js'
+import { metaStrategy } from './page-strategy.js'
 import { state } from './state.js'
 
-export const PAGE_EVENT = 'ssr-hmr:page'
-export const CHECK_EVENT = 'ssr-hmr:check'
-export const UPDATE_EVENT = 'ssr-hmr:update'
-export const ERROR_EVENT = 'ssr-hmr:error'
-const CHECK_HEADER = 'x-ssr-hmr-check'
-const SERVER_TIMING_NAME = 'ssr-hmr'
+// The contract's event names, filled in when served (lib/client-runtime-plugin.js).
+export const PAGE_EVENT = __SSR_HMR_PAGE_EVENT__
+export const CHECK_EVENT = __SSR_HMR_CHECK_EVENT__
+export const UPDATE_EVENT = __SSR_HMR_UPDATE_EVENT__
+export const ERROR_EVENT = __SSR_HMR_ERROR_EVENT__
+const { checkHeader: CHECK_HEADER, serverTimingName: SERVER_TIMING_NAME, refreshFetch: REFRESH_FETCH } = CONFIG
 const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 
 export function currentUrl() {
@@ -33,18 +35,22 @@ function responseStamp(response) {
   return match ? Number(match[1]) : undefined
 }
 
-/** The server keys pages by path and query; a hash change is the same page. */
+/**
+ * The server keys pages by path and query; a hash change is the same page. Each report says
+ * which strategy the page picks, if it picks one: the server logs what each tab did.
+ */
 export function reportPage() {
   const url = currentUrl()
   if (url === state.reportedUrl) return
   const first = state.reportedUrl === undefined
   state.reportedUrl = url
-  import.meta.hot.send(PAGE_EVENT, first ? { url, render: documentStamp() } : { url })
+  const strategy = metaStrategy()
+  import.meta.hot.send(PAGE_EVENT, first ? { url, render: documentStamp(), strategy } : { url, strategy })
 }
 
 /** The tab now shows render `render` of its page (after a morph, or the app's own update). */
 export function reportRender(render) {
-  if (render !== undefined) import.meta.hot.send(PAGE_EVENT, { url: currentUrl(), render })
+  if (render !== undefined) import.meta.hot.send(PAGE_EVENT, { url: currentUrl(), render, strategy: metaStrategy() })
 }
 
 /** Client-side routers move with the history API; the server must follow the tab. */
@@ -67,7 +73,7 @@ export function watchNavigation() {
 export async function fetchPage(url, { token, signal } = {}) {
   // Without a token the header still says the request is this runtime's: if the render fails,
   // Vite tells this tab (in the answer) rather than every tab.
-  const headers = { accept: ACCEPT_HTML, [CHECK_HEADER]: token ?? 'refresh' }
+  const headers = { accept: ACCEPT_HTML, [CHECK_HEADER]: token ?? REFRESH_FETCH }
   const response = await fetch(url, {
     credentials: 'same-origin',
     cache: 'no-store',

@@ -4,20 +4,18 @@
 // <meta name="ssr-hmr" content="…">.
 
 import { whenSettled } from './burst.js'
+import { CONFIG } from './config.js'
 import { inPlaceFramework, updateInPlace } from './in-place.js'
 import { log } from './log.js'
 import { morphSoon } from './morph.js'
 import { clearShownError } from './overlay.js'
 import { reload, reloadUnlessFailing } from './reload.js'
+import { metaStrategy } from './page-strategy.js'
 import { reportRender } from './server.js'
 import { saveBurst, state } from './state.js'
 
-const STRATEGIES = ['reload', 'morph', 'event', 'auto']
-
 export function pageStrategy(serverStrategy) {
-  const meta = document.querySelector('meta[name="ssr-hmr"]')?.getAttribute('content')?.trim()
-  if (STRATEGIES.includes(meta)) return meta
-  return STRATEGIES.includes(serverStrategy) ? serverStrategy : 'reload'
+  return metaStrategy() ?? (CONFIG.strategies.includes(serverStrategy) ? serverStrategy : 'reload')
 }
 
 /** `page`: this page's new render, when a check fetched it. */

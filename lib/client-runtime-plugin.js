@@ -22,7 +22,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { settleMsOf } from './options.js'
+import { CONTRACT, settleMsOf } from './contract.js'
 
 export const RUNTIME_ID = 'virtual:ssr-hmr/runtime'
 export const IDIOMORPH_ID = 'virtual:ssr-hmr/idiomorph'
@@ -32,18 +32,24 @@ const RELATIVE_RE = /^\.\.?\/[\w/-]+\.js$/
 const NEEDS_RE = /^\/\/ @ssr-hmr-needs (\S+)$/gm
 const FRAMEWORKS_DIR = 'frameworks/'
 const IDIOMORPH_FILE = fileURLToPath(import.meta.resolve('idiomorph'))
-const CONFIG_RE = /const CONFIG = \{[^}\n]*\}(?= \/\/ @ssr-hmr-config)/
+/** A constant of the runtime filled in when it is served, as Vite fills in its client's. */
+const DEFINE_RE = /__SSR_HMR_[A-Z_]+__/g
 // `vite6`/`vite7`: the npm aliases the integration suite installs to test older majors.
 const VITE_CLIENT_RE = /\/vite\d*\/dist\/client\/client\.mjs(?:\?.*)?$/
 
 /** @param {import('./plugin-state.js').PluginState} state */
 export function clientRuntimePlugin(state) {
   const { refresh, batch } = state.options
-  const runtimeConfig = { refresh, settleMs: settleMsOf(batch), overlay: true }
+  // The core's contract, then the app's options: nothing the runtime shares with the server is
+  // written in client/. The event names are constants of their own (`__SSR_HMR_PAGE_EVENT__`),
+  // the rest is client/config.js's `CONFIG` (`__SSR_HMR_CONFIG__`).
+  const { events, ...browser } = CONTRACT.browser
+  const runtimeConfig = { ...browser, refresh, settleMs: settleMsOf(batch), overlay: true }
+  const defines = { __SSR_HMR_CONFIG__: runtimeConfig }
+  for (const [name, event] of Object.entries(events)) defines[`__SSR_HMR_${name.toUpperCase()}_EVENT__`] = event
   const clientFile = (name) => () =>
-    readFileSync(fileURLToPath(new URL(name, CLIENT_DIR)), 'utf8').replace(
-      CONFIG_RE,
-      `const CONFIG = ${JSON.stringify(runtimeConfig)}`,
+    readFileSync(fileURLToPath(new URL(name, CLIENT_DIR)), 'utf8').replace(DEFINE_RE, (constant) =>
+      Object.hasOwn(defines, constant) ? JSON.stringify(defines[constant]) : constant,
     )
   const sources = {
     [RUNTIME_ID]: clientFile('runtime.js'),

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
 import { BrowserChannel } from './browser-channel.js'
 import { CompileCheck } from './compile-check.js'
+import { EVENTS } from './contract.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
 import { colors, debug, outcomeLine, plural } from './logger.js'
 import { NO_TAB, TabRegistry } from './tab-registry.js'
@@ -20,14 +21,14 @@ import { ModuleIndex } from './module-index.js'
 import { settleMsOf } from './options.js'
 import { writtenAt } from './write-time.js'
 
-export const UPDATE_EVENT = 'ssr-hmr:update'
+export const UPDATE_EVENT = EVENTS.update
 /**
  * The compile error of a server module, for the tabs whose page uses it. Not Vite's own
  * `error` payload: Vite's client clears that overlay on the next client update although the
  * server module is still broken, and reloads a page that shows one on its first update, into
  * the page's failing render.
  */
-export const ERROR_EVENT = 'ssr-hmr:error'
+export const ERROR_EVENT = EVENTS.error
 /** Compile-check rounds before a decision while files keep changing; a later one checks the rest. */
 const MAX_CHECK_ROUNDS = 4
 /** How long a socket may stay connected without saying which page it shows. */
@@ -413,7 +414,7 @@ export class DevSession {
       debug(
         `compile check of ${plural(checked, 'server-only file')}: ${(performance.now() - checkStarted).toFixed(1)} ms`,
       )
-    const json = this.guard('deciding', (core) => core.poll(performance.now()))
+    const json = this.guard('deciding', (core) => core.poll(performance.now(), Date.now()))
     if (json) this.#apply(JSON.parse(json))
     this.#scheduleFlush()
   }
@@ -429,11 +430,10 @@ export class DevSession {
 
   /**
    * Carries out what the core decided: the decision's compile-error overlays, each tab's
-   * check or update, what sockets that have not reported yet will get, and one log line per
-   * decision whose checks are all answered.
+   * check or update (built whole by the core: delivered as they are), what sockets that have
+   * not reported yet will get, and one log line per decision whose checks are all answered.
    */
-  #apply({ decision, unreported, messages, updates, outcomes }) {
-    const shared = new Map(updates.map((update) => [update.decision, update]))
+  #apply({ decision, unreported, messages, outcomes }) {
     if (decision) {
       const work = this.#batchWork
       this.#batchWork = { ms: 0, firstChangeAt: undefined }
@@ -442,7 +442,7 @@ export class DevSession {
       if (replaced) this.#replacedByDecision.set(decision.id, replaced)
       if (debug.enabled) debugDecision(this.root, decision, work)
       this.#showCompileError(decision)
-      if (unreported) this.#reachUnreported(decision, updatePayload(shared.get(decision.id), unreported))
+      if (unreported) this.#reachUnreported(decision, unreported)
     }
     for (const { tab, event, data } of messages) {
       const client = this.tabs.clientOf(tab)
@@ -450,11 +450,7 @@ export class DevSession {
       // A tab of a page whose dependencies are unknown shows the compile error it may be
       // seeing the effect of, instead of reloading into it.
       if (data.brokenFiles?.length) this.#sendCompileError(client, data.brokenFiles)
-      client.send({
-        type: 'custom',
-        event,
-        data: event === UPDATE_EVENT ? updatePayload(shared.get(data.decision), data) : data,
-      })
+      client.send({ type: 'custom', event, data })
     }
     for (const outcome of outcomes) {
       const ms = this.#workByDecision.get(outcome.id) ?? 0
@@ -535,15 +531,23 @@ export class DevSession {
    * A tab told us which URL it shows and, for a server-rendered document, the stamp of its
    * render: the core then knows what it shows, and whether it missed a refresh while it had
    * no socket. A known tab reporting again moved on the client, or (with a stamp) now shows
-   * the render it morphed to.
+   * the render it morphed to. `strategy`: the one its page picks (`<meta name="ssr-hmr">`), for
+   * the log line.
    */
-  reportPage(client, url, render) {
+  reportPage(client, url, render, strategy) {
     const known = this.tabs.tabOf(client)
     if (known !== undefined) {
-      this.guard('tracking a tab', (core) => core.navigateTab(known, url, render))
+      this.guard('tracking a tab', (core) => {
+        core.navigateTab(known, url, render)
+        core.setTabStrategy(known, strategy ?? null)
+      })
       return
     }
-    const tab = this.guard('tracking a tab', (core) => core.openTab(url, render, performance.now()))
+    const tab = this.guard('tracking a tab', (core) => {
+      const opened = core.openTab(url, render, performance.now())
+      core.setTabStrategy(opened, strategy ?? null)
+      return opened
+    })
     if (tab === undefined) return
     this.tabs.add(tab, client)
     client.socket?.once?.('close', () => this.forgetTab(client))
@@ -602,7 +606,7 @@ export class DevSession {
    * error the render failed with, if Vite had one to broadcast (it went to this tab only).
    */
   endRender(render, complete, error) {
-    const json = this.guard('fingerprinting a render', (core) => core.endRender(render, complete))
+    const json = this.guard('fingerprinting a render', (core) => core.endRender(render, complete, Date.now()))
     if (!json) return
     const effects = JSON.parse(json)
     if (error) {
@@ -690,17 +694,6 @@ function debugDecision(root, decision, work) {
 
 function relative(root, file) {
   return file.startsWith(root + '/') ? file.slice(root.length + 1) : file
-}
-
-/**
- * A tab's `ssr-hmr:update` data (`SsrHmrUpdatePayload`): the part every update of its decision
- * shares, the tab's own part, and its pages with the verdicts known so far.
- */
-function updatePayload(shared, own) {
-  const { decision: _tabDecision, verdicts = {}, ...tab } = own
-  const { decision: _decision, pages = [], ...common } = shared ?? {}
-  const withVerdicts = pages.map((url) => (verdicts[url] ? { url, verdict: verdicts[url] } : { url }))
-  return { ...common, ...tab, pages: withVerdicts, timestamp: Date.now() }
 }
 
 /** Vite's error overlay payload, with machine paths made root-relative. */

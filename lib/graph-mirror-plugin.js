@@ -6,6 +6,7 @@
 // transformed code is lexed with es-module-lexer, the lexer Vite itself uses.
 
 import { init, parse } from 'es-module-lexer'
+import { CONTRACT } from './contract.js'
 
 await init
 
@@ -24,7 +25,7 @@ export function graphMirrorPlugin(state) {
         if (!mod) return
         session.compileCheck.markTransformed(mod)
         const isDynamicUrl = onlyDynamicallyImported(code)
-        const isDynamic = (imported) => isDynamicUrl(imported.url)
+        const isDynamic = (imported) => isDynamicUrl(withoutIgnorableParams(imported.url))
         const name = session.nameOf(environment)
         session.guard('mirroring the module graph', (core) => {
           for (const fileOnly of fileOnlyImportsOf(mod)) {
@@ -70,14 +71,20 @@ export function toAnalyzedModule(mod, isDynamic = () => false) {
   }
 }
 
-/** Vite adds `?t=` and `?import` to urls in client code; graph urls have neither. */
-function withoutHmrQueries(url) {
+const IGNORABLE_PARAMS = new Set(CONTRACT.ignorableQueryParams)
+
+/**
+ * A url without the query parameters that never change what a module is (the core's list,
+ * which its module keys are made without): Vite adds `?t=` and `?import` to urls in client
+ * code, and graph urls have neither.
+ */
+function withoutIgnorableParams(url) {
   const queryStart = url.indexOf('?')
   if (queryStart === -1) return url
   const params = url
     .slice(queryStart + 1)
     .split('&')
-    .filter((param) => param !== 'import' && !/^t=\d+$/.test(param))
+    .filter((param) => param !== '' && !IGNORABLE_PARAMS.has(param.split('=')[0]))
   return params.length ? `${url.slice(0, queryStart)}?${params.join('&')}` : url.slice(0, queryStart)
 }
 
@@ -96,7 +103,7 @@ function onlyDynamicallyImported(code) {
   const dynamicUrls = new Set()
   for (const { n: specifier, d: dynamicStart } of imports) {
     if (specifier == null || dynamicStart === -2) continue
-    ;(dynamicStart > -1 ? dynamicUrls : staticUrls).add(withoutHmrQueries(specifier))
+    ;(dynamicStart > -1 ? dynamicUrls : staticUrls).add(withoutIgnorableParams(specifier))
   }
   if (dynamicUrls.size === 0) return () => false
   return (url) => dynamicUrls.has(url) && !staticUrls.has(url)

@@ -47,8 +47,8 @@ const VERBS = { reload: 'reload', morph: 'morph', event: 'event to', auto: 'upda
 
 /**
  * The one line a decision is logged as, once every check of it is answered, in the style of
- * Vite's `hmr update` / `page reload` lines: what the plugin did to how many of the open tabs
- * and on which pages, what changed, the tabs whose page turned out unchanged, how many server
+ * Vite's `hmr update` / `page reload` lines: what the tabs did (by their page's strategy) to how
+ * many of the open tabs and on which pages, what changed, the tabs whose page turned out unchanged, how many server
  * modules it invalidated, and how long its own work took. `undefined`: nothing to say (no
  * module invalidated, or only compile errors, which have their own line).
  *
@@ -79,9 +79,23 @@ export function outcomeLine(outcome, { ms, total, replaced = 0 }) {
   if (refreshedTabs === 0) {
     return `${colors.green('ssr-hmr no refresh')} ${colors.dim(`← ${files}`)}: ${[unchanged, ...tail].join(', ')}`
   }
-  const verb = VERBS[outcome.action] ?? outcome.action
-  const head = `ssr-hmr ${verb} ${refreshedTabs} of ${plural(total, 'tab')}${pagesOf(outcome.refreshed)}`
+  const head = `ssr-hmr ${whatTabsDid(outcome, total)}`
   return `${colors.green(head)} ${colors.dim(`← ${files}`)}, ${[...(unchangedTabs ? [unchanged] : []), ...tail].join(', ')}`
+}
+
+/**
+ * What the refreshed tabs did, each as its page picked (`<meta name="ssr-hmr">`, reported by the
+ * tab) or as configured: `morph 1 of 3 tabs (/about)`, `reload 1 (/), morph 1 (/about) of 3 tabs`.
+ */
+function whatTabsDid(outcome, total) {
+  const groups = Object.entries(outcome.refreshedBy ?? {})
+  const verb = (strategy) => VERBS[strategy] ?? strategy
+  if (groups.length <= 1) {
+    const strategy = groups[0]?.[0] ?? outcome.action
+    return `${verb(strategy)} ${outcome.refreshedTabs} of ${plural(total, 'tab')}${pagesOf(outcome.refreshed)}`
+  }
+  const each = groups.map(([strategy, { tabs, pages }]) => `${verb(strategy)} ${tabs}${pagesOf(pages)}`)
+  return `${each.join(', ')} of ${plural(total, 'tab')}`
 }
 
 function pagesOf(pages) {

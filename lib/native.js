@@ -7,10 +7,10 @@
 
 import { createRequire } from 'node:module'
 import { debug } from './logger.js'
-import { PLUGIN_NAME } from './options.js'
 
 const require = createRequire(import.meta.url)
-const { optionalDependencies = {} } = require('../package.json')
+// The package's name, read here: options.js reads the contract, which is loaded from here.
+const { name: PLUGIN_NAME, optionalDependencies = {} } = require('../package.json')
 const WASM_PACKAGE = `${PLUGIN_NAME}-wasm32-wasip1`
 
 /** @returns {typeof import('../binding.d.cts')} */

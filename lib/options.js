@@ -1,15 +1,15 @@
 // Options are validated once, when the plugin is created, so a typo fails at config time with
 // the option's name and what it allows instead of misbehaving on the first edit.
 
+import { CONTRACT } from './contract.js'
+
+export { settleMsOf } from './contract.js'
 export const PLUGIN_NAME = 'vite-plugin-ssr-hmr'
 
-const REFRESH_STRATEGIES = ['reload', 'morph', 'event', 'auto']
+const REFRESH_STRATEGIES = CONTRACT.browser.strategies
 const FRAMEWORK_RELOADS = ['replace', 'keep']
 
-const DEFAULT_QUIET_MS = 30
-const DEFAULT_MAX_WAIT_MS = 300
-/** Room for a busy machine (a compile check, a slow flush) between two updates of one burst. */
-const BUSY_MARGIN_MS = 200
+const { quietMs: DEFAULT_QUIET_MS, maxWaitMs: DEFAULT_MAX_WAIT_MS, maxMs: MAX_BATCH_MS } = CONTRACT.batch
 
 /** @typedef {import('../index.d.ts').SsrHmrOptions} SsrHmrOptions */
 
@@ -50,8 +50,8 @@ const validators = {
         return `an object { quietMs?: number, maxWaitMs?: number } (unknown key ${JSON.stringify(key)})`
       }
       const ms = value[key]
-      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 10_000) {
-        return `an object whose ${key} is a number of milliseconds from 0 to 10000`
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_BATCH_MS) {
+        return `an object whose ${key} is a number of milliseconds from 0 to ${MAX_BATCH_MS}`
       }
     }
     if ((value.maxWaitMs ?? DEFAULT_MAX_WAIT_MS) < (value.quietMs ?? DEFAULT_QUIET_MS)) {
@@ -106,14 +106,6 @@ export function resolveOptions(options = {}) {
       maxWaitMs: options.batch?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
     },
   }
-}
-
-/**
- * The longest gap between two updates of one burst, as the browser runtime and the in-place
- * replay wait for it: the batch's stream gap plus room for a busy machine.
- */
-export function settleMsOf(batch) {
-  return batch.quietMs + batch.maxWaitMs + BUSY_MARGIN_MS
 }
 
 function serverEnvironmentPredicate(environments) {

@@ -12,12 +12,13 @@
 // the core compares the two fingerprints when it ends.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { CONTRACT, EVENTS } from './contract.js'
 import { isRunnable } from './invalidate.js'
 import { debug } from './logger.js'
 
-export const PAGE_EVENT = 'ssr-hmr:page'
-export const SERVER_TIMING_NAME = 'ssr-hmr'
-export const CHECK_HEADER = 'x-ssr-hmr-check'
+export const PAGE_EVENT = EVENTS.page
+export const { serverTimingName: SERVER_TIMING_NAME, checkHeader: CHECK_HEADER } = CONTRACT.browser
+const STRATEGIES = new Set(CONTRACT.browser.strategies)
 const MAX_URL_LENGTH = 2048
 const MAX_RENDER = 0xffffffff
 /** `Sec-Fetch-Dest` of the requests that load a document a tab shows. */
@@ -41,7 +42,7 @@ export function pageTrackingPlugin(state) {
         const onPage = (data, client) => {
           const url = validPageUrl(data)
           if (url === undefined) return debug(`ignored an invalid ${PAGE_EVENT} message`)
-          session.reportPage(client, url, validRender(data.render))
+          session.reportPage(client, url, validRender(data.render), validStrategy(data.strategy))
         }
         server.ws.on(PAGE_EVENT, onPage)
         const onDisconnect = (_data, client) => session.forgetTab(client)
@@ -236,6 +237,11 @@ function validPageUrl(data) {
 /** The render stamp a tab reports, if it is one the core could have handed out. */
 function validRender(render) {
   return Number.isSafeInteger(render) && render >= 1 && render <= MAX_RENDER ? render : undefined
+}
+
+/** The strategy a tab's page picks (`<meta name="ssr-hmr">`), if it is one. */
+function validStrategy(strategy) {
+  return STRATEGIES.has(strategy) ? strategy : undefined
 }
 
 /** A C0 control character or DEL: never in a URL a browser sends. */

@@ -4,7 +4,9 @@
 // told apart from sockets that never reported, but they share the id, so only the
 // client → tab direction holds them (the core then refreshes every tab).
 
-export const NO_TAB = 0
+import { CONTRACT } from './contract.js'
+
+export const NO_TAB = CONTRACT.noTab
 
 export class TabRegistry {
   /** @type {Map<number, import('vite').WebSocketClient>} */

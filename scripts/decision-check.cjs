@@ -51,7 +51,11 @@ const tabs = { home: core.openTab('/', null, 0), about: core.openTab('/about', n
 
 const change = core.onServerChange('ssr', `${root}/src/data/greeting.js`, 1)
 const shared = core.onServerChange('ssr', `${root}/src/components/label.js`, 2)
-const { decision } = JSON.parse(core.poll(1000))
+const WALL_CLOCK_MS = 1_700_000_000_000
+const { decision, messages } = JSON.parse(core.poll(1000, WALL_CLOCK_MS))
+// The tab on / shows no fingerprinted render: it gets its update at once, built whole by the core.
+const { events } = binding.contract().browser
+const update = messages.find((message) => message.event === events.update)
 
 const got = {
   target: binding.__napiBindingTarget ?? 'native',
@@ -66,11 +70,12 @@ const got = {
     reloadAll: decision.reloadAll,
     files: decision.files,
   },
+  update: update && { tab: update.tab, page: update.data.page, timestamp: update.data.timestamp },
 }
 console.log(JSON.stringify({ ...got, problems: problemsOf(got) }))
 
 /** What differs from the one right decision: the data module of `/` refreshes the tab on `/`. */
-function problemsOf({ change, shared, decision, tabs }) {
+function problemsOf({ change, shared, decision, tabs, update }) {
   const problems = []
   const expectInvalidated = ['data/greeting.js', 'entry-server.js', 'routes/home.js'].map(
     (name) => `${root}/src/${name}`,
@@ -84,5 +89,7 @@ function problemsOf({ change, shared, decision, tabs }) {
   if (JSON.stringify(decision.tabs) !== JSON.stringify([tabs.home]))
     problems.push(`tabs ${JSON.stringify(decision.tabs)}, not the tab on / (${tabs.home})`)
   if (decision.reloadAll) problems.push('reloads every tab')
+  if (update?.tab !== tabs.home || update.page !== '/' || update.timestamp !== WALL_CLOCK_MS)
+    problems.push(`update ${JSON.stringify(update)}, not the tab on / dated ${WALL_CLOCK_MS}`)
   return problems
 }

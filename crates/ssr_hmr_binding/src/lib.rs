@@ -26,6 +26,31 @@ pub enum RefreshStrategy {
   Auto,
 }
 
+impl From<RefreshStrategy> for Strategy {
+  fn from(strategy: RefreshStrategy) -> Self {
+    match strategy {
+      RefreshStrategy::Reload => Strategy::Reload,
+      RefreshStrategy::Morph => Strategy::Morph,
+      RefreshStrategy::Event => Strategy::Event,
+      RefreshStrategy::Auto => Strategy::Auto,
+    }
+  }
+}
+
+/// The contract between the dev server and the browser runtime (`contract.rs`): event and
+/// header names, defaults and limits.
+#[napi]
+pub fn contract() -> Result<serde_json::Value> {
+  serde_json::to_value(ssr_hmr_core::CONTRACT)
+    .map_err(|error| Error::from_reason(error.to_string()))
+}
+
+/// The longest gap between two updates of one burst with these batch options.
+#[napi]
+pub fn settle_ms(quiet_ms: f64, max_wait_ms: f64) -> f64 {
+  ssr_hmr_core::contract::settle_ms(quiet_ms, max_wait_ms)
+}
+
 #[napi(object)]
 pub struct CoreOptions {
   /// Project root; paths in decisions are made relative to it.
@@ -99,12 +124,7 @@ impl SsrHmrCore {
       root: options.root,
       quiet_ms: options.quiet_ms,
       max_wait_ms: options.max_wait_ms,
-      refresh: match options.refresh {
-        RefreshStrategy::Reload => Strategy::Reload,
-        RefreshStrategy::Morph => Strategy::Morph,
-        RefreshStrategy::Event => Strategy::Event,
-        RefreshStrategy::Auto => Strategy::Auto,
-      },
+      refresh: options.refresh.into(),
       max_tabs: options.max_tabs.map_or(defaults.max_tabs, |n| n as usize),
       max_pages: options.max_pages.map_or(defaults.max_pages, |n| n as usize),
       max_roots_per_page: options
@@ -284,6 +304,12 @@ impl SsrHmrCore {
     self.engine.navigate_tab(tab, &url, render);
   }
 
+  /// The tab's page picks `strategy` with `<meta name="ssr-hmr">` (`null`: it picks none).
+  #[napi(catch_unwind)]
+  pub fn set_tab_strategy(&mut self, tab: u32, strategy: Option<RefreshStrategy>) {
+    self.engine.set_tab_strategy(tab, strategy.map(Strategy::from));
+  }
+
   #[napi(catch_unwind)]
   pub fn close_tab(&mut self, tab: u32) {
     self.engine.close_tab(tab);
@@ -319,9 +345,15 @@ impl SsrHmrCore {
   }
 
   /// A render ended; its effects (a check's verdict) as a JSON string, `null` when none.
+  /// `wallClockMs`: `Date.now()`, the updates' `timestamp`.
   #[napi(catch_unwind)]
-  pub fn end_render(&mut self, render: u32, complete: bool) -> Result<Option<String>> {
-    effects_json(self.engine.end_render(render, complete))
+  pub fn end_render(
+    &mut self,
+    render: u32,
+    complete: bool,
+    wall_clock_ms: f64,
+  ) -> Result<Option<String>> {
+    effects_json(self.engine.end_render(render, complete), wall_clock_ms)
   }
 
   /// When the shim should call `poll`, as a clock value in ms; `null` when nothing waits.
@@ -331,9 +363,10 @@ impl SsrHmrCore {
   }
 
   /// What is due now (a decision, timed-out checks) as a JSON string, `null` when nothing.
+  /// `wallClockMs` as for `endRender`.
   #[napi(catch_unwind)]
-  pub fn poll(&mut self, now_ms: f64) -> Result<Option<String>> {
-    effects_json(self.engine.poll(now_ms))
+  pub fn poll(&mut self, now_ms: f64, wall_clock_ms: f64) -> Result<Option<String>> {
+    effects_json(self.engine.poll(now_ms), wall_clock_ms)
   }
 
   /// One environment's mirrored graph as a JSON string, `null` for an unknown environment.
@@ -369,10 +402,11 @@ fn change_class_name(class: ChangeClass) -> &'static str {
   }
 }
 
-fn effects_json(effects: ssr_hmr_core::Effects) -> Result<Option<String>> {
+fn effects_json(mut effects: ssr_hmr_core::Effects, wall_clock_ms: f64) -> Result<Option<String>> {
   if effects.is_empty() {
     return Ok(None);
   }
+  effects.stamp(wall_clock_ms as u64);
   to_json(&effects).map(Some)
 }
 

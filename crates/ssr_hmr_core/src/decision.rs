@@ -10,6 +10,7 @@ use crate::affected::{
 };
 use crate::batcher::PendingBatch;
 use crate::classify::ChangeClass;
+pub use crate::contract::Strategy;
 use crate::environment_graph::ModuleIx;
 use crate::importer_walk::Reach;
 use crate::mirror::ModuleGraphMirror;
@@ -18,19 +19,6 @@ use crate::module_record::Consumer;
 use crate::page_roots::PageRoots;
 use crate::refetch::Refetches;
 use crate::tabs::{TabId, Tabs};
-
-/// How the browser is refreshed after a server-only change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Strategy {
-  #[default]
-  Reload,
-  Morph,
-  Event,
-  /// In place through the page's framework where the tab finds one, else a
-  /// reload (the tab decides: only it knows its page's framework).
-  Auto,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,15 +42,24 @@ impl From<Strategy> for Action {
   }
 }
 
-/// Root-relative paths (`/` separators), sorted.
+/// Root-relative paths of the files in one batch (`/` separators, sorted), by what they mean
+/// for the browser.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "ChangedFiles"))]
 #[serde(rename_all = "camelCase")]
 pub struct FilesByClass {
+  /// Only server environments have these: Vite alone would leave the page stale.
   pub server_only: Vec<String>,
+  /// Both sides have these: the browser got Vite's own HMR update.
   pub shared: Vec<String>,
   pub client_only: Vec<String>,
+  /// Matched the `watch` option.
   pub watched: Vec<String>,
-  /// Server-only files another plugin updated the browser for in place.
+  /// Server-only files another plugin carried to the browser itself while the change was
+  /// handled (a client update of a module importing them, as React Router's hot data
+  /// revalidation does, or a custom event every affected tab answered by re-fetching its page,
+  /// as `@vitejs/plugin-rsc`'s `rsc:update` is): no tab is refreshed for them.
   pub updated_in_place: Vec<String>,
 }
 

@@ -9,6 +9,7 @@ use crate::affected::AffectedScratch;
 use crate::batcher::ChangeBatcher;
 use crate::change_at::ChangeAt;
 use crate::classify::{classify_change, client_variants, ChangeClass};
+use crate::contract::{DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS};
 use crate::decision::{build_decision, Action, Decision, DecisionInputs, Strategy};
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
 use crate::fresh_text::fresh_text;
@@ -16,7 +17,7 @@ use crate::html_fingerprint::TextRun;
 use crate::in_place::client_update_carries;
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
 use crate::messages::{
-  parse_token, Message, SharedUpdate, TabMessage, TabUpdate, UpdatePayload, UpdateTemplate, Verdict,
+  parse_token, Message, TabMessage, TabUpdate, UpdatePayload, UpdateTemplate, Verdict,
 };
 use crate::mirror::ModuleGraphMirror;
 use crate::module_key::{file_key, normalize_url, MAX_ID_BYTES};
@@ -60,8 +61,8 @@ impl Default for EngineOptions {
   fn default() -> Self {
     EngineOptions {
       root: String::new(),
-      quiet_ms: 30.0,
-      max_wait_ms: 300.0,
+      quiet_ms: DEFAULT_QUIET_MS,
+      max_wait_ms: DEFAULT_MAX_WAIT_MS,
       refresh: Strategy::Reload,
       max_tabs: 1024,
       max_pages: 1024,
@@ -108,8 +109,6 @@ pub struct Effects {
   pub unreported: Option<UpdatePayload>,
   /// Messages to single tabs: checks and updates.
   pub messages: Vec<TabMessage>,
-  /// The parts the updates of each decision in `messages` share.
-  pub updates: Vec<SharedUpdate>,
   /// Decisions whose checks are all answered: one log line each.
   pub outcomes: Vec<Outcome>,
 }
@@ -117,6 +116,18 @@ pub struct Effects {
 impl Effects {
   pub fn is_empty(&self) -> bool {
     self.decision.is_none() && self.messages.is_empty() && self.outcomes.is_empty()
+  }
+
+  /// Dates every update with the shim's wall clock as it goes out (the
+  /// engine's clock is monotonic and its own).
+  pub fn stamp(&mut self, wall_clock_ms: u64) {
+    let updates = self.messages.iter_mut().filter_map(|m| match &mut m.message {
+      Message::Update(update) => Some(&mut **update),
+      Message::Check(_) => None,
+    });
+    for update in updates.chain(self.unreported.as_mut()) {
+      update.timestamp = wall_clock_ms;
+    }
   }
 }
 
@@ -483,7 +494,6 @@ impl Engine {
           update.fresh_text = self.fresh_text_for(resolution.tab, &page, render, fresh_runs);
         }
         effects.messages.push(resolution.message);
-        effects.updates.push(resolution.shared);
       }
       Some(CheckEnd::Recheck(message)) => effects.messages.push(message),
       None => {}
@@ -532,6 +542,12 @@ impl Engine {
     tab
   }
 
+  /// The tab's page picks `strategy` over the configured one (`None`: it
+  /// picks none), as its tab reports with each page report.
+  pub fn set_tab_strategy(&mut self, tab: TabId, strategy: Option<Strategy>) {
+    self.tabs.set_strategy(tab, strategy);
+  }
+
   /// The tab moved to `url` on the client, or (with `render`) now shows that
   /// render of it, after a morph.
   pub fn navigate_tab(&mut self, tab: TabId, url: &str, render: Option<RenderId>) {
@@ -573,9 +589,6 @@ impl Engine {
     let mut effects = Effects::default();
     for expired in self.verification.expire(now_ms) {
       effects.messages.push(expired.message);
-      if !effects.updates.iter().any(|u| u.decision == expired.shared.decision) {
-        effects.updates.push(expired.shared);
-      }
     }
     if let Some(mut decision) = self.flush(now_ms) {
       decision.id = self.dispatch(&decision, now_ms, &mut effects);
@@ -642,7 +655,6 @@ impl Engine {
     if decision.action == Action::Passthrough {
       return self.verification.register(template, summary, &[], 0);
     }
-    effects.updates.push(template.shared.clone());
     let mut checks = Vec::new();
     let mut unverified = Vec::new();
     for &tab in &decision.tabs {
@@ -659,7 +671,10 @@ impl Engine {
         None => unverified.push((tab, page, page_unknown)),
       }
     }
-    let unverified_pages: Vec<Option<&str>> = unverified.iter().map(|&(_, page, _)| page).collect();
+    // What each tab does if it refreshes: its page's pick, or the configured strategy.
+    let strategy = |tab| self.tabs.strategy(tab).unwrap_or(self.options.refresh);
+    let unverified_pages: Vec<(Option<&str>, Strategy)> =
+      unverified.iter().map(|&(tab, page, _)| (page, strategy(tab))).collect();
     let registered =
       self.verification.register(template.clone(), summary, &unverified_pages, checks.len());
     debug_assert_eq!(registered, id);
@@ -668,7 +683,8 @@ impl Engine {
       effects.messages.push(TabMessage { tab, message: Message::Update(Box::new(update)) });
     }
     for (tab, page, shown, shown_render, page_unknown) in checks {
-      let checked = CheckedTab { tab, page: &page, shown, shown_render, page_unknown };
+      let strategy = self.tabs.strategy(tab).unwrap_or(self.options.refresh);
+      let checked = CheckedTab { tab, page: &page, shown, shown_render, page_unknown, strategy };
       effects.messages.push(self.verification.start(id, checked, now_ms));
     }
     effects.unreported = Some(template.update(TabUpdate::unverified(None, true), &[]));
@@ -1186,6 +1202,31 @@ mod tests {
       ]
     );
     assert_eq!(decided.outcomes[0].refreshed_tabs, 3);
+  }
+
+  #[test]
+  fn the_outcome_says_what_each_tab_does_as_its_page_picks() {
+    let mut e = static_routes();
+    let home = e.open_tab(Some("/"), None, 0.0);
+    let about = e.open_tab(Some("/about"), None, 0.0);
+    let moved = e.open_tab(Some("/about"), None, 0.0);
+    // Its page picks `morph` with `<meta name="ssr-hmr">`; then it navigates to a page that
+    // picks nothing.
+    e.set_tab_strategy(about, Some(Strategy::Morph));
+    e.set_tab_strategy(moved, Some(Strategy::Morph));
+    e.set_tab_strategy(moved, None);
+    e.on_server_change("ssr", "/app/about-data.ts", 0.0);
+    let decided = e.poll(1000.0);
+    assert_eq!(updates(&decided).len(), 3, "{home} {about} {moved}: unverified, all refresh");
+    let by = &decided.outcomes[0].refreshed_by;
+    let tabs = |s: Strategy| by.get(&s).map_or(0, |r| r.tabs);
+    assert_eq!(
+      (tabs(Strategy::Reload), tabs(Strategy::Morph)),
+      (2, 1),
+      "as configured, or as picked"
+    );
+    let json = serde_json::to_value(&decided.outcomes[0]).unwrap();
+    assert_eq!(json["refreshedBy"]["morph"], serde_json::json!({ "pages": ["/about"], "tabs": 1 }));
   }
 
   #[test]

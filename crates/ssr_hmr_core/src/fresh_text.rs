@@ -94,7 +94,8 @@ mod tests {
   fn texts_are_bounded_deduplicated_and_never_blank() {
     let shown = render("<p>old</p>").0;
     let long = "x".repeat(MAX_FRESH_TEXT_CHARS + 50);
-    let many: String = (0..40).map(|i| format!("<li>item {i}</li><li>same</li><li> </li>")).collect();
+    let many: String =
+      (0..40).map(|i| format!("<li>item {i}</li><li>same</li><li> </li>")).collect();
     let (fresh, runs) = render(&format!("<p>{long}</p>{many}"));
     let texts = fresh_text(&shown, &fresh, &runs, &[]);
     assert_eq!(texts.len(), MAX_FRESH_TEXTS);

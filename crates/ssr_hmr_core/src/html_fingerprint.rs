@@ -741,7 +741,8 @@ mod tests {
 
   #[test]
   fn text_runs_are_kept_with_their_segments_only_when_asked() {
-    let html = "<title>T</title><p>a &amp; b</p><!-- c --><span data-ssr-hmr-volatile>9</span>x < y";
+    let html =
+      "<title>T</title><p>a &amp; b</p><!-- c --><span data-ssr-hmr-volatile>9</span>x < y";
     let mut f = HtmlFingerprint::new(200, None).keeping_text();
     for byte in html.as_bytes() {
       f.write(std::slice::from_ref(byte));
@@ -756,7 +757,11 @@ mod tests {
         one.write(run.text.as_bytes());
         one.finish_segmented().unwrap()
       };
-      assert_eq!(kept.segments.hashes[run.segment as usize], alone.segments.hashes[1], "{}", run.text);
+      assert_eq!(
+        kept.segments.hashes[run.segment as usize], alone.segments.hashes[1],
+        "{}",
+        run.text
+      );
     }
     let mut plain = HtmlFingerprint::new(200, None);
     plain.write(html.as_bytes());

@@ -8,19 +8,19 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+pub use crate::contract::{CHECK_EVENT, UPDATE_EVENT};
 use crate::decision::{Decision, FilesByClass, Strategy};
 use crate::module_key::root_relative;
 use crate::renders::RenderId;
 use crate::tabs::TabId;
 
-pub const CHECK_EVENT: &str = "ssr-hmr:check";
-pub const UPDATE_EVENT: &str = "ssr-hmr:update";
-
 /// What the server found when it rendered a tab's page again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrVerdict"))]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
   /// The page renders differently from what the tab shows: refresh.
@@ -32,8 +32,10 @@ pub enum Verdict {
   Unverified,
 }
 
-/// What made the page stale.
+/// Why the page may be stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrReason"))]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
   /// Modules only server code runs changed.
@@ -44,70 +46,115 @@ pub enum Reason {
   Missed,
 }
 
-/// A root of a page's render that reaches a changed module: the render's
-/// entry, or a module it took with `import()` (a route, a loader).
+/// One of a page's render roots that reaches a changed module: the render's
+/// entry, or a module it took with `import()` (a route module, a loader),
+/// with the importer chain between them. A framework can revalidate only the
+/// loaders whose module is on a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrRootReach"))]
 #[serde(rename_all = "camelCase")]
 pub struct RootReach {
+  /// The root's module id, root-relative.
   pub root: String,
-  /// The changed file.
+  /// The changed file, root-relative.
   pub file: String,
-  /// Importer chain from the changed module up to `root`.
+  /// Module ids from the changed module up to `root` (both included),
+  /// root-relative.
   pub chain: Vec<String>,
 }
 
-/// What the `ssr-hmr:update` of every tab of one decision says alike. The
-/// shim joins it with each tab's `UpdatePayload` into the data
-/// `SsrHmrUpdatePayload` in `index.d.ts` types (and adds `timestamp`), so a
-/// decision reaching many tabs crosses the boundary once.
+/// A page the change may affect, with its verdict once a tab of it was
+/// checked (`changed` if any of its tabs renders differently).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SharedUpdate {
-  pub decision: u32,
-  pub strategy: Strategy,
-  pub reason: Reason,
-  pub files: FilesByClass,
-  /// The pages the change may affect.
-  pub pages: Vec<String>,
-  pub reload_all: bool,
-  pub settling: bool,
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrPageReport"))]
+pub struct PageReport {
+  /// Path and query.
+  pub url: String,
+  /// Set once a tab of this page was checked.
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
+  pub verdict: Option<Verdict>,
 }
 
-/// One tab's part of its `ssr-hmr:update`.
+/// Data of the `ssr-hmr:update` event, sent to each tab whose page a change
+/// may have made stale, once the server has applied the edits and checked
+/// what the page renders now. Listen with
+/// `import.meta.hot.on('ssr-hmr:update', (data) => …)`. Every strategy emits
+/// it first; with `'event'` it is all that happens, and an `'unchanged'`
+/// verdict tells the app its server output did not change (it may still want
+/// to revalidate client data).
+// Built whole by the core (`UpdateTemplate::update`): the shim only delivers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrUpdatePayload"))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePayload {
-  /// The decision whose `SharedUpdate` completes this update.
-  pub decision: u32,
+  /// The configured strategy; the page's `<meta name="ssr-hmr">` may
+  /// override it.
+  pub strategy: Strategy,
+  /// Why the page may be stale: `'server-only'` when modules that only server
+  /// code runs changed (`files.serverOnly`), `'watched'` when only files
+  /// matching the `watch` option did, `'missed'` when this tab was reloading
+  /// while a refresh of its page went out (its render predates it; `files` is
+  /// then empty).
+  pub reason: Reason,
+  /// Every file of the batch, root-relative (a burst of edits arrives as one
+  /// batch).
+  pub files: FilesByClass,
   /// This tab's verdict.
   pub verdict: Verdict,
-  /// This tab's page.
+  /// This tab's page: path and query.
   pub page: String,
-  /// This page's render roots that reach a changed module (loader-level
-  /// detail for frameworks).
+  /// This page's render roots that reach a changed module, with the
+  /// importer chains: which loaders depend on the edit (empty when which
+  /// pages depend on it is not known).
   pub roots: Vec<RootReach>,
-  /// The verdicts of the decision's pages checked so far.
-  #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-  pub verdicts: BTreeMap<String, Verdict>,
-  /// The check this update answers (for the runtime, which holds its response).
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub check: Option<String>,
-  /// The stamp of the render that answered the check.
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub render: Option<RenderId>,
-  /// Server files that do not compile right now, for a tab whose page is not
-  /// known (so not told apart as an error tab): its page renders differently
-  /// while they are broken, so it shows their error instead of refreshing.
-  #[serde(skip_serializing_if = "Vec::is_empty")]
+  /// The pages the change may affect, with the verdicts known so far.
+  pub pages: Vec<PageReport>,
+  /// Every tab got an update because which pages depend on the change is not
+  /// known.
+  pub reload_all: bool,
+  /// The change is part of a burst that is most likely still going on (its
+  /// edits were written right after the previous batch's, or the batch was
+  /// cut by `batch.maxWaitMs`): more updates may follow, and the runtime
+  /// folds them into one trailing refresh. `false`: a lone edit, or a burst's
+  /// first, acted on at once.
+  pub settling: bool,
+  /// Server time of the update, `Date.now()` (passed in by the shim:
+  /// `Effects::stamp`).
+  #[cfg_attr(test, ts(type = "number"))]
+  pub timestamp: u64,
+  /// Server files that do not compile right now, on the update of a tab
+  /// whose page's dependencies are not known (so not told apart as an error
+  /// tab): the runtime shows their error (it arrives just before) instead of
+  /// refreshing into a page that cannot render.
+  #[serde(default, skip_serializing_if = "Vec::is_empty")]
+  #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
   pub broken_files: Vec<String>,
-  /// For a `changed` verdict: the texts of the fresh render the tab's render
-  /// does not have (`fresh_text.rs`), which a tab updated in place must show
-  /// afterwards; absent when they cannot be told.
+  /// With a `'changed'` verdict: the texts of the page's fresh render that
+  /// the render this tab was served does not have (`fresh_text.rs`). A page
+  /// updated in place must show each of them afterwards; absent when they
+  /// cannot be told.
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
   pub fresh_text: Option<Vec<String>>,
+  /// @internal The check this update answers (the runtime holds its
+  /// response).
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
+  pub check: Option<String>,
+  /// @internal The stamp of the render that answered the check.
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
+  pub render: Option<RenderId>,
 }
 
+/// The server asks a tab to fetch its own page (runtime-internal).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrCheckMessage"))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckPayload {
   /// Sent back in the `x-ssr-hmr-check` header of the tab's request.
@@ -115,6 +162,29 @@ pub struct CheckPayload {
   /// Edits are still arriving: the tab may wait for the burst to settle
   /// before fetching, and answer only the last check.
   pub settling: bool,
+}
+
+/// What the browser runtime tells the server about its tab with
+/// `ssr-hmr:page` (untrusted: the shim validates it before the core hears of
+/// it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrPageMessage"))]
+pub struct PageMessage {
+  /// The page the tab shows: `location.pathname + location.search`.
+  pub url: String,
+  /// The stamp of the render the tab shows, from the dev server's
+  /// `Server-Timing: ssr-hmr;desc="…"` header: on the first report of a
+  /// document, and after a morph. It tells the server what the tab shows,
+  /// and whether it missed a refresh while it was reloading.
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
+  pub render: Option<RenderId>,
+  /// The strategy the page picks with `<meta name="ssr-hmr">`, if it picks
+  /// one: the server's log line then says what the tab did.
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
+  pub strategy: Option<Strategy>,
 }
 
 /// One message for one tab.
@@ -134,11 +204,18 @@ pub struct TabMessage {
   pub message: Message,
 }
 
-/// What makes the updates of one decision: the part they share, and what
-/// each tab's adds its page's from.
+/// What makes the updates of one decision: what they all say, and what each
+/// tab's adds its page's from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateTemplate {
-  pub shared: SharedUpdate,
+  pub decision: u32,
+  pub strategy: Strategy,
+  pub reason: Reason,
+  pub files: FilesByClass,
+  /// The pages the change may affect.
+  pub pages: Vec<String>,
+  pub reload_all: bool,
+  pub settling: bool,
   /// Each page's roots that reach a changed module.
   pub roots: BTreeMap<String, Vec<RootReach>>,
   /// Root-relative files whose last compile check failed.
@@ -191,21 +268,20 @@ impl UpdateTemplate {
       });
     }
     Arc::new(UpdateTemplate {
-      shared: SharedUpdate {
-        decision: id,
-        strategy,
-        reason,
-        files: decision.files.clone(),
-        pages: decision.pages.clone(),
-        reload_all: decision.reload_all,
-        settling: decision.settling,
-      },
+      decision: id,
+      strategy,
+      reason,
+      files: decision.files.clone(),
+      pages: decision.pages.clone(),
+      reload_all: decision.reload_all,
+      settling: decision.settling,
       roots,
       broken_files: decision.broken_files.clone(),
     })
   }
 
-  /// The update of one tab.
+  /// The update of one tab, with the verdicts of the decision's pages
+  /// checked so far. Its `timestamp` is set when it goes out.
   pub fn update(&self, tab: TabUpdate, verdicts_so_far: &[(Arc<str>, Verdict)]) -> UpdatePayload {
     let TabUpdate { page, verdict, check, render, page_unknown } = tab;
     let broken_files = if page_unknown && verdict != Verdict::Unchanged {
@@ -214,15 +290,26 @@ impl UpdateTemplate {
       Vec::new()
     };
     let page = page.unwrap_or_default();
+    let verdicts: FxHashMap<&str, Verdict> =
+      verdicts_so_far.iter().map(|(url, verdict)| (&**url, *verdict)).collect();
     UpdatePayload {
-      decision: self.shared.decision,
+      strategy: self.strategy,
+      reason: self.reason,
+      files: self.files.clone(),
       verdict,
       page: page.to_string(),
       roots: self.roots.get(page).cloned().unwrap_or_default(),
-      verdicts: verdicts_so_far.iter().map(|(url, v)| (url.to_string(), *v)).collect(),
+      pages: self
+        .pages
+        .iter()
+        .map(|url| PageReport { url: url.clone(), verdict: verdicts.get(url.as_str()).copied() })
+        .collect(),
+      reload_all: self.reload_all,
+      settling: self.settling,
+      timestamp: 0,
+      broken_files,
       check,
       render,
-      broken_files,
       fresh_text: None,
     }
   }
@@ -263,15 +350,13 @@ mod tests {
   #[test]
   fn an_update_carries_the_tabs_verdict_and_the_pages_checked_so_far() {
     let template = UpdateTemplate {
-      shared: SharedUpdate {
-        decision: 4,
-        strategy: Strategy::Reload,
-        reason: Reason::ServerOnly,
-        files: FilesByClass { server_only: vec!["src/about-data.js".into()], ..Default::default() },
-        pages: vec!["/".into(), "/about".into()],
-        reload_all: false,
-        settling: false,
-      },
+      decision: 4,
+      strategy: Strategy::Reload,
+      reason: Reason::ServerOnly,
+      files: FilesByClass { server_only: vec!["src/about-data.js".into()], ..Default::default() },
+      pages: vec!["/".into(), "/about".into()],
+      reload_all: false,
+      settling: false,
       roots: BTreeMap::from([(
         "/about".to_string(),
         vec![RootReach {
@@ -304,10 +389,12 @@ mod tests {
     assert_eq!(json["event"], UPDATE_EVENT);
     assert_eq!(json["data"]["verdict"], "changed");
     assert_eq!(json["data"]["page"], "/about");
-    assert_eq!(json["data"]["decision"], 4, "its shared part is the decision's");
+    assert!(json["data"].get("decision").is_none(), "the shim needs no join");
+    assert_eq!(json["data"]["strategy"], "reload", "what every update of the decision says");
+    assert_eq!(json["data"]["files"]["serverOnly"], serde_json::json!(["src/about-data.js"]));
     assert_eq!(
-      json["data"]["verdicts"],
-      serde_json::json!({ "/": "unchanged" }),
+      json["data"]["pages"],
+      serde_json::json!([{ "url": "/", "verdict": "unchanged" }, { "url": "/about" }]),
       "/about not checked yet"
     );
     assert!(json["data"].get("check").is_none());

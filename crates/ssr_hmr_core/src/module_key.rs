@@ -13,6 +13,8 @@
 
 use std::borrow::Cow;
 
+use crate::contract::IGNORABLE_QUERY_PARAMS;
+
 /// Longest id, url, file or root accepted by the engine, in bytes. Longer
 /// input is ignored (ids) or truncated (urls), so a hostile or buggy caller
 /// cannot make the engine hold unbounded strings.
@@ -34,8 +36,9 @@ pub struct ModuleKey<'a> {
   pub variant: Variant,
 }
 
-/// Query parameters that never change what the module is.
-const IGNORABLE_PARAMS: &[&str] = &["v", "t", "import", "direct", "used", "inline"];
+/// Query parameters that never change what the module is (the contract's
+/// list: the shim's graph mirror strips the same ones).
+const IGNORABLE_PARAMS: &[&str] = &IGNORABLE_QUERY_PARAMS;
 /// Query parameters that turn the file into a string export.
 const STRING_EXPORT_PARAMS: &[&str] = &["raw", "url"];
 /// `?inline` is a string export too, unless the module is a worker.

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::html_fingerprint::{TextRun, HtmlFingerprint, Segments};
+use crate::html_fingerprint::{HtmlFingerprint, Segments, TextRun};
 use crate::module_key::normalize_url;
 
 /// A render stamp. 0 is never handed out.
@@ -93,7 +93,9 @@ impl Renders {
       }
     }
     let page = Arc::from(normalize_url(page));
-    self.records.insert(id, Render { page, epoch, fingerprint: None, segments: None, text_runs: None });
+    self
+      .records
+      .insert(id, Render { page, epoch, fingerprint: None, segments: None, text_runs: None });
     if self.in_flight.len() < MAX_RENDERS_IN_FLIGHT {
       let fingerprint = HtmlFingerprint::new(status, location);
       self.in_flight.insert(id, if keep_text { fingerprint.keeping_text() } else { fingerprint });

@@ -12,13 +12,14 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use crate::contract::{self, Strategy};
 use crate::module_key::normalize_url;
 use crate::renders::RenderId;
 
 pub type TabId = u32;
 
 /// What `open` returns past `max_tabs`: the tab is not tracked.
-pub const NO_TAB: TabId = 0;
+pub const NO_TAB: TabId = contract::NO_TAB;
 
 #[derive(Debug, Clone)]
 struct Tab {
@@ -27,6 +28,8 @@ struct Tab {
   /// The render of `page` the tab shows, when the server rendered it and the
   /// tab has not navigated since.
   shown: Option<RenderId>,
+  /// The strategy its page picks (`<meta name="ssr-hmr">`), if it picks one.
+  strategy: Option<Strategy>,
 }
 
 pub struct Tabs {
@@ -57,7 +60,7 @@ impl Tabs {
     let id = self.next_tab;
     self.next_tab = self.next_tab.wrapping_add(1);
     let page = page.map(|url| Arc::from(normalize_url(url)));
-    self.tabs.insert(id, Tab { shown: shown.filter(|_| page.is_some()), page });
+    self.tabs.insert(id, Tab { shown: shown.filter(|_| page.is_some()), page, strategy: None });
     id
   }
 
@@ -72,6 +75,19 @@ impl Tabs {
       }
       t.shown = shown;
     }
+  }
+
+  /// The tab's page picks `strategy` (`None`: the configured one). Unknown
+  /// ids are ignored.
+  pub fn set_strategy(&mut self, tab: TabId, strategy: Option<Strategy>) {
+    if let Some(t) = self.tabs.get_mut(&tab) {
+      t.strategy = strategy;
+    }
+  }
+
+  /// The strategy the tab's page picks, if it picks one.
+  pub fn strategy(&self, tab: TabId) -> Option<Strategy> {
+    self.tabs.get(&tab).and_then(|t| t.strategy)
   }
 
   /// The tab shows `render` of its page now (its output was checked).

@@ -22,16 +22,17 @@
 //! Each decision is logged once, when all its checks are answered: the
 //! `Outcome` says which pages were refreshed and which were left alone.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::decision::{Action, FilesByClass};
+pub use crate::contract::CHECK_TIMEOUT_MS;
+use crate::decision::{Action, FilesByClass, Strategy};
 use crate::messages::{
-  token_text, CheckPayload, Message, SharedUpdate, TabMessage, TabUpdate, UpdateTemplate, Verdict,
+  token_text, CheckPayload, Message, TabMessage, TabUpdate, UpdateTemplate, Verdict,
 };
 use crate::output_masks::Judgement;
 use crate::renders::RenderId;
@@ -40,8 +41,6 @@ use crate::tabs::TabId;
 pub type CheckToken = u64;
 pub type DecisionId = u32;
 
-/// Longest a check may take before its tab is refreshed unverified.
-pub const CHECK_TIMEOUT_MS: f64 = 10_000.0;
 /// Decisions waiting for checks; past it the oldest is logged as it stands.
 pub const MAX_PENDING_DECISIONS: usize = 64;
 
@@ -68,9 +67,21 @@ pub struct Outcome {
   /// Pages (sorted) whose tabs were refreshed, and how many tabs.
   pub refreshed: Vec<String>,
   pub refreshed_tabs: usize,
+  /// The refreshed tabs by what each did: its page's strategy (a page picks
+  /// one with `<meta name="ssr-hmr">`, which only its tab knows), or the
+  /// configured one.
+  pub refreshed_by: BTreeMap<Strategy, Refreshed>,
   /// Pages (sorted) whose output had not changed, and how many tabs.
   pub unchanged: Vec<String>,
   pub unchanged_tabs: usize,
+}
+
+/// The tabs of a decision refreshed one way, and their pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refreshed {
+  /// Sorted.
+  pub pages: BTreeSet<String>,
+  pub tabs: usize,
 }
 
 /// What the end of a check render leads to.
@@ -88,9 +99,8 @@ pub struct Resolution {
   pub verdict: Verdict,
   /// The render that answered it.
   pub render: Option<RenderId>,
-  /// The tab's `ssr-hmr:update`, and the part its decision's updates share.
+  /// The tab's `ssr-hmr:update`.
   pub message: TabMessage,
-  pub shared: SharedUpdate,
 }
 
 /// A tab to check: the page it shows and the fingerprint of its render.
@@ -103,6 +113,8 @@ pub struct CheckedTab<'a> {
   pub shown_render: RenderId,
   /// What the page depends on is not known (no recorded roots).
   pub page_unknown: bool,
+  /// How the tab refreshes if its page changed.
+  pub strategy: Strategy,
 }
 
 struct PendingCheck {
@@ -117,6 +129,7 @@ struct PendingCheck {
   deadline_ms: f64,
   render: Option<RenderId>,
   page_unknown: bool,
+  strategy: Strategy,
 }
 
 struct PendingDecision {
@@ -129,16 +142,23 @@ struct PendingDecision {
   verdicts: Vec<(Arc<str>, Verdict)>,
   refreshed: BTreeSet<String>,
   refreshed_tabs: usize,
+  refreshed_by: BTreeMap<Strategy, Refreshed>,
   unchanged: BTreeSet<String>,
   unchanged_tabs: usize,
 }
 
 impl PendingDecision {
-  /// A tab of `page` (empty: a tab that never said) got `verdict`.
-  fn note(&mut self, page: &str, verdict: Verdict) {
+  /// A tab of `page` (empty: a tab that never said) got `verdict`; it
+  /// refreshes with `strategy` unless it is unchanged.
+  fn note(&mut self, page: &str, verdict: Verdict, strategy: Strategy) {
     let (pages, count) = if verdict == Verdict::Unchanged {
       (&mut self.unchanged, &mut self.unchanged_tabs)
     } else {
+      let by = self.refreshed_by.entry(strategy).or_default();
+      by.tabs += 1;
+      if !page.is_empty() {
+        by.pages.insert(page.to_string());
+      }
       (&mut self.refreshed, &mut self.refreshed_tabs)
     };
     *count += 1;
@@ -159,6 +179,7 @@ impl PendingDecision {
       summary: self.summary,
       refreshed: self.refreshed.into_iter().collect(),
       refreshed_tabs: self.refreshed_tabs,
+      refreshed_by: self.refreshed_by,
       unchanged,
       unchanged_tabs: self.unchanged_tabs,
     }
@@ -203,7 +224,7 @@ impl Verification {
     &mut self,
     template: Arc<UpdateTemplate>,
     summary: DecisionSummary,
-    unverified: &[Option<&str>],
+    unverified: &[(Option<&str>, Strategy)],
     checks: usize,
   ) -> DecisionId {
     let id = self.next_decision;
@@ -216,11 +237,12 @@ impl Verification {
       verdicts: Vec::new(),
       refreshed: BTreeSet::new(),
       refreshed_tabs: 0,
+      refreshed_by: BTreeMap::new(),
       unchanged: BTreeSet::new(),
       unchanged_tabs: 0,
     };
-    for page in unverified {
-      decision.note(page.unwrap_or_default(), Verdict::Unverified);
+    for &(page, strategy) in unverified {
+      decision.note(page.unwrap_or_default(), Verdict::Unverified, strategy);
     }
     if checks == 0 {
       self.completed.push(decision.outcome());
@@ -238,7 +260,7 @@ impl Verification {
   /// Starts a check of `tab` (showing `page`, fingerprinted `shown`) for
   /// `decision`. A check the tab had not answered yet no longer counts.
   pub fn start(&mut self, decision: DecisionId, tab: CheckedTab, now_ms: f64) -> TabMessage {
-    let CheckedTab { tab, page, shown, shown_render, page_unknown } = tab;
+    let CheckedTab { tab, page, shown, shown_render, page_unknown, strategy } = tab;
     self.forget_check_of(tab);
     self.issued += 1;
     let token = self.random.hash_one(self.issued);
@@ -255,10 +277,11 @@ impl Verification {
         deadline_ms,
         render: None,
         page_unknown,
+        strategy,
       },
     );
     self.by_tab.insert(tab, token);
-    let settling = self.decisions.get(&decision).is_some_and(|d| d.template.shared.settling);
+    let settling = self.decisions.get(&decision).is_some_and(|d| d.template.settling);
     TabMessage { tab, message: Message::Check(CheckPayload { token: token_text(token), settling }) }
   }
 
@@ -379,7 +402,7 @@ impl Verification {
     render: Option<RenderId>,
   ) -> Option<Resolution> {
     let decision = self.decisions.get_mut(&check.decision)?;
-    decision.note(&check.page, verdict);
+    decision.note(&check.page, verdict, check.strategy);
     let tab = TabUpdate {
       page: Some(&check.page),
       verdict,
@@ -389,9 +412,8 @@ impl Verification {
     };
     let update = decision.template.update(tab, &decision.verdicts);
     let message = TabMessage { tab: check.tab, message: Message::Update(Box::new(update)) };
-    let shared = decision.template.shared.clone();
     self.settle(check.decision);
-    Some(Resolution { tab: check.tab, verdict, render, message, shared })
+    Some(Resolution { tab: check.tab, verdict, render, message })
   }
 
   /// One check of `decision` is over (answered, or no longer counted).
@@ -417,7 +439,14 @@ mod tests {
   use crate::messages::{Reason, UpdatePayload};
 
   fn checked(tab: TabId, page: &str, shown: u64) -> CheckedTab<'_> {
-    CheckedTab { tab, page, shown, shown_render: 1, page_unknown: false }
+    CheckedTab {
+      tab,
+      page,
+      shown,
+      shown_render: 1,
+      page_unknown: false,
+      strategy: Strategy::Reload,
+    }
   }
 
   /// Ends a render; a differing one is judged different.
@@ -435,15 +464,13 @@ mod tests {
 
   fn template() -> Arc<UpdateTemplate> {
     Arc::new(UpdateTemplate {
-      shared: SharedUpdate {
-        decision: 1,
-        strategy: Strategy::Reload,
-        reason: Reason::ServerOnly,
-        files: FilesByClass::default(),
-        pages: vec![],
-        reload_all: false,
-        settling: false,
-      },
+      decision: 1,
+      strategy: Strategy::Reload,
+      reason: Reason::ServerOnly,
+      files: FilesByClass::default(),
+      pages: vec!["/a".into(), "/b".into()],
+      reload_all: false,
+      settling: false,
       roots: Default::default(),
       broken_files: vec![],
     })
@@ -488,7 +515,8 @@ mod tests {
     assert!(v.take_outcomes().is_empty(), "one check still out");
     let changed = end(&mut v, 11, "/b", Some(999)).unwrap();
     assert_eq!(changed.verdict, Verdict::Changed);
-    assert_eq!(update_of(&changed).verdicts.len(), 2, "both pages checked");
+    let checked_pages = update_of(&changed).pages.iter().filter(|p| p.verdict.is_some()).count();
+    assert_eq!(checked_pages, 2, "both pages checked");
     let outcome = v.take_outcomes().pop().unwrap();
     assert_eq!(
       (outcome.refreshed, outcome.unchanged),
@@ -511,7 +539,7 @@ mod tests {
   #[test]
   fn a_check_that_does_not_come_back_refreshes_its_tab_unverified() {
     let mut v = Verification::default();
-    let d = v.register(template(), summary(), &[Some("/x")], 1);
+    let d = v.register(template(), summary(), &[(Some("/x"), Strategy::Reload)], 1);
     v.start(d, checked(1, "/a", 111), 100.0);
     assert_eq!(v.next_deadline(), Some(100.0 + CHECK_TIMEOUT_MS));
     assert!(v.expire(100.0 + CHECK_TIMEOUT_MS - 1.0).is_empty());
@@ -522,6 +550,28 @@ mod tests {
       (outcome.refreshed_tabs, outcome.refreshed),
       (2, vec!["/a".to_string(), "/x".to_string()])
     );
+  }
+
+  #[test]
+  fn the_outcome_groups_refreshed_tabs_by_what_each_does() {
+    let mut v = Verification::default();
+    let unverified = [(Some("/x"), Strategy::Reload), (None, Strategy::Reload)];
+    let d = v.register(template(), summary(), &unverified, 2);
+    let morph = CheckedTab { strategy: Strategy::Morph, ..checked(1, "/a", 111) };
+    let morphed = token_of(&v.start(d, morph, 0.0));
+    let unchanged = token_of(&v.start(d, checked(2, "/b", 222), 0.0));
+    v.begin_render(morphed, 10);
+    v.begin_render(unchanged, 11);
+    end(&mut v, 10, "/a", Some(999));
+    end(&mut v, 11, "/b", Some(222));
+    let outcome = v.take_outcomes().pop().unwrap();
+    let by: Vec<(Strategy, Vec<&str>, usize)> = outcome
+      .refreshed_by
+      .iter()
+      .map(|(s, r)| (*s, r.pages.iter().map(String::as_str).collect(), r.tabs))
+      .collect();
+    assert_eq!(by, [(Strategy::Reload, vec!["/x"], 2), (Strategy::Morph, vec!["/a"], 1)]);
+    assert_eq!(outcome.refreshed_tabs, 3, "an unchanged tab does nothing");
   }
 
   #[test]
@@ -543,7 +593,7 @@ mod tests {
   #[test]
   fn a_decision_without_checks_is_over_at_once_and_a_closed_tab_settles_its_check() {
     let mut v = Verification::default();
-    v.register(template(), summary(), &[Some("/a")], 0);
+    v.register(template(), summary(), &[(Some("/a"), Strategy::Reload)], 0);
     assert_eq!(v.take_outcomes()[0].refreshed, ["/a"]);
     let d = v.register(template(), summary(), &[], 1);
     v.start(d, checked(4, "/b", 1), 0.0);

@@ -1,0 +1,45 @@
+// The decision's log line (lib/logger.js `outcomeLine`), from outcomes shaped as the core
+// serializes them: it says what each tab did, by the strategy its page picked.
+import { describe, expect, test } from 'vitest'
+import { stripVTControlCharacters } from 'node:util'
+import { outcomeLine } from '../lib/logger.js'
+
+// Colored when the test runs in a terminal.
+const lineOf = (...args) => stripVTControlCharacters(outcomeLine(...args))
+
+const outcome = (refreshedBy, unchanged = []) => ({
+  id: 1,
+  action: 'reload',
+  files: { serverOnly: ['src/data/team.js'], shared: [], clientOnly: [], watched: [], updatedInPlace: [] },
+  invalidatedCount: { ssr: 3 },
+  reloadAll: false,
+  errorTabs: 0,
+  refreshed: [...new Set(Object.values(refreshedBy).flatMap((by) => by.pages))].sort(),
+  refreshedTabs: Object.values(refreshedBy).reduce((sum, by) => sum + by.tabs, 0),
+  refreshedBy,
+  unchanged,
+  unchangedTabs: unchanged.length,
+})
+
+describe('outcomeLine', () => {
+  test('one way: the verb is what the tabs did, not the configured strategy', () => {
+    const line = lineOf(outcome({ morph: { pages: ['/about'], tabs: 1 } }, ['/']), { ms: 0.4, total: 3 })
+    expect(line).toBe(
+      'ssr-hmr morph 1 of 3 tabs (/about) ← src/data/team.js, output unchanged in 1 tab (/), 3 modules invalidated, 0.40 ms',
+    )
+  })
+
+  test('several ways: each with its tabs and pages', () => {
+    const line = lineOf(
+      outcome({
+        reload: { pages: ['/'], tabs: 1 },
+        morph: { pages: ['/about'], tabs: 2 },
+        event: { pages: [], tabs: 1 },
+      }),
+      { ms: 1, total: 4 },
+    )
+    expect(line).toBe(
+      'ssr-hmr reload 1 (/), morph 2 (/about), event to 1 of 4 tabs ← src/data/team.js, 3 modules invalidated, 1.00 ms',
+    )
+  })
+})
