@@ -10,18 +10,17 @@ import { performance } from 'node:perf_hooks'
 import { CompileCheck } from './compile-check.js'
 import { CoreDriver } from './core-driver.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
-import { EffectsRunner, relative } from './effects.js'
+import { ChangeIntake } from './change-intake.js'
+import { EffectsRunner } from './effects.js'
 import { sendError } from './error-overlay.js'
 import { HeldPayloads } from './held-payloads.js'
-import { invalidateInServer, isRunnable } from './invalidate.js'
-import { LateWriteCheck } from './late-writes.js'
+import { isRunnable } from './invalidate.js'
 import { colors, debug } from './logger.js'
 import { ModuleIndex } from './module-index.js'
 import { settleMsOf } from './options.js'
 import { SessionMembers } from './session-members.js'
 import { TabRegistry } from './tab-registry.js'
 import { WaitingSockets } from './waiting-sockets.js'
-import { writtenAt } from './write-time.js'
 
 export { UPDATE_EVENT } from './waiting-sockets.js'
 export { ERROR_EVENT } from './error-overlay.js'
@@ -35,22 +34,15 @@ export class DevSession {
   payloads = new HeldPayloads()
   waitingSockets = new WaitingSockets(this)
   compileCheck = new CompileCheck(this)
+  changes = new ChangeIntake(this)
   #core
   #logger
-  #lateWrites
   #disposed = false
   #disposers = []
 
   constructor(binding, options, server) {
     this.options = options
     this.root = server.config.root
-    // A write chokidar's throttle dropped was dropped by every server's watcher (they all
-    // watch the root, on the same events): it is reported to each.
-    this.#lateWrites = new LateWriteCheck({
-      emit: (event, file) => {
-        for (const server of this.members.servers()) server.watcher?.emit?.(event, file)
-      },
-    })
     this.#logger = server.config.logger
     this.#core = createCore(binding, {
       root: server.config.root,
@@ -180,61 +172,23 @@ export class DevSession {
     this.driver.schedule()
   }
 
-  /**
-   * The hook result for one file changed in one server environment. `read` (an update's) waits
-   * until the file is readable: a runtime outside Vite's process re-imports as soon as it is
-   * told, and must not read a half-written file.
-   */
+  /** The hook result for one file changed in one server environment (`lib/change-intake.js`). */
   handleServerChange(environment, file, read) {
-    this.effects.noteChange()
-    this.#lateWrites.noteReported(file)
-    const name = this.nameOf(environment)
-    const change = this.guard('deciding', (core) => core.onServerChange(name, file, performance.now(), writtenAt(file)))
-    if (!change) return this.driver.afterHooks()
-    // The class settles the full-reloads the browser channels hold for the file.
-    this.applyNow('settling held reloads', (core) => core.takeEffects())
-    if (debug.enabled)
-      debug(
-        `(${name}) ${relative(this.root, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`,
-      )
-    if (change.class !== 'server-only' && change.class !== 'shared') return this.driver.afterHooks()
-    if (change.class === 'server-only') this.compileCheck.queue(file)
-    if (change.keepViteUpdate) return this.driver.afterHooks()
-    const server = this.members.of(environment).server
-    this.driver.afterHooks(() => {
-      const idOf = (ix) => this.guard('naming a module', (core) => core.moduleId(name, ix))
-      invalidateInServer(server, environment, file, this.modules.nodesOf(name, environment, change.invalidate, idOf))
-    })
-    if (!isRunnable(environment)) {
-      // Its runtime lives elsewhere (a worker, another process), out of our reach: it
-      // reloads itself on this, fetching what was just invalidated.
-      const tell = () => {
-        if (this.#disposed) return
-        this.driver.runAfterHooksWork()
-        debug(`(${name}) not runnable here: full-reload sent on its channel`)
-        environment.hot.send({ type: 'full-reload', triggeredBy: file, path: '*' })
-      }
-      if (read) read().then(tell, tell)
-      else tell()
-    }
-    return []
+    return this.changes.server(environment, file, read)
+  }
+
+  handleWatchedChange(file) {
+    this.changes.watched(file)
   }
 
   /** A file's content is read now (by a compile check): note it for late writes. */
   noteRead(file) {
-    this.#lateWrites.noteRead(file)
-  }
-
-  handleWatchedChange(file) {
-    this.effects.noteChange()
-    this.#lateWrites.noteReported(file)
-    this.guard('recording a watched file', (core) => core.onWatchedChange(file, performance.now(), writtenAt(file)))
-    this.driver.afterHooks()
+    this.changes.lateWrites.noteRead(file)
   }
 
   /** Resolves once no change waits for a decision or a late write's report, and the last one was carried out (for tests). */
   whenIdle() {
-    return this.driver.whenIdle(() => this.#lateWrites.pending)
+    return this.driver.whenIdle(() => this.changes.lateWrites.pending)
   }
 
   /**
@@ -348,7 +302,7 @@ export class DevSession {
     }
     for (const cleanup of this.#disposers.splice(0)) cleanup()
     this.driver.dispose()
-    this.#lateWrites.dispose()
+    this.changes.lateWrites.dispose()
     this.payloads.clear()
     this.waitingSockets.clear()
     this.tabs.clear()
