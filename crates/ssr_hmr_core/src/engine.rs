@@ -144,7 +144,7 @@ impl Effects {
 pub const MAX_BROKEN_FILES: usize = 1024;
 
 pub struct Engine {
-  pub(crate) options: EngineOptions,
+  options: EngineOptions,
   pub(crate) mirror: ModuleGraphMirror,
   tabs: Tabs,
   roots: PageRoots,

@@ -14,7 +14,15 @@
 //! * which of those really render differently now: each candidate tab
 //!   fetches its own page and the two renders' fingerprints are compared
 //!   ([`renders`], [`html_fingerprint`], [`verification`]);
-//! * how to merge a burst of edits into one [`Decision`] ([`batcher`]).
+//! * how to merge a burst of edits into one [`Decision`] ([`batcher`]);
+//! * what other plugins send to the browser while a change is in progress,
+//!   and which of it to hold, drop or send again ([`change_windows`],
+//!   [`in_place_replay`]); what a socket that has not reported its page gets
+//!   ([`waiting_sockets`]).
+//!
+//! Every rule about time is one of the engine's deadlines
+//! ([`Engine::next_deadline`]): the shim arms one timer and calls
+//! [`Engine::poll`] when it fires.
 //!
 //! Everything is driven through [`Engine`]; time is injected, so the crate
 //! is deterministic and has no I/O. It knows nothing about napi: the
