@@ -51,8 +51,7 @@ export class EffectsRunner {
       }
       if (debug.enabled) debugDecision(session.root, decision, work)
       showCompileError(session, decision)
-      if (unreported)
-        session.waitingSockets.missedDecision(decision, updatePayload(shared.get(decision.id), unreported))
+      if (unreported) session.waitingSockets.missedDecision(updatePayload(shared.get(decision.id), unreported))
     }
     for (const { tab, event, data } of messages) {
       const client = session.tabs.clientOf(tab)

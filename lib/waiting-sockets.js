@@ -30,22 +30,26 @@ export class WaitingSockets {
 
   /**
    * A decision went out with `data` as the update of a socket the core has no tab for: those
-   * that have not said which page they show wait for it (the core decides what they get),
-   * and those past the core's tab cap get every refresh of a decision that reaches every tab.
+   * that have not said which page they show wait for it, and those past the core's tab cap
+   * get it now if the core says so (a decision that reaches every tab).
    */
-  missedDecision(decision, data) {
+  missedDecision(data) {
     const session = this.#session
-    const waiting = []
+    const unreported = []
+    const untracked = new Map()
     for (const client of session.members.clients()) {
       const tab = session.tabs.tabOf(client)
       if (tab === undefined) {
         const id = this.#idOf(client)
         this.#waiting.set(id, { client, data })
-        waiting.push(id)
-      } else if (tab === NO_TAB && decision.reloadAll) client.send({ type: 'custom', event: UPDATE_EVENT, data })
+        unreported.push(id)
+      } else if (tab === NO_TAB) untracked.set(this.#idOf(client), client)
     }
-    if (waiting.length)
-      session.guard('holding an update', (core) => core.socketsMissedDecision(waiting, performance.now()))
+    if (unreported.length === 0 && untracked.size === 0) return
+    const reached = session.guard('holding an update', (core) =>
+      core.socketsMissedDecision(unreported, [...untracked.keys()], performance.now()),
+    )
+    for (const id of reached ?? []) untracked.get(id)?.send({ type: 'custom', event: UPDATE_EVENT, data })
   }
 
   /** `client` reported its page: what it missed while unreported, if the core says it gets it. */

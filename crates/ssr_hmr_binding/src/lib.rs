@@ -430,10 +430,17 @@ impl SsrHmrCore {
     self.engine.server_hooks_ran(server, &file, &servers, now_ms);
   }
 
-  /// `sockets` had not said which page they show when the last decision went out.
+  /// When the last decision went out, `unreported` sockets had not said which page they
+  /// show, and `untracked` ones were past the tab cap: returns those of `untracked` that get
+  /// the decision's update now.
   #[napi(catch_unwind)]
-  pub fn sockets_missed_decision(&mut self, sockets: Vec<u32>, now_ms: f64) {
-    self.engine.sockets_missed_decision(&sockets, now_ms);
+  pub fn sockets_missed_decision(
+    &mut self,
+    unreported: Vec<u32>,
+    untracked: Vec<u32>,
+    now_ms: f64,
+  ) -> Vec<u32> {
+    self.engine.sockets_missed_decision(&unreported, &untracked, now_ms)
   }
 
   /// `socket` reported its page: whether it gets the update it missed.

@@ -65,12 +65,24 @@ impl Engine {
     }
   }
 
-  /// `sockets` have not said which page they show when the last decision
-  /// went out: each waits for its report with what it missed.
-  pub fn sockets_missed_decision(&mut self, sockets: &[SocketId], now_ms: f64) {
-    let Some((pages, reload_all)) = &self.channels.last_reach else { return };
-    for &socket in sockets {
+  /// When the last decision went out, `unreported` sockets had not said
+  /// which page they show: each waits for its report with what it missed.
+  /// `untracked` sockets are past the tab cap (`NO_TAB`): returns those that
+  /// get the decision's update now, every one if it reached every tab.
+  pub fn sockets_missed_decision(
+    &mut self,
+    unreported: &[SocketId],
+    untracked: &[SocketId],
+    now_ms: f64,
+  ) -> Vec<SocketId> {
+    let Some((pages, reload_all)) = &self.channels.last_reach else { return Vec::new() };
+    for &socket in unreported {
       self.channels.waiting.missed(socket, pages, *reload_all, now_ms);
+    }
+    if *reload_all {
+      untracked.to_vec()
+    } else {
+      Vec::new()
     }
   }
 
@@ -340,11 +352,22 @@ mod tests {
     let mut e = engine();
     e.on_server_change("ssr", DATA, 1000.0);
     assert!(e.poll(1000.0).decision.is_some());
-    e.sockets_missed_decision(&[7, 8, 9], 1000.0);
+    assert!(e.sockets_missed_decision(&[7, 8, 9], &[10], 1000.0).is_empty(), "not every tab");
     assert!(e.socket_reported(7, "/", false), "its page was affected");
     e.socket_closed(8);
     assert_eq!(e.next_deadline(), Some(1000.0 + REPORT_GRACE_MS));
     assert_eq!(e.poll(1000.0 + REPORT_GRACE_MS).reload_sockets, [9]);
+  }
+
+  #[test]
+  fn sockets_past_the_tab_cap_get_every_decision_that_reaches_every_tab() {
+    let mut e = engine();
+    assert!(e.sockets_missed_decision(&[], &[3], 0.0).is_empty(), "no decision yet");
+    e.on_watched_change("/app/content/post.md", 1000.0);
+    let decision = e.poll(1000.0).decision.expect("decided");
+    assert!(decision.reload_all);
+    assert_eq!(e.sockets_missed_decision(&[1], &[3, 4], 1000.0), [3, 4]);
+    assert!(e.socket_reported(1, "/anything", false), "every page was reached");
   }
 
   #[test]
