@@ -1,61 +1,42 @@
-// The replay of a framework's last in-place update once a burst of them has settled
-// (lib/in-place-replay.js), on fake timers: when it sends, what, and when it does not.
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { CONTRACT, settleMsOf } from '../lib/contract.js'
-import { InPlaceReplay } from '../lib/in-place-replay.js'
+// The replay of a framework's last in-place update once a burst of them has settled: when it
+// is due is the core's rule (`in_place_replay.rs`, its cargo tests: a lone save, a burst, saves
+// further apart than the settle window, files apart); what is sent again is the shim's
+// (`lib/held-payloads.js`): the update with a new timestamp, a custom event as it was.
+import { describe, expect, test } from 'vitest'
+import { HeldPayloads, replayed } from '../lib/held-payloads.js'
 
-const SETTLE_MS = settleMsOf(CONTRACT.batch)
 const update = (n) => ({
   type: 'update',
   updates: [{ type: 'js-update', path: '/app/routes/about.jsx', acceptedPath: '/app/routes/about.jsx', timestamp: n }],
 })
 
-describe('InPlaceReplay', () => {
-  let sent, replay
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] })
-    sent = []
-    replay = new InPlaceReplay((payload) => sent.push(payload), SETTLE_MS)
-  })
-  afterEach(() => {
-    replay.dispose()
-    vi.useRealTimers()
+describe('the replay of an in-place update', () => {
+  test('an update is sent again with a new timestamp, a custom event as it was', () => {
+    const again = replayed(update(5))
+    expect(again.updates[0].path).toBe('/app/routes/about.jsx')
+    expect(again.updates[0].timestamp).toBeGreaterThan(5)
+    const event = { type: 'custom', event: 'rsc:update', data: { file: '/app/data.js' } }
+    expect(replayed(event)).toBe(event)
   })
 
-  test('a lone save is not replayed', () => {
-    replay.updated('/app/data/about.js', update(1))
-    vi.advanceTimersByTime(SETTLE_MS * 3)
-    expect(sent).toEqual([])
-  })
-
-  test('a burst gets its last update once, after it settled, with a new timestamp', () => {
-    for (let i = 1; i <= 5; i++) {
-      replay.updated('/app/data/about.js', update(i))
-      vi.advanceTimersByTime(30)
-    }
-    expect(sent, 'not while the burst goes on').toEqual([])
-    vi.advanceTimersByTime(SETTLE_MS)
-    expect(sent).toHaveLength(1)
-    expect(sent[0].updates[0].path).toBe('/app/routes/about.jsx')
-    expect(sent[0].updates[0].timestamp).toBeGreaterThan(5)
-    vi.advanceTimersByTime(SETTLE_MS * 3)
-    expect(sent, 'once').toHaveLength(1)
-  })
-
-  test('saves further apart than the settle window are lone saves, and files are apart', () => {
-    replay.updated('/app/data/about.js', update(1))
-    vi.advanceTimersByTime(SETTLE_MS + 1)
-    replay.updated('/app/data/about.js', update(2))
-    replay.updated('/app/data/home.js', update(3))
-    vi.advanceTimersByTime(SETTLE_MS * 3)
-    expect(sent).toEqual([])
-  })
-
-  test('dispose cancels a pending replay', () => {
-    replay.updated('/app/data/about.js', update(1))
-    replay.updated('/app/data/about.js', update(2))
-    replay.dispose()
-    vi.advanceTimersByTime(SETTLE_MS * 3)
-    expect(sent).toEqual([])
+  test('held payloads are sent, replayed or dropped as the core says, and forgotten with their last reference', () => {
+    const sent = []
+    const channel = { send: (payload) => sent.push(payload) }
+    const held = new HeldPayloads()
+    held.keep(1, update(1))
+    held.keep(2, { type: 'full-reload', path: '*' })
+    held.keep(3, update(3))
+    held.apply(
+      [
+        { channel: 1, payload: 1, action: 'replay', forget: false },
+        { channel: 1, payload: 2, action: 'send', forget: true },
+        { channel: 1, payload: 3, action: 'drop', forget: true },
+        { channel: 2, payload: 1, action: 'replay', forget: true },
+      ],
+      (id) => (id === 1 ? channel : undefined),
+    )
+    expect(sent.map((payload) => payload.type)).toEqual(['update', 'full-reload'])
+    expect(sent[0].updates[0].timestamp).toBeGreaterThan(1)
+    expect(held.size, 'every payload forgotten').toBe(0)
   })
 })

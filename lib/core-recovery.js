@@ -103,9 +103,12 @@ export class RecoverableCore {
     const started = performance.now()
     this.#core = new this.#binding.SsrHmrCore(this.#options)
     this.recoveries++
-    // The old core's tab ids and module indexes mean nothing to the new one.
+    // The old core's tab ids, module indexes, held payload and socket ids mean nothing to the
+    // new one (every tab reloads after the failure anyway).
     session.tabs.clear()
     session.modules.clear()
+    session.payloads.clear()
+    session.waitingSockets.clear()
     let modules = 0
     try {
       for (const [name, consumer] of this.#environments) this.#core.setEnvironment(name, consumer)

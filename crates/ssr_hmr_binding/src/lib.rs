@@ -8,8 +8,8 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use ssr_hmr_core::{
-  ChangeAt, ChangeClass, Consumer, Engine, EngineOptions, FetchedModule, Import, ModuleIx,
-  ModuleKind, ModuleRecord, Strategy,
+  ChangeAt, ChangeClass, Consumer, Engine, EngineOptions, FetchedModule, Import, Interception,
+  ModuleIx, ModuleKind, ModuleRecord, Sent, Strategy,
 };
 
 #[napi(string_enum = "lowercase")]
@@ -65,6 +65,18 @@ pub struct CoreOptions {
   pub max_roots_per_page: Option<u32>,
   /// Decisions carry their importer chains out (for a debug log); off by default.
   pub explain: Option<bool>,
+  /// Other plugins' bare full-reloads for server-only changes are sent as they are.
+  pub keep_framework_reloads: Option<bool>,
+  /// The longest gap between two in-place updates of one burst, in ms.
+  pub replay_settle_ms: Option<f64>,
+}
+
+/// What to do with a payload about to be sent on a browser channel: `send` it or not, and
+/// keep it under the id `keep` (the core's effects say later what becomes of it).
+#[napi(object)]
+pub struct InterceptResult {
+  pub send: bool,
+  pub keep: Option<u32>,
 }
 
 #[napi(object)]
@@ -131,6 +143,8 @@ impl SsrHmrCore {
         .max_roots_per_page
         .map_or(defaults.max_roots_per_page, |n| n as usize),
       explain: options.explain.unwrap_or(false),
+      keep_framework_reloads: options.keep_framework_reloads.unwrap_or(false),
+      replay_settle_ms: options.replay_settle_ms.unwrap_or(defaults.replay_settle_ms),
     });
     Self {
       engine,
@@ -367,6 +381,119 @@ impl SsrHmrCore {
   #[napi(catch_unwind)]
   pub fn poll(&mut self, now_ms: f64, wall_clock_ms: f64) -> Result<Option<String>> {
     effects_json(self.engine.poll(now_ms), wall_clock_ms)
+  }
+
+  /// Whether `poll(nowMs)` would take a decision (the shim compiles its files first).
+  #[napi(catch_unwind)]
+  pub fn decision_due(&self, now_ms: f64) -> bool {
+    self.engine.decision_due(now_ms)
+  }
+
+  /// Some change is in progress: its window is open, or some server's hooks have not run.
+  #[napi(catch_unwind)]
+  pub fn busy(&self) -> bool {
+    self.engine.busy()
+  }
+
+  /// A decision is pending or a check waits for its answer.
+  #[napi(catch_unwind)]
+  pub fn deciding(&self) -> bool {
+    self.engine.deciding()
+  }
+
+  /// What calls that act at once decided (held payloads to send or drop), as a JSON string.
+  #[napi(catch_unwind)]
+  pub fn take_effects(&mut self, wall_clock_ms: f64) -> Result<Option<String>> {
+    effects_json(self.engine.take_effects(), wall_clock_ms)
+  }
+
+  /// The watcher reported `file` to the dev server of `channel`: its change window opens.
+  #[napi(catch_unwind)]
+  pub fn window_watcher_event(&mut self, channel: u32, file: String, now_ms: f64) {
+    self.engine.window_watcher_event(channel, &file, now_ms);
+  }
+
+  /// The client environment's hooks for `file` run on the dev server of `channel`.
+  #[napi(catch_unwind)]
+  pub fn window_hook_began(&mut self, channel: u32, file: String, now_ms: f64) {
+    self.engine.window_hook_began(channel, &file, now_ms);
+  }
+
+  /// The hooks for `file` are done on the dev server of `channel`; effects as for `poll`.
+  #[napi(catch_unwind)]
+  pub fn window_hooks_ended(
+    &mut self,
+    channel: u32,
+    file: String,
+    now_ms: f64,
+    wall_clock_ms: f64,
+  ) -> Result<Option<String>> {
+    effects_json(self.engine.window_hooks_ended(channel, &file, now_ms), wall_clock_ms)
+  }
+
+  /// A payload about to be sent on `channel`: `kind` is its `type` (`error`, `custom`,
+  /// `update`, `full-reload`); `urls` an update's `path`s and `acceptedPath`s; `everyPage` a
+  /// full-reload's lack of a page; `triggeredBy` its file.
+  #[napi(catch_unwind)]
+  pub fn intercept(
+    &mut self,
+    channel: u32,
+    kind: String,
+    urls: Option<Vec<String>>,
+    every_page: bool,
+    triggered_by: Option<String>,
+    now_ms: f64,
+  ) -> InterceptResult {
+    let urls = urls.unwrap_or_default();
+    let sent = match kind.as_str() {
+      "error" => Sent::Error,
+      "custom" => Sent::Custom,
+      "update" => Sent::Update { urls: &urls },
+      "full-reload" => Sent::FullReload { every_page, triggered_by: triggered_by.as_deref() },
+      _ => return InterceptResult { send: true, keep: None },
+    };
+    match self.engine.intercept(channel, sent, now_ms) {
+      Interception::Pass => InterceptResult { send: true, keep: None },
+      Interception::PassAndKeep(id) => InterceptResult { send: true, keep: Some(id) },
+      Interception::Hold(id) => InterceptResult { send: false, keep: Some(id) },
+      Interception::Drop => InterceptResult { send: false, keep: None },
+    }
+  }
+
+  /// The hooks of the dev server `server` ran for `file`; `servers`: the project's servers.
+  #[napi(catch_unwind)]
+  pub fn server_hooks_ran(&mut self, server: u32, file: String, servers: Vec<u32>, now_ms: f64) {
+    self.engine.server_hooks_ran(server, &file, &servers, now_ms);
+  }
+
+  /// When the last decision went out, `unreported` sockets had not said which page they
+  /// show, and `untracked` ones were past the tab cap: returns those of `untracked` that get
+  /// the decision's update now.
+  #[napi(catch_unwind)]
+  pub fn sockets_missed_decision(
+    &mut self,
+    unreported: Vec<u32>,
+    untracked: Vec<u32>,
+    now_ms: f64,
+  ) -> Vec<u32> {
+    self.engine.sockets_missed_decision(&unreported, &untracked, now_ms)
+  }
+
+  /// `socket` reported its page: whether it gets the update it missed.
+  #[napi(catch_unwind)]
+  pub fn socket_reported(&mut self, socket: u32, url: String, has_render: bool) -> bool {
+    self.engine.socket_reported(socket, &url, has_render)
+  }
+
+  #[napi(catch_unwind)]
+  pub fn socket_closed(&mut self, socket: u32) {
+    self.engine.socket_closed(socket);
+  }
+
+  /// The dev server of `channel` left; effects as for `poll`.
+  #[napi(catch_unwind)]
+  pub fn drop_channel(&mut self, channel: u32, wall_clock_ms: f64) -> Result<Option<String>> {
+    effects_json(self.engine.drop_channel(channel), wall_clock_ms)
   }
 
   /// One environment's mirrored graph as a JSON string, `null` for an unknown environment.

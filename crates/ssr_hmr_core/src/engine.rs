@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::affected::AffectedScratch;
 use crate::batcher::ChangeBatcher;
 use crate::change_at::ChangeAt;
+use crate::channels::Channels;
 use crate::classify::{classify_change, client_variants, ChangeClass};
 use crate::contract::{DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS};
 use crate::decision::{build_decision, Action, Decision, DecisionInputs, Strategy};
 use crate::environment_graph::{GraphSnapshot, ModuleIx};
 use crate::fresh_text::fresh_text;
+use crate::held_payloads::PayloadEffect;
 use crate::html_fingerprint::TextRun;
 use crate::in_place::client_update_carries;
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
@@ -30,6 +32,7 @@ use crate::render_epochs::RenderEpochs;
 use crate::renders::{RenderId, Renders};
 use crate::tabs::{TabId, Tabs, NO_TAB};
 use crate::verification::{CheckEnd, CheckedTab, DecisionSummary, Outcome, Verification};
+use crate::waiting_sockets::SocketId;
 
 /// Engine configuration. Caps bound memory whatever the browser or the app
 /// does; past a cap the oldest/least recently used entry is dropped, which
@@ -55,6 +58,12 @@ pub struct EngineOptions {
   /// debug log). Off, they are used inside only (each tab's update names its
   /// page's roots) and a hub edit's decision stays small.
   pub explain: bool,
+  /// Another plugin's bare full-reload for a server-only change is sent as
+  /// it is (`frameworkReloads: 'keep'`), not replaced by the decision.
+  pub keep_framework_reloads: bool,
+  /// The longest gap between two in-place updates of one burst
+  /// (`in_place_replay`; the shim's `quietMs + maxWaitMs + 200`).
+  pub replay_settle_ms: f64,
 }
 
 impl Default for EngineOptions {
@@ -68,6 +77,8 @@ impl Default for EngineOptions {
       max_pages: 1024,
       max_roots_per_page: 4096,
       explain: true,
+      keep_framework_reloads: false,
+      replay_settle_ms: 530.0,
     }
   }
 }
@@ -111,11 +122,21 @@ pub struct Effects {
   pub messages: Vec<TabMessage>,
   /// Decisions whose checks are all answered: one log line each.
   pub outcomes: Vec<Outcome>,
+  /// Payloads the shim keeps for the core: send, send again, or drop them.
+  pub payloads: Vec<PayloadEffect>,
+  /// Sockets that did not say which page they show in time: a full reload each.
+  pub reload_sockets: Vec<SocketId>,
+  /// With a decision: the full-reloads of other plugins it replaced.
+  pub replaced: u32,
 }
 
 impl Effects {
   pub fn is_empty(&self) -> bool {
-    self.decision.is_none() && self.messages.is_empty() && self.outcomes.is_empty()
+    self.decision.is_none()
+      && self.messages.is_empty()
+      && self.outcomes.is_empty()
+      && self.payloads.is_empty()
+      && self.reload_sockets.is_empty()
   }
 
   /// Dates every update with the shim's wall clock as it goes out (the
@@ -137,7 +158,7 @@ pub const MAX_BROKEN_FILES: usize = 1024;
 
 pub struct Engine {
   options: EngineOptions,
-  mirror: ModuleGraphMirror,
+  pub(crate) mirror: ModuleGraphMirror,
   tabs: Tabs,
   roots: PageRoots,
   renders: Renders,
@@ -146,12 +167,14 @@ pub struct Engine {
   verification: Verification,
   batcher: ChangeBatcher,
   pickup: Pickup,
-  scratch: InvalidationScratch,
+  pub(crate) scratch: InvalidationScratch,
   affected_scratch: AffectedScratch,
   /// File keys whose last compile check (by the shim) failed.
   broken: FxHashSet<String>,
   refetches: Refetches,
   epochs: RenderEpochs,
+  /// The browser channels' windows and replays, the sockets waiting to report.
+  pub(crate) channels: Channels,
 }
 
 impl Engine {
@@ -170,6 +193,7 @@ impl Engine {
       broken: FxHashSet::default(),
       refetches: Refetches::default(),
       epochs: RenderEpochs::default(),
+      channels: Channels::new(options.replay_settle_ms, options.keep_framework_reloads),
       options,
     }
   }
@@ -287,6 +311,7 @@ impl Engine {
     self.verification.take_outcomes();
     self.batcher.clear();
     self.broken.clear();
+    self.channels.clear();
   }
 
   /// Classifies an edit for server environment `env`, computes what to
@@ -357,6 +382,9 @@ impl Engine {
     if let Some(reach) = reach {
       batch.keep_reach(&key, env, reach);
     }
+    // Every browser channel's window of the file settles the reloads it holds.
+    let c = &mut self.channels;
+    c.windows.classified(file, class, at.edited_ms(), &mut c.payloads, &mut c.outbox);
     if !invalidate.is_empty() {
       batch.invalidated.entry(env.to_string()).or_default().extend(invalidate.iter().copied());
     }
@@ -570,34 +598,58 @@ impl Engine {
     self.roots.record(&self.mirror, url, env, fetched);
   }
 
-  /// When `poll` should be called next: a batch is due (and every runtime
-  /// outside Vite's process picked it up), or a check times out.
+  /// When `poll` should be called next: the one timer the shim arms. A
+  /// batch is due (every runtime outside Vite's process picked it up, and no
+  /// change is in progress), a check times out, or one of the channels'
+  /// timers (`channel_events`) is due.
   pub fn next_deadline(&self) -> Option<f64> {
-    let batch = self.batcher.next_deadline().map(|due| {
-      let due = self.refetch_deadline().map_or(due, |r| due.max(r));
-      self.pickup.deadline().map_or(due, |p| due.max(p))
-    });
-    match (batch, self.verification.next_deadline()) {
-      (Some(a), Some(b)) => Some(a.min(b)),
-      (a, b) => a.or(b),
-    }
+    let batch = if self.busy() { None } else { self.decision_deadline() };
+    [batch, self.verification.next_deadline(), self.channel_deadline()]
+      .into_iter()
+      .flatten()
+      .reduce(f64::min)
   }
 
-  /// Everything due at `now_ms`: the pending batch's decision (its checks
-  /// and updates), and the updates of checks that timed out.
+  /// When the pending batch is due, in progress or not.
+  fn decision_deadline(&self) -> Option<f64> {
+    self.batcher.next_deadline().map(|due| {
+      let due = self.refetch_deadline().map_or(due, |r| due.max(r));
+      self.pickup.deadline().map_or(due, |p| due.max(p))
+    })
+  }
+
+  /// Whether `poll(now_ms)` would take a decision: the shim compiles the
+  /// batch's server-only files first.
+  pub fn decision_due(&self, now_ms: f64) -> bool {
+    !self.busy() && self.decision_deadline().is_some_and(|due| due <= now_ms)
+  }
+
+  /// A decision is pending or a check waits for its answer.
+  pub fn deciding(&self) -> bool {
+    self.batcher.next_deadline().is_some() || self.verification.next_deadline().is_some()
+  }
+
+  /// Everything due at `now_ms`: the channels' timers, the pending batch's
+  /// decision (its checks and updates) if it was due before them (a window
+  /// they close leaves the decision to the next poll, after its compile
+  /// check), and the updates of checks that timed out.
   pub fn poll(&mut self, now_ms: f64) -> Effects {
     let mut effects = Effects::default();
+    let decide = self.decision_due(now_ms);
+    self.expire_channel_timers(now_ms, &mut effects);
     for expired in self.verification.expire(now_ms) {
       effects.messages.push(expired.message);
     }
-    if let Some(mut decision) = self.flush(now_ms) {
+    if let Some(mut decision) = if decide { self.flush(now_ms) } else { None } {
       decision.id = self.dispatch(&decision, now_ms, &mut effects);
+      effects.replaced = self.channels.windows.take_replaced();
       if !self.options.explain {
         decision.explanations = Vec::new();
       }
       effects.decision = Some(decision);
     }
     effects.outcomes = self.verification.take_outcomes();
+    self.take_channel_effects(&mut effects);
     effects
   }
 
@@ -688,6 +740,7 @@ impl Engine {
       effects.messages.push(self.verification.start(id, checked, now_ms));
     }
     effects.unreported = Some(template.update(TabUpdate::unverified(None, true), &[]));
+    self.channels.last_reach = Some((decision.pages.clone(), decision.reload_all));
     id
   }
 

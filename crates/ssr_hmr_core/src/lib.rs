@@ -14,7 +14,15 @@
 //! * which of those really render differently now: each candidate tab
 //!   fetches its own page and the two renders' fingerprints are compared
 //!   ([`renders`], [`html_fingerprint`], [`verification`]);
-//! * how to merge a burst of edits into one [`Decision`] ([`batcher`]).
+//! * how to merge a burst of edits into one [`Decision`] ([`batcher`]);
+//! * what other plugins send to the browser while a change is in progress,
+//!   and which of it to hold, drop or send again ([`change_windows`],
+//!   [`in_place_replay`]); what a socket that has not reported its page gets
+//!   ([`waiting_sockets`]).
+//!
+//! Every rule about time is one of the engine's deadlines
+//! ([`Engine::next_deadline`]): the shim arms one timer and calls
+//! [`Engine::poll`] when it fires.
 //!
 //! Everything is driven through [`Engine`]; time is injected, so the crate
 //! is deterministic and has no I/O. It knows nothing about napi: the
@@ -56,17 +64,22 @@
 pub mod affected;
 pub mod batcher;
 pub mod change_at;
+pub mod change_windows;
+mod channel_events;
+pub mod channels;
 pub mod classify;
 pub mod contract;
 pub mod decision;
 pub mod engine;
 pub mod environment_graph;
 pub mod fresh_text;
+pub mod held_payloads;
 pub mod html_fingerprint;
 pub mod import_edge;
 pub mod importer_index;
 pub mod importer_walk;
 pub mod in_place;
+pub mod in_place_replay;
 pub mod invalidation;
 pub mod messages;
 pub mod mirror;
@@ -78,19 +91,23 @@ pub mod pickup;
 pub mod refetch;
 pub mod render_epochs;
 pub mod renders;
+pub mod server_hooks;
 pub mod tabs;
 #[cfg(test)]
 mod typescript;
 pub mod verification;
 mod visited;
+pub mod waiting_sockets;
 
 pub use affected::Explanation;
 pub use change_at::ChangeAt;
+pub use change_windows::{Interception, Sent};
 pub use classify::ChangeClass;
 pub use contract::CONTRACT;
 pub use decision::{Action, Decision, FilesByClass, Strategy};
 pub use engine::{Effects, Engine, EngineOptions, EngineStats, ServerChange, MAX_BROKEN_FILES};
 pub use environment_graph::{GraphSnapshot, ModuleIx, ModuleSnapshot};
+pub use held_payloads::{ChannelId, PayloadAction, PayloadEffect, PayloadId};
 pub use html_fingerprint::{HtmlFingerprint, VOLATILE_ATTRIBUTE};
 pub use messages::{Message, PageReport, TabMessage, UpdatePayload, Verdict};
 pub use module_key::MAX_ID_BYTES;
@@ -99,3 +116,4 @@ pub use page_roots::FetchedModule;
 pub use renders::RenderId;
 pub use tabs::{TabId, NO_TAB};
 pub use verification::Outcome;
+pub use waiting_sockets::SocketId;
