@@ -10,7 +10,7 @@ export const PAGE_EVENT = __SSR_HMR_PAGE_EVENT__
 export const CHECK_EVENT = __SSR_HMR_CHECK_EVENT__
 export const UPDATE_EVENT = __SSR_HMR_UPDATE_EVENT__
 export const ERROR_EVENT = __SSR_HMR_ERROR_EVENT__
-const { checkHeader: CHECK_HEADER, serverTimingName: SERVER_TIMING_NAME, refreshFetch: REFRESH_FETCH } = CONFIG
+const { pageFetchHeader: PAGE_FETCH_HEADER, serverTimingName: SERVER_TIMING_NAME, refreshFetch: REFRESH_FETCH } = CONFIG
 const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
 
 export function currentUrl() {
@@ -73,7 +73,7 @@ export function watchNavigation() {
 export async function fetchPage(url, { token, signal } = {}) {
   // Without a token the header still says the request is this runtime's: if the render fails,
   // Vite tells this tab (in the answer) rather than every tab.
-  const headers = { accept: ACCEPT_HTML, [CHECK_HEADER]: token ?? REFRESH_FETCH }
+  const headers = { accept: ACCEPT_HTML, [PAGE_FETCH_HEADER]: token ?? REFRESH_FETCH }
   const response = await fetch(url, {
     credentials: 'same-origin',
     cache: 'no-store',

@@ -107,7 +107,7 @@ export class BrowserChannel {
   /** @returns {boolean} whether the payload is handled here (not sent as it is) */
   #intercept(payload) {
     const store = this.#session.requests.getStore()
-    if (payload?.type === 'error' && store?.check !== undefined) {
+    if (payload?.type === 'error' && store?.pageFetch !== undefined) {
       // The tab checking its page gets the error with the check's answer.
       store.error = payload.err
       return true

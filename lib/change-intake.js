@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks'
 import { relative } from './effects.js'
 import { invalidateInServer, isRunnable } from './invalidate.js'
-import { LateWriteCheck } from './late-writes.js'
+import { LateWrites } from './late-writes.js'
 import { debug } from './logger.js'
 import { writtenAt } from './write-time.js'
 
@@ -18,7 +18,7 @@ export class ChangeIntake {
     this.#session = session
     // A write chokidar's throttle dropped was dropped by every server's watcher (they all
     // watch the root, on the same events): it is reported to each.
-    this.lateWrites = new LateWriteCheck({
+    this.lateWrites = new LateWrites({
       emit: (event, file) => {
         for (const server of session.members.servers()) server.watcher?.emit?.(event, file)
       },
@@ -47,7 +47,7 @@ export class ChangeIntake {
         `(${name}) ${relative(session.root, file)}: ${change.class}, invalidate ${change.invalidate.length}${change.keepViteUpdate ? ', Vite update kept' : ''}`,
       )
     if (change.class !== 'server-only' && change.class !== 'shared') return driver.afterHooks()
-    if (change.class === 'server-only') session.compileCheck.queue(file)
+    if (change.class === 'server-only') session.compilation.queue(file)
     if (change.keepViteUpdate) return driver.afterHooks()
     const server = session.members.of(environment).server
     driver.afterHooks(() => {

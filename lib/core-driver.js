@@ -3,13 +3,13 @@
 // grace, several servers' hooks. Every rule about time lives in the core (quinn-proto's
 // `poll_timeout` / `handle_timeout(now)`); when the timer fires, `core.poll(now)` returns all
 // that is due, and the session carries it out. Also here: the work a change's hooks leave for
-// right after them, and the compile check of a batch before its decision.
+// right after them, and the compilation of a batch before its decision.
 
 import { performance } from 'node:perf_hooks'
 import { colors, debug, plural } from './logger.js'
 
 /** Compile-check rounds before a decision while files keep changing; a later one checks the rest. */
-const MAX_CHECK_ROUNDS = 4
+const MAX_COMPILE_ROUNDS = 4
 
 export class CoreDriver {
   /** @type {import('./dev-session.js').DevSession} */
@@ -109,7 +109,7 @@ export class CoreDriver {
     }
     let now = performance.now()
     if (session.guard('scheduling', (core) => core.decisionDue(now))) {
-      await this.#compileCheck()
+      await this.#compileBatch()
       if (session.disposed) return
       now = performance.now()
     }
@@ -120,18 +120,18 @@ export class CoreDriver {
   /**
    * Every server-only file of the batch compiled before the decision, also those changed while
    * the first ones compiled (a busy burst): the decision names its error tabs from it. Only
-   * when due: checking reads the files, as the decision's refresh will.
+   * when due: compiling reads the files, as the decision's refresh will.
    */
-  async #compileCheck() {
-    const { compileCheck } = this.#session
+  async #compileBatch() {
+    const { compilation } = this.#session
     const started = performance.now()
-    let checked = 0
-    for (let round = 0; round === 0 || (compileCheck.hasQueued && round < MAX_CHECK_ROUNDS); round++) {
-      checked += await compileCheck.run()
+    let compiled = 0
+    for (let round = 0; round === 0 || (compilation.hasQueued && round < MAX_COMPILE_ROUNDS); round++) {
+      compiled += await compilation.run()
       if (this.#session.disposed) return
     }
-    if (checked)
-      debug(`compile check of ${plural(checked, 'server-only file')}: ${(performance.now() - started).toFixed(1)} ms`)
+    if (compiled)
+      debug(`compiled ${plural(compiled, 'server-only file')}: ${(performance.now() - started).toFixed(1)} ms`)
   }
 
   /**

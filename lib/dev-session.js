@@ -7,7 +7,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
-import { CompileCheck } from './compile-check.js'
+import { Compilation } from './compilation.js'
 import { CoreDriver } from './core-driver.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
 import { ChangeIntake } from './change-intake.js'
@@ -33,7 +33,7 @@ export class DevSession {
   effects = new EffectsRunner(this)
   payloads = new HeldPayloads()
   waitingSockets = new WaitingSockets(this)
-  compileCheck = new CompileCheck(this)
+  compilation = new Compilation(this)
   changes = new ChangeIntake(this)
   #core
   #logger
@@ -181,7 +181,7 @@ export class DevSession {
     this.changes.watched(file)
   }
 
-  /** A file's content is read now (by a compile check): note it for late writes. */
+  /** A file's content is read now (by a compilation): note it for late writes. */
   noteRead(file) {
     this.changes.lateWrites.noteRead(file)
   }
@@ -248,8 +248,8 @@ export class DevSession {
   }
 
   /** An HTML response is sending its headers: its render stamp. */
-  beginRender(url, status, location, check) {
-    return this.guard('stamping a render', (core) => core.beginRender(url, status, location, check))
+  beginRender(url, status, location, pageFetch) {
+    return this.guard('stamping a render', (core) => core.beginRender(url, status, location, pageFetch))
   }
 
   writeRender(render, bytes) {

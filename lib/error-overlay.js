@@ -15,7 +15,7 @@ export const ERROR_EVENT = EVENTS.error
 
 /** Sends `client` the compile error of the first of `brokenFiles` that has one. */
 export function sendCompileError(session, client, brokenFiles) {
-  const broken = session.compileCheck.errorOf(brokenFiles, session.root)
+  const broken = session.compilation.errorOf(brokenFiles, session.root)
   if (broken) sendError(session, client, broken.error)
   return broken
 }
@@ -29,7 +29,7 @@ export function sendError(session, client, error) {
 export function showCompileError(session, decision) {
   // Another plugin broadcast the error itself: its overlay is up, and it closes it itself.
   if (decision.errorTabs.length === 0 || decision.errorsShownByFramework) return
-  const broken = session.compileCheck.errorOf(decision.brokenFiles, session.root)
+  const broken = session.compilation.errorOf(decision.brokenFiles, session.root)
   if (!broken) return
   let sent = 0
   for (const tab of decision.errorTabs) {

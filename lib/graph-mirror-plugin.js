@@ -23,7 +23,7 @@ export function graphMirrorPlugin(state) {
         if (!session || !session.consumerOf(environment)) return
         const mod = environment.moduleGraph.getModuleById(id)
         if (!mod) return
-        session.compileCheck.markTransformed(mod)
+        session.compilation.markTransformed(mod)
         const isDynamicUrl = onlyDynamicallyImported(code)
         const isDynamic = (imported) => isDynamicUrl(withoutIgnorableParams(imported.url))
         const name = session.nameOf(environment)

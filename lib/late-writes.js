@@ -1,9 +1,9 @@
 // Chokidar, Vite's watcher, reports at most one `change` per file every 50 ms and drops the
 // rest (paulmillr/chokidar#1455, #1084): an editor's second write (format on save) or the
 // second half of a file written in two steps can go unreported, and Vite, the browser and
-// this plugin would keep what the first write left (the compile check even caches it). So
+// this plugin would keep what the first write left (the compilation even caches it). So
 // each reported file's modification time is noted when it is reported, which is when Vite
-// and the compile check read it; once the throttle window is over, a file that changed
+// and the compilation read it; once the throttle window is over, a file that changed
 // since without being reported again is reported to Vite, as the watcher would have.
 // Size and change time count too: a file system with coarse modification times can give
 // both writes the same one.
@@ -27,7 +27,7 @@ function versionOf(file) {
   }
 }
 
-export class LateWriteCheck {
+export class LateWrites {
   /** @type {{ emit(event: string, file: string): unknown } | undefined} */ #watcher
   /** @type {Map<string, { version: string, since: number }>} each file's state when last seen */
   #seen = new Map()
@@ -45,7 +45,7 @@ export class LateWriteCheck {
     this.#note(file)
   }
 
-  /** `file`'s content is read now (by a compile check). */
+  /** `file`'s content is read now (by a compilation). */
   noteRead(file) {
     this.#note(file)
   }

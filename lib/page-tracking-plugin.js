@@ -8,7 +8,7 @@
 // request, the entry and every `import()` taken (the page's roots). Every HTML response is
 // stamped (`Server-Timing: ssr-hmr;desc="<render>"`) when its headers go out and fingerprinted
 // by the core as it streams; the tab reports the stamp back. A tab's request for its own page
-// (`x-ssr-hmr-check`, sent when a change may have made it stale) is rendered the same way, and
+// (`x-ssr-hmr-page-fetch`, sent when a change may have made it stale) is rendered the same way, and
 // the core compares the two fingerprints when it ends.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
@@ -17,7 +17,7 @@ import { isRunnable } from './invalidate.js'
 import { debug } from './logger.js'
 
 export const PAGE_EVENT = EVENTS.page
-export const { serverTimingName: SERVER_TIMING_NAME, checkHeader: CHECK_HEADER } = CONTRACT.browser
+export const { serverTimingName: SERVER_TIMING_NAME, pageFetchHeader: PAGE_FETCH_HEADER } = CONTRACT.browser
 const STRATEGIES = new Set(CONTRACT.browser.strategies)
 const MAX_URL_LENGTH = 2048
 const MAX_RENDER = 0xffffffff
@@ -65,14 +65,15 @@ function prependMiddleware(app, handle) {
 
 function trackRequest(session, req, res, next) {
   if (req.method !== 'GET') return next()
-  const check = [req.headers[CHECK_HEADER]].flat()[0]
-  /** `error`: the error Vite would have broadcast to every tab for this check (browser-channel.js). */
-  const store = { url: req.url, check, fetched: new Map(), render: undefined, ended: false, error: undefined }
-  const isDocument = check !== undefined || isDocumentRequest(req)
+  /** The tab's own fetch of its page: a check's token, or `refresh` (contract.rs). */
+  const pageFetch = [req.headers[PAGE_FETCH_HEADER]].flat()[0]
+  /** `error`: the error Vite would have broadcast to every tab for this fetch (browser-channel.js). */
+  const store = { url: req.url, pageFetch, fetched: new Map(), render: undefined, ended: false, error: undefined }
+  const isDocument = pageFetch !== undefined || isDocumentRequest(req)
   /** A `fetch()` from one of the app's pages: the page may be re-fetching its own output. */
   store.fetchedFrom = isDocument || req.headers['sec-fetch-dest'] !== 'empty' ? undefined : refererPage(req)
-  if (check !== undefined) keepScopeInCloseListeners(res)
-  watchResponse(session, res, store, check)
+  if (pageFetch !== undefined) keepScopeInCloseListeners(res)
+  watchResponse(session, res, store, pageFetch)
   res.once('close', () => {
     if (store.render === undefined) return
     // `end()` settled a complete response; an aborted one has no fingerprint.
@@ -125,7 +126,7 @@ function refererPage(req) {
  * error page is a verdict too). Decided once, just before the headers go out, from the status
  * and `Content-Type` the app set; the body then streams through the core.
  */
-function watchResponse(session, res, store, check) {
+function watchResponse(session, res, store, pageFetch) {
   const { writeHead, write, end } = res
   let decided = false
   const begin = (statusCode, headers) => {
@@ -134,10 +135,10 @@ function watchResponse(session, res, store, check) {
     const contentType = headerOf(headers, 'content-type') ?? res.getHeader('content-type')
     if (store.fetchedFrom !== undefined)
       session.notePageRefetch(store.fetchedFrom, Number(statusCode) | 0, String(contentType ?? ''))
-    if (check === undefined && !String(contentType ?? '').includes('text/html')) return
+    if (pageFetch === undefined && !String(contentType ?? '').includes('text/html')) return
     const isRedirect = statusCode >= 300 && statusCode < 400
     const location = isRedirect ? String(headerOf(headers, 'location') ?? res.getHeader('location') ?? '') : undefined
-    store.render = session.beginRender(store.url, Number(statusCode) | 0, location, check)
+    store.render = session.beginRender(store.url, Number(statusCode) | 0, location, pageFetch)
     if (store.render !== undefined) appendServerTiming(res, headers, `${SERVER_TIMING_NAME};desc="${store.render}"`)
   }
   const fingerprint = (chunk, encoding) => {

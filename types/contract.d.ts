@@ -171,7 +171,7 @@ verdict?: SsrHmrVerdict, };
  */
 export type SsrHmrCheckMessage = { 
 /**
- * Sent back in the `x-ssr-hmr-check` header of the tab's request.
+ * Sent back in the `x-ssr-hmr-page-fetch` header of the tab's request.
  */
 token: string, 
 /**
@@ -212,7 +212,7 @@ export type SsrHmrContract = { browser: SsrHmrBrowserContract, ignorableQueryPar
  * What the browser runtime is given when it is served (with the app's
  * options: `refresh`, `settleMs`, `overlay`).
  */
-export type SsrHmrBrowserContract = { events: SsrHmrEvents, strategies: RefreshStrategy[], checkHeader: string, refreshFetch: string, serverTimingName: string, verdictTimeoutMs: number, };
+export type SsrHmrBrowserContract = { events: SsrHmrEvents, strategies: RefreshStrategy[], pageFetchHeader: string, refreshFetch: string, serverTimingName: string, verdictTimeoutMs: number, };
 
 /**
  * The events between the dev server and the runtime, by what they carry.

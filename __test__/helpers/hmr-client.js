@@ -22,7 +22,7 @@ export async function connectHmrClient(devServer, { page, answerChecks = true } 
     payloads.push(payload)
     // As the browser runtime does: fetch the page this "tab" shows with the check's token.
     if (answerChecks && isCheckEvent(payload) && client.page) {
-      fetch(origin + client.page, { headers: { accept: 'text/html', 'x-ssr-hmr-check': payload.data.token } })
+      fetch(origin + client.page, { headers: { accept: 'text/html', 'x-ssr-hmr-page-fetch': payload.data.token } })
         .then((response) => response.text())
         .catch(() => {})
     }

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { LateWriteCheck } from '../../lib/late-writes.js'
+import { LateWrites } from '../../lib/late-writes.js'
 
 /** Past the check's recheck delay (chokidar's 50 ms throttle plus its margin). */
 const AFTER_RECHECK_MS = 200
 
-describe('LateWriteCheck', () => {
+describe('LateWrites', () => {
   let dir
   let file
   let emitted
@@ -23,7 +23,7 @@ describe('LateWriteCheck', () => {
     file = path.join(dir, 'team.js')
     writeFileSync(file, "export const team = 'v1'\n")
     emitted = []
-    check = new LateWriteCheck({ emit: (event, changed) => emitted.push([event, changed]) })
+    check = new LateWrites({ emit: (event, changed) => emitted.push([event, changed]) })
   })
 
   afterEach(() => {

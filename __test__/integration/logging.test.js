@@ -109,7 +109,7 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     expect(text).toMatch(/\(ssr\) src\/data\/greeting\.js: server-only, invalidate 4/)
     expect(text).toMatch(/\(edge\) src\/data\/greeting\.js: unknown/)
     expect(text).toMatch(/decision auto \d+\.\d ms after the first change/)
-    expect(text).toMatch(/compile check of 1 server-only file: \d+\.\d ms/)
+    expect(text).toMatch(/compiled 1 server-only file: \d+\.\d ms/)
     expect(text).toMatch(/src\/data\/greeting\.js → \/: src\/data\/greeting\.js( ← [\w/.-]+)*/)
   })
 })

@@ -338,18 +338,18 @@ impl SsrHmrCore {
     self.engine.record_page_roots(&url, &environment, &fetched);
   }
 
-  /// An HTML response is sending its headers; returns its render stamp. `check` is the
-  /// request's `x-ssr-hmr-check` header.
+  /// An HTML response is sending its headers; returns its render stamp. `page_fetch` is the
+  /// request's `x-ssr-hmr-page-fetch` header (a check token, or `refresh`).
   #[napi(catch_unwind)]
   pub fn begin_render(
     &mut self,
     url: String,
     status: u32,
     location: Option<String>,
-    check: Option<String>,
+    page_fetch: Option<String>,
   ) -> u32 {
     let status = u16::try_from(status).unwrap_or(u16::MAX);
-    self.engine.begin_render(&url, status, location.as_deref(), check.as_deref())
+    self.engine.begin_render(&url, status, location.as_deref(), page_fetch.as_deref())
   }
 
   /// The next bytes of a render's body (a `Buffer`, read in place).

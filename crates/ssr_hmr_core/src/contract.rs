@@ -43,8 +43,8 @@ pub const ERROR_EVENT: &str = "ssr-hmr:error";
 
 /// The request header a tab's own fetch of its page carries: a check token,
 /// or `REFRESH_FETCH` for the fetch before a refresh.
-pub const CHECK_HEADER: &str = "x-ssr-hmr-check";
-/// `CHECK_HEADER`'s value on a fetch that answers no check (it still says the
+pub const PAGE_FETCH_HEADER: &str = "x-ssr-hmr-page-fetch";
+/// `PAGE_FETCH_HEADER`'s value on a fetch that answers no check (it still says the
 /// request is the runtime's, so a failing render is told to that tab only).
 pub const REFRESH_FETCH: &str = "refresh";
 /// The `Server-Timing` entry that carries a render's stamp: `ssr-hmr;desc="12"`.
@@ -66,7 +66,7 @@ pub const DEFAULT_QUIET_MS: f64 = 30.0;
 pub const DEFAULT_MAX_WAIT_MS: f64 = 300.0;
 /// Largest `batch.quietMs` / `batch.maxWaitMs` an app may set.
 pub const MAX_BATCH_MS: f64 = 10_000.0;
-/// Room for a busy machine (a compile check, a slow flush) between two
+/// Room for a busy machine (a compilation, a slow flush) between two
 /// updates of one burst.
 pub const BUSY_MARGIN_MS: f64 = 200.0;
 
@@ -109,7 +109,7 @@ pub struct BrowserContract {
   pub events: Events,
   #[cfg_attr(test, ts(type = "RefreshStrategy[]"))]
   pub strategies: [&'static str; 4],
-  pub check_header: &'static str,
+  pub page_fetch_header: &'static str,
   pub refresh_fetch: &'static str,
   pub server_timing_name: &'static str,
   pub verdict_timeout_ms: f64,
@@ -147,7 +147,7 @@ pub const CONTRACT: Contract = Contract {
   browser: BrowserContract {
     events: EVENTS,
     strategies: STRATEGIES,
-    check_header: CHECK_HEADER,
+    page_fetch_header: PAGE_FETCH_HEADER,
     refresh_fetch: REFRESH_FETCH,
     server_timing_name: SERVER_TIMING_NAME,
     verdict_timeout_ms: VERDICT_TIMEOUT_MS,
@@ -188,7 +188,7 @@ mod tests {
   fn the_contract_serializes_as_the_shim_reads_it() {
     let json = serde_json::to_value(CONTRACT).unwrap();
     assert_eq!(json["browser"]["events"]["update"], "ssr-hmr:update");
-    assert_eq!(json["browser"]["checkHeader"], "x-ssr-hmr-check");
+    assert_eq!(json["browser"]["pageFetchHeader"], "x-ssr-hmr-page-fetch");
     assert_eq!(json["batch"]["quietMs"], 30.0);
     assert_eq!(json["noTab"], 0);
   }

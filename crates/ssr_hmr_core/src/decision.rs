@@ -98,7 +98,7 @@ pub struct Decision {
   /// right now: refreshing would only render an error page, so they are
   /// shown the compile error instead, and refresh once it is fixed.
   pub error_tabs: Vec<TabId>,
-  /// Root-relative files whose last compile check failed, sorted.
+  /// Root-relative files whose last compilation failed, sorted.
   pub broken_files: Vec<String>,
   /// Another plugin already broadcast the error of every broken file while
   /// it was changed: the error tabs are not shown it a second time.
@@ -113,7 +113,7 @@ pub struct DecisionInputs<'a> {
   pub mirror: &'a ModuleGraphMirror,
   pub roots: &'a PageRoots,
   pub tabs: &'a Tabs,
-  /// File keys whose last compile check failed.
+  /// File keys whose last compilation failed.
   pub broken: &'a FxHashSet<String>,
   /// When each page last re-fetched its own output (`refetch.rs`).
   pub refetches: &'a Refetches,

@@ -169,7 +169,7 @@ pub struct Engine {
   pickup: Pickup,
   pub(crate) scratch: InvalidationScratch,
   affected_scratch: AffectedScratch,
-  /// File keys whose last compile check (by the shim) failed.
+  /// File keys whose last compilation (by the shim) failed.
   broken: FxHashSet<String>,
   refetches: Refetches,
   epochs: RenderEpochs,
@@ -471,17 +471,17 @@ impl Engine {
   }
 
   /// An HTML response for `url` is sending its headers. Returns the stamp to
-  /// put in its `Server-Timing`. `check` is the `x-ssr-hmr-check` header of
-  /// a tab's request for its own page.
+  /// put in its `Server-Timing`. `page_fetch` is the `x-ssr-hmr-page-fetch`
+  /// header of a tab's request for its own page (a check token, or `refresh`).
   pub fn begin_render(
     &mut self,
     url: &str,
     status: u16,
     location: Option<&str>,
-    check: Option<&str>,
+    page_fetch: Option<&str>,
   ) -> RenderId {
     let epoch = self.pickup.render_epoch(self.epochs.current());
-    let token = check.and_then(parse_token);
+    let token = page_fetch.and_then(parse_token);
     // A check render keeps its text: what its tab must show if updated in place.
     let render = self.renders.begin(url, epoch, status, location, token.is_some());
     if let Some(token) = token {
@@ -974,7 +974,7 @@ mod tests {
     e.set_compile_error("/app/b-data.ts", true);
     e.on_server_change("ssr", "/app/b-data.ts", 0.0);
     assert_eq!(e.flush(0.0).unwrap().error_tabs, [b]);
-    // A batch decided while the fix's compile check had not run yet…
+    // A batch decided while the fix's compilation had not run yet…
     e.on_server_change("ssr", "/app/a-data.ts", 5000.0);
     assert_eq!(e.flush(5000.0).unwrap().tabs, [a]);
     // …and the check says it compiles now: its tabs refresh.

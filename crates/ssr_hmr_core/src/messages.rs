@@ -157,7 +157,7 @@ pub struct UpdatePayload {
 #[cfg_attr(test, ts(rename = "SsrHmrCheckMessage"))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckPayload {
-  /// Sent back in the `x-ssr-hmr-check` header of the tab's request.
+  /// Sent back in the `x-ssr-hmr-page-fetch` header of the tab's request.
   pub token: String,
   /// Edits are still arriving: the tab may wait for the burst to settle
   /// before fetching, and answer only the last check.
@@ -218,7 +218,7 @@ pub struct UpdateTemplate {
   pub settling: bool,
   /// Each page's roots that reach a changed module.
   pub roots: BTreeMap<String, Vec<RootReach>>,
-  /// Root-relative files whose last compile check failed.
+  /// Root-relative files whose last compilation failed.
   pub broken_files: Vec<String>,
 }
 

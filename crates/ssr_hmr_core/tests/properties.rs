@@ -269,7 +269,7 @@ struct Reference {
   unresolved: BTreeMap<(String, String), BTreeSet<String>>,
   pending: BTreeMap<String, RPending>,
   invalidated: BTreeMap<String, BTreeSet<String>>,
-  /// File keys that failed their last compile check.
+  /// File keys that failed their last compilation.
   broken: BTreeSet<String>,
 }
 

@@ -15,12 +15,12 @@ import { debug } from './logger.js'
 const EMPTY_FILE_POLL_MS = 10
 const EMPTY_FILE_POLLS = 10
 
-export class CompileCheck {
+export class Compilation {
   /** @type {WeakSet<import('vite').EnvironmentModuleNode>} modules Vite transformed as code */
   #transformed = new WeakSet()
   /** @type {Map<string, unknown>} absolute file → its last compile error */
   #errors = new Map()
-  /** @type {Set<string>} server-only files changed since the last check */
+  /** @type {Set<string>} server-only files changed since the last compilation */
   #queued = new Set()
   #session
 
