@@ -11,8 +11,8 @@ import { Compilation } from './compilation.js'
 import { CoreDriver } from './core-driver.js'
 import { createCore, recoverIfUnusable } from './core-recovery.js'
 import { ChangeIntake } from './change-intake.js'
+import { RenderIntake } from './render-intake.js'
 import { EffectsRunner } from './effects.js'
-import { sendError } from './error-overlay.js'
 import { HeldPayloads } from './held-payloads.js'
 import { isRunnable } from './invalidate.js'
 import { colors, debug } from './logger.js'
@@ -35,6 +35,7 @@ export class DevSession {
   waitingSockets = new WaitingSockets(this)
   compilation = new Compilation(this)
   changes = new ChangeIntake(this)
+  renders = new RenderIntake(this)
   #core
   #logger
   #disposed = false
@@ -223,56 +224,6 @@ export class DevSession {
     this.waitingSockets.closed(client)
     const tab = this.tabs.remove(client)
     if (tab !== undefined) this.guard('forgetting a tab', (core) => core.closeTab(tab))
-  }
-
-  /** A server environment outside Vite's process requested a module (it is re-importing). */
-  noteFetch(environment) {
-    this.guard('noting a module request', (core) => core.noteFetch(this.nameOf(environment), performance.now()))
-    this.driver.schedule()
-  }
-
-  /**
-   * A `fetch()` from within the page `url` was answered with `status` and `contentType`: if it
-   * is the page's own output, a framework may be updating that page in place (the core's
-   * `refetch.rs`).
-   */
-  notePageRefetch(url, status, contentType) {
-    const refetched = this.guard('noting a page re-fetch', (core) =>
-      core.onPageRefetch(url, status, contentType, performance.now()),
-    )
-    if (refetched) this.driver.schedule()
-  }
-
-  recordPageRoots(url, environmentName, fetched) {
-    this.guard('recording page modules', (core) => core.recordPageRoots(url, environmentName, fetched))
-  }
-
-  /** An HTML response is sending its headers: its render stamp. */
-  beginRender(url, status, location, pageFetch) {
-    return this.guard('stamping a render', (core) => core.beginRender(url, status, location, pageFetch))
-  }
-
-  writeRender(render, bytes) {
-    this.guard('fingerprinting a render', (core) => core.writeRender(render, bytes))
-  }
-
-  /**
-   * A render ended; if it answered a check, its tab is told the verdict now, and first the
-   * error the render failed with, if Vite had one to broadcast (it went to this tab only).
-   */
-  endRender(render, complete, error) {
-    const json = this.guard('fingerprinting a render', (core) => core.endRender(render, complete, Date.now()))
-    if (!json) return
-    const effects = JSON.parse(json)
-    if (error) {
-      for (const { tab } of effects.messages) {
-        const client = this.tabs.clientOf(tab)
-        if (client) sendError(this, client, error)
-      }
-    }
-    this.effects.apply(effects)
-    // A check answered: the deadline the timer waits for may be gone.
-    this.driver.schedule()
   }
 
   /**

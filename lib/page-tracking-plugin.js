@@ -7,7 +7,8 @@
 // runner or `ssrLoadModule`: a wrapper around the server environments' `fetchModule` sees, per
 // request, the entry and every `import()` taken (the page's roots). Every HTML response is
 // stamped (`Server-Timing: ssr-hmr;desc="<render>"`) when its headers go out and fingerprinted
-// by the core as it streams; the tab reports the stamp back. A tab's request for its own page
+// by the core as it streams (`response-fingerprint.js`); the tab reports the stamp back
+// (`page-messages.js` checks what it says). A tab's request for its own page
 // (`x-ssr-hmr-page-fetch`, sent when a change may have made it stale) is rendered the same way, and
 // the core compares the two fingerprints when it ends.
 
@@ -15,12 +16,11 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { CONTRACT, EVENTS } from './contract.js'
 import { isRunnable } from './invalidate.js'
 import { debug } from './logger.js'
+import { MAX_URL_LENGTH, pageMessageOf, validPageUrl } from './page-messages.js'
+import { watchResponse } from './response-fingerprint.js'
 
 export const PAGE_EVENT = EVENTS.page
-export const { serverTimingName: SERVER_TIMING_NAME, pageFetchHeader: PAGE_FETCH_HEADER } = CONTRACT.browser
-const STRATEGIES = new Set(CONTRACT.browser.strategies)
-const MAX_URL_LENGTH = 2048
-const MAX_RENDER = 0xffffffff
+export const { pageFetchHeader: PAGE_FETCH_HEADER } = CONTRACT.browser
 /** `Sec-Fetch-Dest` of the requests that load a document a tab shows. */
 const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame'])
 
@@ -40,9 +40,9 @@ export function pageTrackingPlugin(state) {
           .filter((environment) => session.consumerOf(environment) === 'server')
           .map((environment) => recordFetchedModules(session, environment))
         const onPage = (data, client) => {
-          const url = validPageUrl(data)
-          if (url === undefined) return debug(`ignored an invalid ${PAGE_EVENT} message`)
-          session.reportPage(client, url, validRender(data.render), validStrategy(data.strategy))
+          const page = pageMessageOf(data)
+          if (page === undefined) return debug(`ignored an invalid ${PAGE_EVENT} message`)
+          session.reportPage(client, page.url, page.render, page.strategy)
         }
         server.ws.on(PAGE_EVENT, onPage)
         const onDisconnect = (_data, client) => session.forgetTab(client)
@@ -77,10 +77,11 @@ function trackRequest(session, req, res, next) {
   res.once('close', () => {
     if (store.render === undefined) return
     // `end()` settled a complete response; an aborted one has no fingerprint.
-    if (!store.ended) session.endRender(store.render, false, store.error)
+    if (!store.ended) session.renders.endRender(store.render, false, store.error)
     store.ended = true
     if (!isDocument) return
-    for (const [environmentName, fetched] of store.fetched) session.recordPageRoots(store.url, environmentName, fetched)
+    for (const [environmentName, fetched] of store.fetched)
+      session.renders.recordPageRoots(store.url, environmentName, fetched)
   })
   session.requests.run(store, next)
 }
@@ -122,82 +123,6 @@ function refererPage(req) {
 }
 
 /**
- * Stamps and fingerprints the response if it is HTML (or answers a check, whatever it is: an
- * error page is a verdict too). Decided once, just before the headers go out, from the status
- * and `Content-Type` the app set; the body then streams through the core.
- */
-function watchResponse(session, res, store, pageFetch) {
-  const { writeHead, write, end } = res
-  let decided = false
-  const begin = (statusCode, headers) => {
-    if (decided) return
-    decided = true
-    const contentType = headerOf(headers, 'content-type') ?? res.getHeader('content-type')
-    if (store.fetchedFrom !== undefined)
-      session.notePageRefetch(store.fetchedFrom, Number(statusCode) | 0, String(contentType ?? ''))
-    if (pageFetch === undefined && !String(contentType ?? '').includes('text/html')) return
-    const isRedirect = statusCode >= 300 && statusCode < 400
-    const location = isRedirect ? String(headerOf(headers, 'location') ?? res.getHeader('location') ?? '') : undefined
-    store.render = session.beginRender(store.url, Number(statusCode) | 0, location, pageFetch)
-    if (store.render !== undefined) appendServerTiming(res, headers, `${SERVER_TIMING_NAME};desc="${store.render}"`)
-  }
-  const fingerprint = (chunk, encoding) => {
-    if (store.render !== undefined && !store.ended && chunk != null && typeof chunk !== 'function') {
-      session.writeRender(store.render, toBytes(chunk, encoding))
-    }
-  }
-  res.writeHead = function (statusCode, ...rest) {
-    begin(
-      statusCode,
-      rest.find((arg) => typeof arg === 'object' && arg !== null),
-    )
-    return writeHead.call(this, statusCode, ...rest)
-  }
-  res.write = function (chunk, encoding, callback) {
-    if (!res.headersSent) begin(res.statusCode)
-    fingerprint(chunk, encoding)
-    return write.call(this, chunk, encoding, callback)
-  }
-  res.end = function (chunk, encoding, callback) {
-    if (!res.headersSent) begin(res.statusCode)
-    fingerprint(chunk, encoding)
-    const result = end.call(this, chunk, encoding, callback)
-    if (store.render !== undefined && !store.ended) {
-      store.ended = true
-      session.endRender(store.render, true, store.error)
-    }
-    return result
-  }
-}
-
-/** A header from `writeHead`'s object or flat array argument. */
-function headerOf(headers, name) {
-  if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return headers[i + 1]
-    return undefined
-  }
-  if (!headers) return undefined
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key]
-  return undefined
-}
-
-/** Adds our entry to `Server-Timing`, wherever the app is setting that header. */
-function appendServerTiming(res, headers, entry) {
-  if (Array.isArray(headers)) {
-    headers.push('Server-Timing', entry)
-    return
-  }
-  const key = headers && Object.keys(headers).find((k) => k.toLowerCase() === 'server-timing')
-  if (key) headers[key] = [headers[key], entry].flat().join(', ')
-  else res.appendHeader('Server-Timing', entry)
-}
-
-function toBytes(chunk, encoding) {
-  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8')
-  return chunk instanceof Uint8Array ? chunk : Buffer.from(String(chunk))
-}
-
-/**
  * Wraps the environment's `fetchModule` to record, per request, what the render asked for. An
  * environment outside Vite's process is heard of there too: its requests say it is re-importing
  * after an edit, and a decision waits for it to finish (the core's `pickup.rs`).
@@ -206,7 +131,7 @@ function recordFetchedModules(session, environment) {
   const original = environment.fetchModule
   const outOfProcess = !isRunnable(environment)
   environment.fetchModule = async function fetchModule(id, importer, options) {
-    if (outOfProcess) session.noteFetch(environment)
+    if (outOfProcess) session.renders.noteFetch(environment)
     const result = await original.call(this, id, importer, options)
     const store = session.requests.getStore()
     if (store && !result?.externalize) {
@@ -220,36 +145,4 @@ function recordFetchedModules(session, environment) {
   return () => {
     if (Object.hasOwn(environment, 'fetchModule')) delete environment.fetchModule
   }
-}
-
-/**
- * Browser messages are untrusted: only a bounded, same-origin path is accepted, without
- * control characters (it ends up in the terminal's log lines). Memory stays bounded however
- * many arrive: a socket is one tab whose URL a message replaces, and the core caps tabs
- * and pages.
- */
-function validPageUrl(data) {
-  const url = data?.url
-  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return undefined
-  if (url[0] !== '/' || url.startsWith('//') || hasControlCharacter(url)) return undefined
-  return url
-}
-
-/** The render stamp a tab reports, if it is one the core could have handed out. */
-function validRender(render) {
-  return Number.isSafeInteger(render) && render >= 1 && render <= MAX_RENDER ? render : undefined
-}
-
-/** The strategy a tab's page picks (`<meta name="ssr-hmr">`), if it is one. */
-function validStrategy(strategy) {
-  return STRATEGIES.has(strategy) ? strategy : undefined
-}
-
-/** A C0 control character or DEL: never in a URL a browser sends. */
-function hasControlCharacter(text) {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x20 || code === 0x7f) return true
-  }
-  return false
 }
