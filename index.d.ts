@@ -1,5 +1,11 @@
 import type { DevEnvironment, ErrorPayload, Plugin } from 'vite'
-import type { RefreshStrategy, SsrHmrCheckMessage, SsrHmrPageMessage, SsrHmrUpdatePayload } from './types/contract.d.ts'
+import type {
+  RefreshStrategy,
+  SsrHmrCheckMessage,
+  SsrHmrPageMessage,
+  SsrHmrRefreshedMessage,
+  SsrHmrUpdatePayload,
+} from './types/contract.d.ts'
 
 // The payloads between the dev server and the browser, generated from the core's Rust types
 // (`npm run gen:types`; a test fails when they drift).
@@ -61,6 +67,7 @@ declare module 'vite/types/customEvent.d.ts' {
     'ssr-hmr:update': SsrHmrUpdatePayload
     'ssr-hmr:check': SsrHmrCheckMessage
     'ssr-hmr:page': SsrHmrPageMessage
+    'ssr-hmr:refreshed': SsrHmrRefreshedMessage
     'ssr-hmr:error': SsrHmrErrorMessage
   }
 }

@@ -10,8 +10,14 @@ export const PAGE_EVENT = __SSR_HMR_PAGE_EVENT__
 export const CHECK_EVENT = __SSR_HMR_CHECK_EVENT__
 export const UPDATE_EVENT = __SSR_HMR_UPDATE_EVENT__
 export const ERROR_EVENT = __SSR_HMR_ERROR_EVENT__
+export const REFRESHED_EVENT = __SSR_HMR_REFRESHED_EVENT__
 const { pageFetchHeader: PAGE_FETCH_HEADER, serverTimingName: SERVER_TIMING_NAME, refreshFetch: REFRESH_FETCH } = CONFIG
 const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+
+/** Tells the server which way this tab refreshed (`'in-place'` or `'reload'`), for its log. */
+export function reportRefreshed(path, framework) {
+  import.meta.hot?.send(REFRESHED_EVENT, { page: currentUrl(), path, framework })
+}
 
 export function currentUrl() {
   return location.pathname + location.search

@@ -11,7 +11,7 @@ import { morphSoon } from './morph.js'
 import { clearShownError } from './overlay.js'
 import { reload, reloadUnlessFailing } from './reload.js'
 import { metaStrategy } from './page-strategy.js'
-import { reportRender } from './server.js'
+import { reportRefreshed, reportRender } from './server.js'
 import { saveBurst, state } from './state.js'
 
 export function pageStrategy(serverStrategy) {
@@ -46,12 +46,14 @@ export function refreshAuto(payload, page, differently) {
     if (result === 'superseded') return log(payload, `${differently}, a newer update follows`)
     if (result === 'shown') {
       log(payload, `${differently}, updated in place (${framework.name})`)
+      reportRefreshed('in-place', framework.name)
       clearShownError()
       // The tab now shows the render the check fetched.
       return reportRender(page.render)
     }
     const why = framework ? ` (${framework.name} did not show the fresh render in place)` : ''
     log(payload, `${differently}, reloading${why}`)
+    reportRefreshed('reload', framework?.name)
     refresh('reload', page)
   })
 }

@@ -46,6 +46,18 @@ export function invalidatedCount(outcome) {
 const VERBS = { reload: 'reload', morph: 'morph', event: 'event to', auto: 'update' }
 
 /**
+ * The line a tab on `'auto'` is logged with once it refreshed, saying which way:
+ * `ssr-hmr in place /about (vike)`, or `ssr-hmr reload /about (vike did not show the fresh
+ * render in place)`.
+ */
+export function refreshedLine({ page, path, framework }) {
+  if (path === 'in-place')
+    return `${colors.green('ssr-hmr in place')} ${page}${framework ? colors.dim(` (${framework})`) : ''}`
+  const why = framework ? ` (${framework} did not show the fresh render in place)` : ''
+  return `${colors.green('ssr-hmr reload')} ${page}${colors.dim(why)}`
+}
+
+/**
  * The one line a decision is logged as, once every check of it is answered, in the style of
  * Vite's `hmr update` / `page reload` lines: what the tabs did (by their page's strategy) to how
  * many of the open tabs and on which pages, what changed, the tabs whose page turned out unchanged, how many server

@@ -1,11 +1,15 @@
-// What a tab's runtime says about its tab (`ssr-hmr:page`), checked before the core hears of
-// it: browser messages are untrusted.
+// What a tab's runtime says about its tab (`ssr-hmr:page`) and how it refreshed
+// (`ssr-hmr:refreshed`), checked before the core or the log hears of it: browser messages are
+// untrusted.
 
 import { CONTRACT } from './contract.js'
 
 const STRATEGIES = new Set(CONTRACT.browser.strategies)
 export const MAX_URL_LENGTH = 2048
 const MAX_RENDER = 0xffffffff
+const REFRESH_PATHS = new Set(['in-place', 'reload'])
+/** A framework part's name (client/frameworks/): it ends up in a log line. */
+const FRAMEWORK_NAME_RE = /^[a-z][a-z0-9-]{0,39}$/
 
 /**
  * The page message's fields, each valid or undefined; undefined for a message without a valid
@@ -16,6 +20,17 @@ export function pageMessageOf(data) {
   const url = validPageUrl(data)
   if (url === undefined) return undefined
   return { url, render: validRender(data.render), strategy: validStrategy(data.strategy) }
+}
+
+/**
+ * The refreshed message's fields; undefined for one without a valid page and path.
+ * @returns {{ page: string, path: 'in-place' | 'reload', framework?: string } | undefined}
+ */
+export function refreshedMessageOf(data) {
+  const page = validPageUrl({ url: data?.page })
+  if (page === undefined || !REFRESH_PATHS.has(data?.path)) return undefined
+  const framework = FRAMEWORK_NAME_RE.test(data.framework) ? data.framework : undefined
+  return { page, path: data.path, framework }
 }
 
 /**

@@ -15,11 +15,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { CONTRACT, EVENTS } from './contract.js'
 import { isRunnable } from './invalidate.js'
-import { debug } from './logger.js'
-import { MAX_URL_LENGTH, pageMessageOf, validPageUrl } from './page-messages.js'
+import { debug, refreshedLine } from './logger.js'
+import { MAX_URL_LENGTH, pageMessageOf, refreshedMessageOf, validPageUrl } from './page-messages.js'
 import { watchResponse } from './response-fingerprint.js'
 
 export const PAGE_EVENT = EVENTS.page
+const REFRESHED_EVENT = EVENTS.refreshed
 export const { pageFetchHeader: PAGE_FETCH_HEADER } = CONTRACT.browser
 /** `Sec-Fetch-Dest` of the requests that load a document a tab shows. */
 const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame'])
@@ -45,10 +46,17 @@ export function pageTrackingPlugin(state) {
           session.reportPage(client, page.url, page.render, page.strategy)
         }
         server.ws.on(PAGE_EVENT, onPage)
+        const onRefreshed = (data) => {
+          const refreshed = refreshedMessageOf(data)
+          if (refreshed === undefined) return debug(`ignored an invalid ${REFRESHED_EVENT} message`)
+          session.logger.info(refreshedLine(refreshed), { timestamp: true })
+        }
+        server.ws.on(REFRESHED_EVENT, onRefreshed)
         const onDisconnect = (_data, client) => session.forgetTab(client)
         server.ws.on('vite:client:disconnect', onDisconnect)
         session.onDispose(() => {
           server.ws.off(PAGE_EVENT, onPage)
+          server.ws.off(REFRESHED_EVENT, onRefreshed)
           server.ws.off('vite:client:disconnect', onDisconnect)
           for (const restore of restoreFetchers) restore()
         }, server)

@@ -204,6 +204,26 @@ render?: number,
 strategy?: RefreshStrategy, };
 
 /**
+ * What the browser runtime tells the server after acting on an update with
+ * `'auto'` (`ssr-hmr:refreshed`; untrusted, checked by the shim), for the
+ * terminal's line saying which way the tab refreshed.
+ */
+export type SsrHmrRefreshedMessage = { 
+/**
+ * The page the tab shows.
+ */
+page: string, path: SsrHmrRefreshPath, 
+/**
+ * The framework part it went through, if any (`vike`, `sveltekit`, …).
+ */
+framework?: string, };
+
+/**
+ * Which way a tab refreshed for an update.
+ */
+export type SsrHmrRefreshPath = "in-place" | "reload";
+
+/**
  * Everything above, as the shim reads it (`contract()` of the binding).
  */
 export type SsrHmrContract = { browser: SsrHmrBrowserContract, ignorableQueryParams: [string, string, string, string, string, string], noTab: number, batch: SsrHmrBatchDefaults, checkTimeoutMs: number, };
@@ -217,7 +237,7 @@ export type SsrHmrBrowserContract = { events: SsrHmrEvents, strategies: RefreshS
 /**
  * The events between the dev server and the runtime, by what they carry.
  */
-export type SsrHmrEvents = { page: string, check: string, update: string, error: string, };
+export type SsrHmrEvents = { page: string, check: string, update: string, error: string, refreshed: string, };
 
 /**
  * The `batch` option's defaults and limit, in ms.

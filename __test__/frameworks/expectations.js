@@ -232,7 +232,7 @@ export function regressionsOf(scenario, observed, baseline, app) {
  * Rule 6, logs tell the truth: the plugin's decision line for the server-only edit says how many
  * of how many tabs it refreshed; that must be what the two tabs did.
  */
-export function logProblemsOf(observed) {
+export function logProblemsOf(observed, app) {
   const result = observed.results.serverOnly
   const errors = scenarioError(result)
   if (errors.length) return errors
@@ -255,5 +255,11 @@ export function logProblemsOf(observed) {
   if (!lines.some((line) => /(\d+) of (\d+) tabs?/.test(line)) && refreshed > 0) {
     problems.push(`${refreshed} tab(s) refreshed and the plugin's log does not say so: ${lines.join(' | ')}`)
   }
+  // A tab the plugin updated in place through its framework part says which way it went.
+  const { A } = result
+  const decidedForA = A.updatePayloads?.some((update) => update.verdict === 'changed')
+  const inPlaceByPart = app?.inPlace && observed.position !== 'none' && decidedForA && A.loads === 0 && A.fresh
+  if (inPlaceByPart && !lines.some((line) => line.includes(`ssr-hmr in place ${ROUTES.A} (${app.inPlace})`)))
+    problems.push(`tab A was updated in place and the log does not say so through ${app.inPlace}: ${lines.join(' | ')}`)
   return problems
 }

@@ -92,7 +92,9 @@ export function describeFramework(appName, { plugins, positions = ['after', 'bef
         })
 
         test('the log line for the server-only edit says what the tabs did', () => {
-          expect(logProblemsOf(observed), `${app.label}, ${position}: dev server log ${observed.logFile}`).toEqual([])
+          expect(logProblemsOf(observed, app), `${app.label}, ${position}: dev server log ${observed.logFile}`).toEqual(
+            [],
+          )
         })
       })
     }

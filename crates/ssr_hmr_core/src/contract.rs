@@ -40,6 +40,8 @@ pub const CHECK_EVENT: &str = "ssr-hmr:check";
 pub const UPDATE_EVENT: &str = "ssr-hmr:update";
 /// The compile error of a server module, for the tabs whose page uses it.
 pub const ERROR_EVENT: &str = "ssr-hmr:error";
+/// A tab on `'auto'` says which way it refreshed: `{ page, path, framework? }`.
+pub const REFRESHED_EVENT: &str = "ssr-hmr:refreshed";
 
 /// The request header a tab's own fetch of its page carries: a check token,
 /// or `REFRESH_FETCH` for the fetch before a refresh.
@@ -97,6 +99,7 @@ pub struct Events {
   pub check: &'static str,
   pub update: &'static str,
   pub error: &'static str,
+  pub refreshed: &'static str,
 }
 
 /// What the browser runtime is given when it is served (with the app's
@@ -140,8 +143,13 @@ pub struct Contract {
   pub check_timeout_ms: f64,
 }
 
-pub const EVENTS: Events =
-  Events { page: PAGE_EVENT, check: CHECK_EVENT, update: UPDATE_EVENT, error: ERROR_EVENT };
+pub const EVENTS: Events = Events {
+  page: PAGE_EVENT,
+  check: CHECK_EVENT,
+  update: UPDATE_EVENT,
+  error: ERROR_EVENT,
+  refreshed: REFRESHED_EVENT,
+};
 
 pub const CONTRACT: Contract = Contract {
   browser: BrowserContract {

@@ -187,6 +187,36 @@ pub struct PageMessage {
   pub strategy: Option<Strategy>,
 }
 
+/// Which way a tab refreshed for an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrRefreshPath"))]
+#[serde(rename_all = "kebab-case")]
+pub enum RefreshPath {
+  /// Its framework re-ran the page's server data in place, and the page shows
+  /// the fresh render's texts.
+  InPlace,
+  /// A document reload: no framework part on the page, or the in-place update
+  /// failed (it threw, timed out, or did not show the fresh render).
+  Reload,
+}
+
+/// What the browser runtime tells the server after acting on an update with
+/// `'auto'` (`ssr-hmr:refreshed`; untrusted, checked by the shim), for the
+/// terminal's line saying which way the tab refreshed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "SsrHmrRefreshedMessage"))]
+pub struct RefreshedMessage {
+  /// The page the tab shows.
+  pub page: String,
+  pub path: RefreshPath,
+  /// The framework part it went through, if any (`vike`, `sveltekit`, …).
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(test, ts(optional))]
+  pub framework: Option<String>,
+}
+
 /// One message for one tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", content = "data")]

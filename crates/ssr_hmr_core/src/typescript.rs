@@ -11,7 +11,8 @@ use ts_rs::{Config, TS};
 use crate::contract::{BatchDefaults, BrowserContract, Contract, Events, Strategy};
 use crate::decision::FilesByClass;
 use crate::messages::{
-  CheckPayload, PageMessage, PageReport, Reason, RootReach, UpdatePayload, Verdict,
+  CheckPayload, PageMessage, PageReport, Reason, RefreshPath, RefreshedMessage, RootReach,
+  UpdatePayload, Verdict,
 };
 
 const HEADER: &str = "\
@@ -32,6 +33,8 @@ fn contract_d_ts() -> String {
     (PageReport::docs(), PageReport::decl(&cfg)),
     (CheckPayload::docs(), CheckPayload::decl(&cfg)),
     (PageMessage::docs(), PageMessage::decl(&cfg)),
+    (RefreshedMessage::docs(), RefreshedMessage::decl(&cfg)),
+    (RefreshPath::docs(), RefreshPath::decl(&cfg)),
     (Contract::docs(), Contract::decl(&cfg)),
     (BrowserContract::docs(), BrowserContract::decl(&cfg)),
     (Events::docs(), Events::decl(&cfg)),
