@@ -237,11 +237,14 @@ export function logProblemsOf(observed, app) {
   const errors = scenarioError(result)
   if (errors.length) return errors
   const lines = result.logs.filter((line) => line.includes('ssr-hmr'))
-  // Reloaded, or updated in place: the page shows other data with the same document.
+  // Reloaded, or updated in place for the plugin's update (not by the framework on its own):
+  // the page shows other data with the same document.
+  const refreshedInPlace = (tab, before) =>
+    tab.texts['#data'] !== before && tab.updatePayloads?.some((update) => update.verdict === 'changed')
   const refreshed = [
     [result.A, result.before.A],
     [result.B, result.before.B],
-  ].filter(([tab, before]) => tab.loads > 0 || !tab.marker || tab.texts['#data'] !== before).length
+  ].filter(([tab, before]) => tab.loads > 0 || !tab.marker || refreshedInPlace(tab, before)).length
   if (lines.length === 0)
     return [`the plugin logged nothing about the edit (the tabs: A ${seen(result.A)}; B ${seen(result.B)})`]
   const problems = []
