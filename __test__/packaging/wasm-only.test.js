@@ -92,7 +92,7 @@ describe('installed with the WebAssembly package only', () => {
     expect(update).toMatchObject({ strategy: 'auto', page: '/', files: { serverOnly: ['src/data/greeting.js'] } })
     expect(update.pages.map((page) => page.url)).toEqual(['/'])
     // The decision line is printed once the tabs were sent their update; /about got none.
-    await waitUntil(() => serverLog.some((line) => line.includes('decision reload')), 'the decision in the server log')
+    await waitUntil(() => serverLog.some((line) => line.includes('decision auto')), 'the decision in the server log')
     expect(about.record.documents.length).toBe(documents[1])
     expect(about.record.updates).toEqual([])
     expect([...home.record.errors, ...about.record.errors]).toEqual([])
