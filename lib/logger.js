@@ -43,7 +43,9 @@ export function invalidatedCount(outcome) {
   return count
 }
 
-const VERBS = { reload: 'reload', morph: 'morph', event: 'event to', auto: 'update' }
+// 'auto' tabs refresh in place or by a reload, which each tab logs once done (`refreshedLine`).
+// Not "update": Astro's logger rewrites any line holding "hmr update".
+const VERBS = { reload: 'reload', morph: 'morph', event: 'event to', auto: 'refresh' }
 
 /**
  * The line a tab on `'auto'` is logged with once it refreshed, saying which way:

@@ -81,7 +81,7 @@ describe.each(VITE_VERSIONS)("another plugin's reload on $name", ({ load }) => {
     expect(aboutSince()).toEqual([])
     expect(app.pluginLogs(logsBefore).map((log) => log.message)).toEqual([
       expect.stringMatching(
-        /^ssr-hmr update 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, another plugin's full-reload replaced, /,
+        /^ssr-hmr refresh 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, another plugin's full-reload replaced, /,
       ),
     ])
   })

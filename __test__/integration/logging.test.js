@@ -35,7 +35,7 @@ describe.each(VITE_VERSIONS)('logging on $name', ({ load }) => {
     await app.settle()
     expect(messages(logsBefore)).toEqual([
       expect.stringMatching(
-        /^info ssr-hmr update 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, 4 modules invalidated, \d+\.\d\d ms$/,
+        /^info ssr-hmr refresh 1 of 2 tabs \(\/\) ← src\/data\/greeting\.js, 4 modules invalidated, \d+\.\d\d ms$/,
       ),
     ])
   })

@@ -82,7 +82,7 @@ describe('server-only edits on a real dev server', () => {
     const lines = logsSince(dev, logsBefore).filter((log) => log.message.includes('ssr-hmr'))
     expect(lines).toHaveLength(1)
     expect(lines[0].message).toMatch(
-      /ssr-hmr update 1 of \d+ tabs? \(\/\) ← src\/data\/greeting\.js, \d+ modules? invalidated, \d+\.\d\d ms$/,
+      /ssr-hmr refresh 1 of \d+ tabs? \(\/\) ← src\/data\/greeting\.js, \d+ modules? invalidated, \d+\.\d\d ms$/,
     )
   })
 })
