@@ -91,6 +91,8 @@ async function measureVariant(browser, copy, name, { edits, warmUp, settleMs, re
     let documentLoads = 0
     await page.exposeFunction('__benchSeen', (state) => seen.push(state))
     await page.addInitScript(watchData)
+    const runtimeLines = []
+    page.on('console', (message) => message.text().startsWith('[ssr-hmr]') && runtimeLines.push(message.text()))
     page.on('request', (request) => {
       if (request.isNavigationRequest() && request.frame() === page.mainFrame()) documentLoads++
     })
@@ -109,6 +111,19 @@ async function measureVariant(browser, copy, name, { edits, warmUp, settleMs, re
       await until(() => seen.some((s) => s.at >= startedAt && s.text === expected), {
         timeout: 15_000,
         what: `${app.name} ${name}: ${expected}`,
+      }).catch(async (error) => {
+        const where = await page
+          .evaluate(
+            (text) => ({
+              inTextContent: document.body.textContent.includes(text),
+              inInnerText: document.body.innerText.includes(text),
+              inScripts: [...document.scripts].some((script) => script.textContent.includes(text)),
+            }),
+            expected,
+          )
+          .catch(() => ({}))
+        error.message += `; the tab shows ${seen.at(-1)?.text}, ${expected} in the page: ${JSON.stringify(where)}; its runtime said:\n${runtimeLines.slice(-6).join('\n')}`
+        throw error
       })
       if (i >= first) samples.push(seen.find((s) => s.at >= startedAt && s.text === expected).at - startedAt)
       if (i < edits + first - 1) await sleep(EDIT_GAP_MS)
