@@ -17,7 +17,7 @@ test('npm run bench -- --quick produces every figure', () => {
   const run = spawnSync(process.execPath, ['bench/run.js', '--quick', '--out', out], {
     cwd: repo,
     encoding: 'utf8',
-    timeout: 170_000,
+    timeout: 330_000,
   })
   expect(run.status, run.stderr.slice(-4000)).toBe(0)
   const report = readFileSync(out, 'utf8')
@@ -27,8 +27,9 @@ test('npm run bench -- --quick produces every figure', () => {
     '## 3. What a user sees',
     '## 4. Server work',
     '## 5. WebAssembly build',
+    '## 6. Framework apps',
   ])
     expect(report).toContain(heading)
   expect(report).not.toContain('not run')
   expect(report).not.toMatch(/\| n\/a \|/)
-}, 180_000)
+}, 340_000)

@@ -9,7 +9,10 @@
 //   server-only file the benches edit: `export const value = 'rN v1'`);
 // - `src/entry-client.js` statically imports the client graph's tops (components and
 //   client-only modules, each client-only module with its own small CSS file, injected by
-//   JS in dev as in every Vite app), then sets `window.__booted`.
+//   JS in dev as in every Vite app), then sets `window.__booted`; with `clientRouter`, it
+//   also starts a tiny client router that can re-fetch its page and swap `#data` in place
+//   (TanStack Router's contract, `self.__TSR_ROUTER__.invalidate()`, which the plugin's
+//   'auto' strategy finds on the page): the plain SSR app with an in-place path.
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -20,7 +23,7 @@ import { ROOT, generateGraph } from './graph-gen.js'
  * @param {number} size modules in the generated graph (the app adds one data file per route)
  * @returns {{ dir: string, routes: string[], serverOnlyFiles: string[], sharedFiles: string[], clientModules: number, modules: number }}
  */
-export function generateApp(size, { seed = 7, staticRoutes = false } = {}) {
+export function generateApp(size, { seed = 7, staticRoutes = false, clientRouter = false } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ssr-hmr-bench-app-'))
   const graph = generateGraph(size, seed)
   let clientModules = 0
@@ -28,7 +31,7 @@ export function generateApp(size, { seed = 7, staticRoutes = false } = {}) {
     const relative = m.file.slice(ROOT.length + 1)
     const isClientOnly = m.envs.length === 1 && m.envs[0] === 'client'
     if (m.envs.includes('client')) clientModules += isClientOnly ? 2 : 1
-    write(dir, relative, moduleSource(m, relative, isClientOnly, { staticRoutes }))
+    write(dir, relative, moduleSource(m, relative, isClientOnly, { staticRoutes, clientRouter }))
     if (isClientOnly) write(dir, cssFileOf(relative), cssSource(relative))
   }
   graph.routes.forEach((_, r) => write(dir, `src/data/r${r}.js`, dataSource(r, 1)))
@@ -63,9 +66,9 @@ function specifier(fromRelative, toId) {
   return spec.startsWith('.') ? spec : `./${spec}`
 }
 
-function moduleSource(m, relative, isClientOnly, { staticRoutes }) {
+function moduleSource(m, relative, isClientOnly, { staticRoutes, clientRouter }) {
   if (relative === 'src/entry-server.js') return entryServerSource(m, relative, { staticRoutes })
-  if (relative === 'src/entry-client.js') return entryClientSource(m, relative)
+  if (relative === 'src/entry-client.js') return entryClientSource(m, relative) + (clientRouter ? CLIENT_ROUTER : '')
   const lines = []
   const refs = []
   m.imports.forEach((imported, k) => {
@@ -141,3 +144,13 @@ window.__booted = mounted.length
 window.__benchBooted?.()
 `
 }
+
+/** The in-place path of a `clientRouter` app: re-fetch the page, swap its server part. */
+const CLIENT_ROUTER = `self.__TSR_ROUTER__ = {
+  async invalidate() {
+    const response = await fetch(location.href, { headers: { accept: 'text/html' } })
+    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html')
+    document.getElementById('data').replaceWith(document.adoptNode(fresh.getElementById('data')))
+  },
+}
+`

@@ -1,6 +1,7 @@
 // Section 3: what a user sees, in headless Chromium. From the file write to the new server
 // output on screen, for the docs recipe (full reload), `ssrHmr()` (reload of the affected
-// tabs) and `ssrHmr({ refresh: 'morph' })`; refreshes for a burst of 50 edits 30 ms apart;
+// tabs: the app has no framework), `ssrHmr({ refresh: 'morph' })` and `ssrHmr()` in place (the
+// same app with a tiny client router that the 'auto' strategy updates through); refreshes for a burst of 50 edits 30 ms apart;
 // tabs disturbed when 4 tabs show 4 routes and one route's data changes, in an app that
 // imports its routes lazily and in one whose route table imports every route statically.
 //
@@ -36,7 +37,10 @@ const VARIANTS = {
   recipe: () => [docsRecipeHmrReload()],
   reload: () => ssrHmr(),
   morph: () => ssrHmr({ refresh: 'morph' }),
+  inPlace: () => ssrHmr(),
 }
+/** Variants measured on the app with a client router (an in-place path). */
+const ROUTER_VARIANTS = new Set(['inPlace'])
 
 /** The wall clock in ms with sub-ms precision, as the page stamps what it shows. */
 const now = () => performance.timeOrigin + performance.now()
@@ -206,6 +210,7 @@ async function measureVariant(browser, app, staticApp, name, { quick, edits = qu
         burst: burstResult,
         tabs,
         morphFellBackToReload: name === 'morph' && fresh.navigations > 0,
+        inPlaceFellBackToReload: name === 'inPlace' && fresh.navigations > 0,
       }
     } finally {
       await dev.close()
@@ -224,19 +229,22 @@ async function measureVariant(browser, app, staticApp, name, { quick, edits = qu
 
 export async function runBrowserSection({ quick, log, variants = Object.keys(VARIANTS), edits }) {
   const size = quick ? QUICK_APP_SIZE : APP_SIZE
-  const app = generateApp(size)
-  const staticApp = generateApp(size, { staticRoutes: true })
+  const apps = [generateApp(size), generateApp(size, { staticRoutes: true })]
+  const routerApps = [
+    generateApp(size, { clientRouter: true }),
+    generateApp(size, { staticRoutes: true, clientRouter: true }),
+  ]
   const browser = await launchChromium()
   try {
-    const results = { appModules: app.modules, version: browser.version() }
+    const results = { appModules: apps[0].modules, version: browser.version() }
     for (const name of variants) {
       log(`browser: ${name}`)
+      const [app, staticApp] = ROUTER_VARIANTS.has(name) ? routerApps : apps
       results[name] = await measureVariant(browser, app, staticApp, name, { quick, edits })
     }
     return results
   } finally {
     await browser.close()
-    removeApp(app)
-    removeApp(staticApp)
+    for (const app of [...apps, ...routerApps]) removeApp(app)
   }
 }

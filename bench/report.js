@@ -30,6 +30,11 @@ export function collectFigures(r) {
     figures[`browser ${v} tabs disturbed`] = r.browser?.[v]?.tabs.disturbed
     figures[`browser ${v} tabs disturbed, static routes`] = r.browser?.[v]?.staticTabs.disturbed
   }
+  figures['browser inPlace text p50'] = r.browser?.inPlace?.fresh.text.p50
+  figures['browser inPlace burst refreshes'] = r.browser?.inPlace?.burst.refreshes.p50
+  figures['browser inPlace tabs disturbed'] = r.browser?.inPlace?.tabs.disturbed
+  for (const [name, app] of Object.entries(r.frameworks?.apps ?? { 'not run': {} }))
+    for (const v of ['without', 'reload', 'inPlace']) figures[`frameworks ${name} ${v} text p50`] = app[v]?.text.p50
   for (const v of ['viteAlone', 'recipe', 'ours']) {
     figures[`server ${v} server-only fetches`] = r.serverWork?.[v]?.serverOnly.p50
     figures[`server ${v} shared fetches`] = r.serverWork?.[v]?.shared.p50
@@ -63,6 +68,7 @@ export function renderReport(r) {
       browserSection(r.browser),
       serverSection(r.serverWork),
       wasmSection(r.wasm),
+      frameworksSection(r.frameworks),
       notes(r),
     ].join('\n\n') + '\n'
   )
@@ -152,7 +158,41 @@ export function goals(r) {
           b.morph.staticTabs.disturbed === 1,
       ),
     },
+    ...inPlaceGoals(r, judged),
   ]
+}
+
+/** Issue 20's goals: in place ≤ 1/6 of the recipe (or the framework's own reload), no slower than morph, no document load. */
+function inPlaceGoals(r, judged) {
+  const b = r.browser
+  const inPlaceRatio = ratio(b?.inPlace?.fresh.text.p50, b?.recipe.fresh.text.p50)
+  const rows = [
+    {
+      goal: "In place (bench app): write → new text p50, against the recipe's",
+      target: '≤ 1/6',
+      ...judged(b?.inPlace && formatRatio(inPlaceRatio), inPlaceRatio <= 1 / 6),
+    },
+    {
+      goal: 'In place (bench app): write → new text p50, against morph in the same run',
+      target: '≤ 1×',
+      ...judged(
+        b?.inPlace && `${formatMs(b.inPlace.fresh.text.p50)} against ${formatMs(b.morph.fresh.text.p50)}`,
+        b?.inPlace?.fresh.text.p50 <= b?.morph.fresh.text.p50,
+      ),
+    },
+  ]
+  for (const app of Object.values(r.frameworks?.apps ?? {})) {
+    const against = ratio(app.inPlace.text.p50, app.without.text.p50)
+    rows.push({
+      goal: `In place (${app.label}): write → new text p50, against the app without the plugin; document loads`,
+      target: '≤ 1/6, none',
+      ...judged(
+        `${formatRatio(against)}, ${app.inPlace.documentLoadsPerEdit} per edit`,
+        against <= 1 / 6 && app.inPlace.documentLoadsPerEdit === 0,
+      ),
+    })
+  }
+  return rows
 }
 
 const QUIET_MS = 30
@@ -163,7 +203,7 @@ function goalsSection(r) {
   )
   return `## Goals
 
-Issue 13's goals, judged on this run's figures (sections below). The cost of exact targeting (checking a candidate tab's output before refreshing it) is inside every browser figure: each candidate tab fetches its page once per edit (section 3).
+Issue 13's goals and issue 20's (in place), judged on this run's figures (sections below). The cost of exact targeting (checking a candidate tab's output before refreshing it) is inside every browser figure: each candidate tab fetches its page once per edit (section 3).
 
 | goal | target | this run | |
 |---|---|---|---|
@@ -241,11 +281,13 @@ function browserSection(b) {
     recipe: 'docs recipe (full reload)',
     reload: 'ssrHmr() reload',
     morph: "ssrHmr({ refresh: 'morph' })",
+    inPlace: 'ssrHmr() in place (the app with a client router)',
   }
   const tabsCell = (t) =>
     `${t.disturbed} of ${t.tabs}${t.fresh && t.othersIntact ? '' : ' **stale or lost content**'} (${t.checks} checked)`
   const rows = Object.entries(names).map(([k, label]) => {
     const v = b[k]
+    if (!v) return `| ${label} | not run | | | | | |`
     const checks = v.fresh.checksPerEdit ? `${v.fresh.checksPerEdit} (${formatMs(v.fresh.checkMs.p50)})` : '—'
     return `| ${label} | ${formatMs(v.fresh.text.p50)} / ${formatMs(v.fresh.text.p99)} | ${formatMs(v.fresh.ready.p50)} / ${formatMs(v.fresh.ready.p99)} | ${checks} | ${v.burst.refreshes.p50} (${v.burst.refreshes.min}–${v.burst.refreshes.max})${v.burst.fresh ? '' : ` **stale at the end** (showed ${v.burst.finalTexts.join(', ')}; expected ${v.burst.expected.join(', ')})`} | ${tabsCell(v.tabs)} | ${tabsCell(v.staticTabs)} |`
   })
@@ -257,7 +299,9 @@ Generated app of ${b.appModules} modules; a page loads ${b.recipe.loadedModules}
 |---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Goals (table above): morph/recipe new text ${formatRatio(ratio(b.morph.fresh.text.p50, b.recipe.fresh.text.p50))}${b.morphFellBackToReload ? ' (morph fell back to reloads)' : ''}, reload/recipe ${formatRatio(ratio(b.reload.fresh.text.p50, b.recipe.fresh.text.p50))}. The recipe's reload waits for Vite's client, which debounces \`full-reload\` by 50 ms; ours reloads once its check says the page changed.`
+In place: the same generated app, its client entry also starting a tiny client router (TanStack Router's contract, bench/app-gen.js) that re-fetches its page and swaps \`#data\`; \`ssrHmr()\`'s 'auto' strategy finds it on the page and updates through it, so its checks per edit count the runtime's check and the router's own fetch of the page.
+
+Goals (table above): morph/recipe new text ${formatRatio(ratio(b.morph.fresh.text.p50, b.recipe.fresh.text.p50))}${b.morph.morphFellBackToReload ? ' (morph fell back to reloads)' : ''}, in place/recipe ${formatRatio(ratio(b.inPlace?.fresh.text.p50, b.recipe.fresh.text.p50))}${b.inPlace?.inPlaceFellBackToReload ? ' (in place fell back to reloads)' : ''}, reload/recipe ${formatRatio(ratio(b.reload.fresh.text.p50, b.recipe.fresh.text.p50))}. The recipe's reload waits for Vite's client, which debounces \`full-reload\` by 50 ms; ours reloads once its check says the page changed.`
 }
 
 const BURST_EDITS_LABEL = '50 edits of the data file, 30 ms apart'
@@ -306,4 +350,35 @@ function notes(r) {
 
 - Sections 2–4 run real Vite dev servers on apps generated into a temp dir (bench/app-gen.js); the machine was shared with other engineers' test runs while measuring, so single figures are noisy; compare ratios from the same run.
 - Reproduce: \`npm run build && npm run bench\` (about ${r.meta.minutes} minutes here). Smoke: \`npm run bench -- --quick --out /tmp/r.md\`.`
+}
+
+const FRAMEWORK_VARIANTS = {
+  without: 'without the plugin',
+  reload: "ssrHmr({ refresh: 'reload' })",
+  inPlace: 'ssrHmr() (in place)',
+}
+
+function frameworksSection(f) {
+  if (!f) return '## 6. Framework apps (headless Chromium)\n\nnot run'
+  const rows = []
+  for (const app of Object.values(f.apps)) {
+    const without =
+      app.withoutPlugin === 'recipe' ? 'docs recipe added inline (full reload)' : "the framework's own full reload"
+    for (const [variant, label] of Object.entries(FRAMEWORK_VARIANTS)) {
+      const v = app[variant]
+      const text = `${formatMs(v.text.p50)} / ${formatMs(v.text.p99)}`
+      const against = variant === 'without' ? '—' : formatRatio(ratio(v.text.p50, app.without.text.p50))
+      rows.push(
+        `| ${app.label} | ${variant === 'without' ? `${label}: ${without}` : label} | ${text} | ${against} | ${v.documentLoadsPerEdit} |`,
+      )
+    }
+  }
+  const first = Object.values(f.apps)[0]
+  return `## 6. Framework apps (headless Chromium)
+
+Real framework apps from \`__test__/frameworks/apps/\` that run on this Node, each in a copy of its own whose \`vite.config.js\` the bench rewrites per variant (bench/frameworks.js). One tab on \`/about\`; ${first?.inPlace.text.n ?? 0} lone edits of its server-only data module, 1 s apart, after one warm-up edit; time from the file write to the new value in the DOM (stamped in the page). Document loads per edit: main-frame navigations (an in-place update has none). Without the plugin: SvelteKit reloads nothing on a server-only edit (the docs recipe is added as an inline plugin), Vike ships the recipe itself.
+
+| app | variant | write → new text p50 / p99 | against without the plugin (p50) | document loads per edit |
+|---|---|---|---|---|
+${rows.join('\n')}`
 }

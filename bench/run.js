@@ -2,7 +2,7 @@
 // `npm run bench`: runs every section in one process, on one machine, and writes the
 // Markdown report (bench/RESULTS.md by default).
 //
-//   node bench/run.js [--quick] [--out <file>] [--only core,hooks,browser,server]
+//   node bench/run.js [--quick] [--out <file>] [--only core,hooks,browser,server,wasm,frameworks]
 //
 // --quick is the CI smoke mode: few samples, under a minute; it checks that every figure is
 // produced (exit 1 otherwise) and never asserts a timing target.
@@ -17,6 +17,7 @@ import { runViteHooksSection } from './vite-hooks.js'
 import { runBrowserSection } from './browser.js'
 import { runServerWorkSection } from './server-work.js'
 import { runWasmSection } from './wasm.js'
+import { runFrameworksSection } from './frameworks.js'
 import { missingFigures, renderReport } from './report.js'
 
 const require = createRequire(import.meta.url)
@@ -28,6 +29,7 @@ const SECTIONS = {
   server: ['serverWork', runServerWorkSection],
   browser: ['browser', runBrowserSection],
   wasm: ['wasm', runWasmSection],
+  frameworks: ['frameworks', runFrameworksSection],
 }
 
 function parseArgs(argv) {
@@ -63,7 +65,8 @@ function machine(quick) {
   }
 }
 
-const log = (message) => process.stderr.write(`[bench] ${message}\n`)
+const startedAt = Date.now()
+const log = (message) => process.stderr.write(`[bench +${((Date.now() - startedAt) / 1000).toFixed(0)} s] ${message}\n`)
 
 async function main() {
   const args = parseArgs(process.argv.slice(2))
