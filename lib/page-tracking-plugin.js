@@ -15,6 +15,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { CONTRACT, EVENTS } from './contract.js'
 import { isRunnable } from './invalidate.js'
 import { debug } from './logger.js'
+import { answerRenderRequest } from './render-html.js'
 
 export const PAGE_EVENT = EVENTS.page
 export const { serverTimingName: SERVER_TIMING_NAME, pageFetchHeader: PAGE_FETCH_HEADER } = CONTRACT.browser
@@ -35,7 +36,11 @@ export function pageTrackingPlugin(state) {
       handler(server) {
         const session = state.sessionOfServer(server)
         if (!session) return
-        prependMiddleware(server.middlewares, (req, res, next) => trackRequest(session, req, res, next))
+        prependMiddleware(server.middlewares, (req, res, next) => {
+          // A tab's request for the base of its three-way patch is no page: answered apart.
+          if (req.method === 'GET' && answerRenderRequest(session, req, res, server.config.base)) return
+          trackRequest(session, req, res, next)
+        })
         const restoreFetchers = Object.values(server.environments)
           .filter((environment) => session.consumerOf(environment) === 'server')
           .map((environment) => recordFetchedModules(session, environment))

@@ -1,0 +1,180 @@
+// The three-way patch: how 'auto' updates a page without a framework part (server-rendered
+// HTML: Astro pages around their islands, Hono JSX, hand-written SSR). The server keeps what it
+// sent this tab (its *base* render, lib/render-html.js); the check fetched the fresh render.
+// What differs between the two is found, and only that is applied to the live DOM, at the
+// same place, and only where the live DOM still shows the base there. What client code
+// changed elsewhere (a hydrated island, a client-rendered mount point, typed text, an open
+// <details>) survives: it is no part of the change.
+//
+// Unsure means reload: the base is gone, the head changed (other than <title>), a script is
+// part of a change (a patch cannot run it), or client code changed the very nodes the edit
+// changes (a conflict). strategy.js then reloads, as it does when the page does not show the
+// fresh render's texts afterwards (in-place.js).
+
+import { CONFIG } from './config.js'
+import { state } from './state.js'
+
+const VOLATILE = 'data-ssr-hmr-volatile'
+/** Attributes that differ between renders of the same page (`html_fingerprint.rs` skips them too). */
+const IGNORED_ATTRIBUTES = new Set(['nonce'])
+/** Vite's `?t=<ms>` on URLs, which the fingerprint skips too. */
+const TIMESTAMP_PARAM_RE = /([?&])t=\d+(&?)/g
+/** Where the runtime is served: `<base>@id/…`; a render's HTML is under the same base. */
+const BASE_URL = import.meta.url.slice(0, import.meta.url.indexOf('/@id/') + 1) || '/'
+
+/**
+ * The part that patches this page to `page` (the check's fresh render), shaped as a
+ * framework's part for updateInPlace (in-place.js); undefined when there is nothing to patch
+ * from: this document shows no known render, or the check's answer is not this page's HTML.
+ */
+export function htmlPatch(page) {
+  const base = state.shownRender
+  if (base === undefined || !page || page.url !== location.href) return undefined
+  if (page.redirected || !page.isHtml || page.status < 200 || page.status >= 300) return undefined
+  const part = {
+    name: 'three-way patch',
+    shownAs: undefined,
+    async update() {
+      const elements = await patchDocument(base, page.text)
+      part.shownAs = `patched in place (${elements} ${elements === 1 ? 'element' : 'elements'})`
+    },
+  }
+  return part
+}
+
+/** Patches the live document from render `base` to `freshHtml`; resolves with the elements changed. */
+async function patchDocument(base, freshHtml) {
+  const url = location.href
+  const response = await fetch(`${BASE_URL}${CONFIG.renderPath}${base}`, {
+    credentials: 'same-origin',
+    cache: 'no-store',
+  })
+  if (!response.ok) throw new Error(`the dev server no longer has the render this tab shows (${response.status})`)
+  const baseHtml = await response.text()
+  if (location.href !== url) throw new Error('the tab moved to another page meanwhile')
+  const parser = new DOMParser()
+  const before = parser.parseFromString(baseHtml, 'text/html')
+  const after = parser.parseFromString(freshHtml, 'text/html')
+  if (!sameAttributes(before.documentElement, after.documentElement) || !sameAttributes(before.body, after.body))
+    throw new Error('the <html> or <body> attributes changed')
+  if (!sameNodes(withoutTitle(before.head), withoutTitle(after.head))) throw new Error('the <head> changed')
+
+  const patches = []
+  diffChildren(before.body, after.body, [], patches)
+  // Every place is found and checked before anything changes: a conflict leaves the page as it was.
+  const targets = patches.map(locate)
+  targets.forEach(apply)
+  if (before.title !== after.title) document.title = after.title
+  return patches.reduce((count, patch) => count + elementsIn(patch), 0)
+}
+
+/**
+ * Finds where `base` and `fresh` (two parents, same tag and attributes) differ, smallest
+ * subtrees first: children equal at both ends are left; if as many differ on each side, each
+ * pair of the same tag and attributes is compared inside, any other pair is replaced; else the
+ * differing run of children is replaced by the fresh run. `path`: child indexes from <body>.
+ */
+function diffChildren(base, fresh, path, patches) {
+  const b = childrenOf(base)
+  const f = childrenOf(fresh)
+  let start = 0
+  while (start < b.length && start < f.length && sameNode(b[start], f[start])) start++
+  let endB = b.length
+  let endF = f.length
+  while (endB > start && endF > start && sameNode(b[endB - 1], f[endF - 1])) {
+    endB--
+    endF--
+  }
+  if (endB - start !== endF - start) {
+    patches.push({ path, start, base: b.slice(start, endB), fresh: f.slice(start, endF), after: b[endB] })
+    return
+  }
+  for (let i = start; i < endB; i++) {
+    if (sameNode(b[i], f[i])) continue
+    if (sameShell(b[i], f[i])) diffChildren(b[i], f[i], [...path, i], patches)
+    else patches.push({ path, start: i, base: [b[i]], fresh: [f[i]], after: b[i + 1] })
+  }
+}
+
+/** The live nodes a patch replaces, checked against its base: a conflict throws. */
+function locate(patch) {
+  let parent = document.body
+  for (const index of patch.path) {
+    parent = childrenOf(parent)[index]
+    if (!parent) throw new Error('the page changed where the edit did')
+  }
+  const live = childrenOf(parent).slice(patch.start, patch.start + patch.base.length)
+  if (live.length !== patch.base.length || live.some((node, i) => !sameNode(node, patch.base[i])))
+    throw new Error('client code changed what the edit changes')
+  // Nodes only inserted are placed before the live node that followed them in the base.
+  const next = childrenOf(parent)[patch.start + patch.base.length]
+  if (patch.base.length === 0 && patch.after && !(next && sameShell(next, patch.after)))
+    throw new Error('client code changed where the edit inserts')
+  if ([...patch.base, ...patch.fresh].some(hasScript)) throw new Error('a script is part of the change')
+  return { parent, live, next, fresh: patch.fresh }
+}
+
+function apply({ parent, live, next, fresh }) {
+  // DOMParser marks its scripts as already run, and none is inserted anyway (locate).
+  const nodes = fresh.map((node) => document.importNode(node, true))
+  const anchor = live[0] ?? next ?? null
+  for (const node of nodes) parent.insertBefore(node, anchor)
+  for (const node of live) node.remove()
+}
+
+/** The element a patch changes, as the log counts them: a text change counts as its element. */
+function elementsIn(patch) {
+  const count = (nodes) => nodes.filter((node) => node.nodeType === Node.ELEMENT_NODE).length
+  return Math.max(1, count(patch.base), count(patch.fresh))
+}
+
+function childrenOf(node) {
+  return Array.from(node.nodeName === 'TEMPLATE' ? node.content.childNodes : node.childNodes)
+}
+
+function withoutTitle(head) {
+  return childrenOf(head).filter((node) => node.nodeName !== 'TITLE')
+}
+
+function hasScript(node) {
+  return node.nodeName === 'SCRIPT' || (node.nodeType === Node.ELEMENT_NODE && !!node.querySelector('script'))
+}
+
+/** Same tag and attributes: what is inside may differ. */
+function sameShell(a, b) {
+  return (
+    a.nodeType === Node.ELEMENT_NODE &&
+    b.nodeType === Node.ELEMENT_NODE &&
+    a.nodeName === b.nodeName &&
+    a.nodeName !== 'TEMPLATE' &&
+    !a.hasAttribute(VOLATILE) &&
+    sameAttributes(a, b)
+  )
+}
+
+/** Equal as renders go: what the fingerprint does not count (volatile elements, nonces, `?t=`) is left out. */
+function sameNode(a, b) {
+  if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) return false
+  if (a.nodeType !== Node.ELEMENT_NODE) return a.nodeValue === b.nodeValue
+  if (a.hasAttribute(VOLATILE) && b.hasAttribute(VOLATILE)) return true
+  return sameAttributes(a, b) && sameNodes(childrenOf(a), childrenOf(b))
+}
+
+function sameNodes(a, b) {
+  return a.length === b.length && a.every((node, i) => sameNode(node, b[i]))
+}
+
+function sameAttributes(a, b) {
+  const attributes = (element) =>
+    Array.from(element.attributes).filter((attribute) => !IGNORED_ATTRIBUTES.has(attribute.name))
+  const ofA = attributes(a)
+  const ofB = attributes(b)
+  return (
+    ofA.length === ofB.length &&
+    ofA.every((attribute) => withoutTimestamp(b.getAttribute(attribute.name)) === withoutTimestamp(attribute.value))
+  )
+}
+
+function withoutTimestamp(value) {
+  return value?.replace(TIMESTAMP_PARAM_RE, (_, separator, more) => (more ? separator : ''))
+}
