@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
 import { startViteDevServer } from '../helpers/dev-server.js'
 import { launchBrowser } from '../helpers/browser.js'
-import { waitUntil } from '../helpers/wait.js'
+import { untilSteady, waitUntil } from '../helpers/wait.js'
+import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 
 describe("'auto' without a framework part: the three-way patch", () => {
   let dev
@@ -92,6 +93,22 @@ describe("'auto' without a framework part: the three-way patch", () => {
     expect(await clientState(tab)).toEqual(kept)
     expect(tab.record.documents).toHaveLength(1)
     expect(tab.record.errors).toEqual([])
+  })
+
+  test('50 edits 30 ms apart: no document load, at most two patches per burst, and the tab ends fresh', async () => {
+    const tab = await openWithClientState()
+    const patched = () => tab.record.console.filter((line) => line.includes('patched in place')).length
+    let last
+    const written = await writeBurst(50, 30, () => (last = editData()))
+    await tab.waitForText('#data', last)
+    await untilSteady(patched, 'the tab to stop patching')
+    const bursts = burstsSeenBy(tab.record.decisions, written)
+    const timeline = `${written.note}, ${bursts} seen by the tab\n${tab.record.timeline.join('\n')}`
+    expect(patched(), timeline).toBeGreaterThanOrEqual(1)
+    expect(patched(), timeline).toBeLessThanOrEqual(2 * bursts)
+    expect(await tab.text('#data')).toBe(last)
+    expect(await clientState(tab)).toEqual(kept)
+    expect(tab.record.documents).toHaveLength(1)
   })
 
   test('client code changed the very element the edit changes: a reload, and the page is fresh', async () => {
