@@ -2,7 +2,8 @@
 // HTML: Astro pages around their islands, Hono JSX, hand-written SSR). The server keeps what it
 // sent this tab (its *base* render, lib/render-html.js); the check fetched the fresh render.
 // What differs between the two is found, and only that is applied to the live DOM, at the
-// same place, and only where the live DOM still shows the base there. What client code
+// same place, and only where the live DOM still shows the base there (an element's changed
+// attributes one by one, a changed subtree whole). What client code
 // changed elsewhere (a hydrated island, a client-rendered mount point, typed text, an open
 // <details>) survives: it is no part of the change.
 //
@@ -55,24 +56,30 @@ async function patchDocument(base, freshHtml) {
   const parser = new DOMParser()
   const before = parser.parseFromString(baseHtml, 'text/html')
   const after = parser.parseFromString(freshHtml, 'text/html')
-  if (!sameAttributes(before.documentElement, after.documentElement) || !sameAttributes(before.body, after.body))
-    throw new Error('the <html> or <body> attributes changed')
+  if (!sameAttributes(before.documentElement, after.documentElement)) throw new Error('the <html> attributes changed')
   if (!sameNodes(withoutTitle(before.head), withoutTitle(after.head))) throw new Error('the <head> changed')
 
   const patches = []
-  diffChildren(before.body, after.body, [], patches)
+  diffElement(before.body, after.body, [], patches)
   // Every place is found and checked before anything changes: a conflict leaves the page as it was.
-  const targets = patches.map(locate)
-  targets.forEach(apply)
+  const targets = patches.map((patch) => (patch.attributes ? locateAttributes(patch) : locate(patch)))
+  for (const target of targets) target.apply()
   if (before.title !== after.title) document.title = after.title
-  return patches.reduce((count, patch) => count + elementsIn(patch), 0)
+  return new Set(targets.map((target) => target.element)).size
+}
+
+/** Two elements of the same tag: their attributes, then their children. */
+function diffElement(base, fresh, path, patches) {
+  if (!sameAttributes(base, fresh)) patches.push({ path, attributes: changedAttributes(base, fresh) })
+  diffChildren(base, fresh, path, patches)
 }
 
 /**
- * Finds where `base` and `fresh` (two parents, same tag and attributes) differ, smallest
- * subtrees first: children equal at both ends are left; if as many differ on each side, each
- * pair of the same tag and attributes is compared inside, any other pair is replaced; else the
- * differing run of children is replaced by the fresh run. `path`: child indexes from <body>.
+ * Finds where the children of `base` and `fresh` (two elements of the same tag) differ,
+ * smallest subtrees first: children equal at both ends are left; if as many differ on each
+ * side, each pair of elements of the same tag is compared (attributes, then inside), any other
+ * pair is replaced; else the differing run of children is replaced by the fresh run. `path`:
+ * child indexes from <body>.
  */
 function diffChildren(base, fresh, path, patches) {
   const b = childrenOf(base)
@@ -91,18 +98,43 @@ function diffChildren(base, fresh, path, patches) {
   }
   for (let i = start; i < endB; i++) {
     if (sameNode(b[i], f[i])) continue
-    if (sameShell(b[i], f[i])) diffChildren(b[i], f[i], [...path, i], patches)
+    if (sameTag(b[i], f[i])) diffElement(b[i], f[i], [...path, i], patches)
     else patches.push({ path, start: i, base: [b[i]], fresh: [f[i]], after: b[i + 1] })
   }
 }
 
+/** The live element at `path` (child indexes from <body>). */
+function liveAt(path) {
+  let element = document.body
+  for (const index of path) {
+    element = childrenOf(element)[index]
+    if (!element) throw new Error('the page changed where the edit did')
+  }
+  return element
+}
+
+/**
+ * An element's attributes the edit changed, set on the live element: each must still have its
+ * served value there (what client code set on other attributes, such as an island's, stays).
+ */
+function locateAttributes({ path, attributes }) {
+  const element = liveAt(path)
+  for (const { name, base } of attributes) {
+    if (withoutTimestamp(element.getAttribute(name) ?? undefined) !== withoutTimestamp(base))
+      throw new Error(`client code changed the ${name} attribute the edit changes`)
+  }
+  const apply = () => {
+    for (const { name, fresh } of attributes) {
+      if (fresh === undefined) element.removeAttribute(name)
+      else element.setAttribute(name, fresh)
+    }
+  }
+  return { element, apply }
+}
+
 /** The live nodes a patch replaces, checked against its base: a conflict throws. */
 function locate(patch) {
-  let parent = document.body
-  for (const index of patch.path) {
-    parent = childrenOf(parent)[index]
-    if (!parent) throw new Error('the page changed where the edit did')
-  }
+  const parent = liveAt(patch.path)
   const live = childrenOf(parent).slice(patch.start, patch.start + patch.base.length)
   if (live.length !== patch.base.length || live.some((node, i) => !sameNode(node, patch.base[i])))
     throw new Error('client code changed what the edit changes')
@@ -111,21 +143,16 @@ function locate(patch) {
   if (patch.base.length === 0 && patch.after && !(next && sameShell(next, patch.after)))
     throw new Error('client code changed where the edit inserts')
   if ([...patch.base, ...patch.fresh].some(hasScript)) throw new Error('a script is part of the change')
-  return { parent, live, next, fresh: patch.fresh }
-}
-
-function apply({ parent, live, next, fresh }) {
-  // DOMParser marks its scripts as already run, and none is inserted anyway (locate).
-  const nodes = fresh.map((node) => document.importNode(node, true))
-  const anchor = live[0] ?? next ?? null
-  for (const node of nodes) parent.insertBefore(node, anchor)
-  for (const node of live) node.remove()
-}
-
-/** The element a patch changes, as the log counts them: a text change counts as its element. */
-function elementsIn(patch) {
-  const count = (nodes) => nodes.filter((node) => node.nodeType === Node.ELEMENT_NODE).length
-  return Math.max(1, count(patch.base), count(patch.fresh))
+  const apply = () => {
+    // DOMParser marks its scripts as already run, and none is inserted anyway (above).
+    const nodes = patch.fresh.map((node) => document.importNode(node, true))
+    const anchor = live[0] ?? next ?? null
+    for (const node of nodes) parent.insertBefore(node, anchor)
+    for (const node of live) node.remove()
+  }
+  // The log counts elements changed: a changed run of text counts as its parent.
+  const replaced = live.length === 1 && live[0].nodeType === Node.ELEMENT_NODE ? live[0] : parent
+  return { element: replaced, apply }
 }
 
 function childrenOf(node) {
@@ -140,16 +167,20 @@ function hasScript(node) {
   return node.nodeName === 'SCRIPT' || (node.nodeType === Node.ELEMENT_NODE && !!node.querySelector('script'))
 }
 
-/** Same tag and attributes: what is inside may differ. */
-function sameShell(a, b) {
+/** Elements of the same tag: their attributes and what is inside may differ. */
+function sameTag(a, b) {
   return (
     a.nodeType === Node.ELEMENT_NODE &&
     b.nodeType === Node.ELEMENT_NODE &&
     a.nodeName === b.nodeName &&
     a.nodeName !== 'TEMPLATE' &&
-    !a.hasAttribute(VOLATILE) &&
-    sameAttributes(a, b)
+    !a.hasAttribute(VOLATILE)
   )
+}
+
+/** Same tag and attributes: what is inside may differ. */
+function sameShell(a, b) {
+  return sameTag(a, b) && sameAttributes(a, b)
 }
 
 /** Equal as renders go: what the fingerprint does not count (volatile elements, nonces, `?t=`) is left out. */
@@ -173,6 +204,18 @@ function sameAttributes(a, b) {
     ofA.length === ofB.length &&
     ofA.every((attribute) => withoutTimestamp(b.getAttribute(attribute.name)) === withoutTimestamp(attribute.value))
   )
+}
+
+/** `[{ name, base, fresh }]`: each attribute whose value differs (undefined: absent). */
+function changedAttributes(base, fresh) {
+  const names = new Set([...base.getAttributeNames(), ...fresh.getAttributeNames()])
+  const changed = []
+  for (const name of names) {
+    if (IGNORED_ATTRIBUTES.has(name)) continue
+    const [before, after] = [base.getAttribute(name) ?? undefined, fresh.getAttribute(name) ?? undefined]
+    if (withoutTimestamp(before) !== withoutTimestamp(after)) changed.push({ name, base: before, fresh: after })
+  }
+  return changed
 }
 
 function withoutTimestamp(value) {

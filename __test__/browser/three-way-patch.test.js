@@ -40,6 +40,8 @@ describe("'auto' without a framework part: the three-way patch", () => {
     expect(await tab.text('#client-rendered')).toBe('rendered by the client')
     await tab.page.fill('#name', 'typed name')
     await tab.evaluate(() => (document.querySelector('#more').open = true))
+    // An attribute of the client's own on an element whose other attribute an edit changes.
+    await tab.evaluate(() => document.querySelector('#card').classList.add('from-client'))
     return tab
   }
 
@@ -50,6 +52,7 @@ describe("'auto' without a framework part: the three-way patch", () => {
       detailsOpen: document.querySelector('#more').open,
       clientRendered: document.querySelector('#client-rendered')?.textContent,
       clientRuns: window.clientRuns,
+      cardClass: document.querySelector('#card').className,
     }))
   const kept = {
     marker: 'kept',
@@ -57,6 +60,7 @@ describe("'auto' without a framework part: the three-way patch", () => {
     detailsOpen: true,
     clientRendered: 'rendered by the client',
     clientRuns: 1,
+    cardClass: 'from-client',
   }
 
   test('a server-only edit shows the new data with no document load; what the client changed survives', async () => {
@@ -68,9 +72,10 @@ describe("'auto' without a framework part: the three-way patch", () => {
 
     expect(await clientState(tab)).toEqual(kept)
     expect(await tab.evaluate(() => document.title)).toBe(`Patch ${expected}`)
+    expect(await tab.evaluate(() => document.querySelector('#card').dataset.version)).toBe(expected)
     expect(tab.record.documents).toHaveLength(1)
     await waitUntil(
-      () => tab.record.console.some((line) => line.includes('patched in place (1 element)')),
+      () => tab.record.console.some((line) => line.includes('patched in place (2 elements)')),
       'the patch to be logged',
     )
     expect(tab.record.errors).toEqual([])
