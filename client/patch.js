@@ -70,7 +70,8 @@ async function patchDocument(base, freshHtml) {
 
 /** Two elements of the same tag: their attributes, then their children. */
 function diffElement(base, fresh, path, patches) {
-  if (!sameAttributes(base, fresh)) patches.push({ path, attributes: changedAttributes(base, fresh) })
+  if (!sameAttributes(base, fresh))
+    patches.push({ path, nodeName: base.nodeName, attributes: changedAttributes(base, fresh) })
   diffChildren(base, fresh, path, patches)
 }
 
@@ -117,8 +118,9 @@ function liveAt(path) {
  * An element's attributes the edit changed, set on the live element: each must still have its
  * served value there (what client code set on other attributes, such as an island's, stays).
  */
-function locateAttributes({ path, attributes }) {
+function locateAttributes({ path, nodeName, attributes }) {
   const element = liveAt(path)
+  if (element.nodeName !== nodeName) throw new Error('the page changed where the edit did')
   for (const { name, base } of attributes) {
     if (withoutTimestamp(element.getAttribute(name) ?? undefined) !== withoutTimestamp(base))
       throw new Error(`client code changed the ${name} attribute the edit changes`)
@@ -167,13 +169,17 @@ function hasScript(node) {
   return node.nodeName === 'SCRIPT' || (node.nodeType === Node.ELEMENT_NODE && !!node.querySelector('script'))
 }
 
-/** Elements of the same tag: their attributes and what is inside may differ. */
+/**
+ * Elements of the same tag: their attributes and what is inside may differ. A script is
+ * compared whole (a patch inside it would not run it), and so is a template.
+ */
 function sameTag(a, b) {
   return (
     a.nodeType === Node.ELEMENT_NODE &&
     b.nodeType === Node.ELEMENT_NODE &&
     a.nodeName === b.nodeName &&
     a.nodeName !== 'TEMPLATE' &&
+    a.nodeName !== 'SCRIPT' &&
     !a.hasAttribute(VOLATILE)
   )
 }

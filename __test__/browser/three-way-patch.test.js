@@ -24,11 +24,11 @@ describe("'auto' without a framework part: the three-way patch", () => {
 
   let version = 1
   /** Edits /patch's server-only data to a new version; returns its text. */
-  function editData(items = ['one']) {
+  function editData(items = ['one'], script = '') {
     version++
     dev.write(
       'src/data/patch.js',
-      `export const patch = 'patch v${version}'\nexport const items = ${JSON.stringify(items)}\n`,
+      `export const patch = 'patch v${version}'\nexport const items = ${JSON.stringify(items)}\nexport const script = ${JSON.stringify(script)}\n`,
     )
     return `patch v${version}`
   }
@@ -126,6 +126,22 @@ describe("'auto' without a framework part: the three-way patch", () => {
     expect(tab.record.documents).toHaveLength(2)
     expect(await tab.evaluate(() => window.marker)).toBeUndefined()
     expect(tab.record.console.some((line) => line.includes('client code changed what the edit changes'))).toBe(true)
+  })
+
+  test('an edit that adds a script: a reload, which runs it (a patch could not)', async () => {
+    const tab = await openWithClientState()
+
+    // Only the script: nothing else changes, so the change is just its insertion.
+    version--
+    editData(['one'], 'ran')
+    await waitUntil(async () => (await tab.evaluate(() => window.fromScript)) === 'ran', 'the script to run')
+
+    expect(tab.record.documents).toHaveLength(2)
+    expect(await tab.evaluate(() => window.fromScript)).toBe('ran')
+    expect(
+      tab.record.console.some((line) => line.includes('a script is part of the change')),
+      tab.record.console.join('\n'),
+    ).toBe(true)
   })
 
   test("a render's HTML goes to the app's own pages only, for a stamp the server issued", async () => {
