@@ -93,15 +93,53 @@ function diffChildren(base, fresh, path, patches) {
     endB--
     endF--
   }
-  if (endB - start !== endF - start) {
-    patches.push({ path, start, base: b.slice(start, endB), fresh: f.slice(start, endF), after: b[endB] })
+  if (endB - start === endF - start) {
+    for (let i = start; i < endB; i++) {
+      if (sameNode(b[i], f[i])) continue
+      if (sameTag(b[i], f[i])) diffElement(b[i], f[i], [...path, i], patches)
+      else patches.push({ path, start: i, base: [b[i]], fresh: [f[i]], after: b[i + 1] })
+    }
     return
   }
-  for (let i = start; i < endB; i++) {
-    if (sameNode(b[i], f[i])) continue
-    if (sameTag(b[i], f[i])) diffElement(b[i], f[i], [...path, i], patches)
-    else patches.push({ path, start: i, base: [b[i]], fresh: [f[i]], after: b[i + 1] })
+  // Children were added or removed: the ones that stayed (same tag and id, or equal) are paired
+  // and compared; each run between them is replaced by the fresh run.
+  let [i, j] = [start, start]
+  for (const [pairB, pairF] of [...pairsOf(b, f, start, endB, endF), [endB, endF]]) {
+    if (pairB > i || pairF > j)
+      patches.push({ path, start: i, base: b.slice(i, pairB), fresh: f.slice(j, pairF), after: b[pairB] })
+    if (pairB < endB && !sameNode(b[pairB], f[pairF])) diffElement(b[pairB], f[pairF], [...path, pairB], patches)
+    ;[i, j] = [pairB + 1, pairF + 1]
   }
+}
+
+/** Longest runs compared for pairs (a longest common subsequence, quadratic). */
+const MAX_PAIRED = 256
+
+/**
+ * Index pairs `[inB, inF]` of the children in `b[start, endB)` and `f[start, endF)` that stay
+ * (a longest common subsequence under `stays`), in order; none past MAX_PAIRED children.
+ */
+function pairsOf(b, f, start, endB, endF) {
+  const [n, m] = [endB - start, endF - start]
+  if (n > MAX_PAIRED || m > MAX_PAIRED) return []
+  const lengths = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1))
+  for (let x = n - 1; x >= 0; x--)
+    for (let y = m - 1; y >= 0; y--)
+      lengths[x][y] = stays(b[start + x], f[start + y])
+        ? lengths[x + 1][y + 1] + 1
+        : Math.max(lengths[x + 1][y], lengths[x][y + 1])
+  const pairs = []
+  for (let x = 0, y = 0; x < n && y < m;) {
+    if (stays(b[start + x], f[start + y])) pairs.push([start + x++, start + y++])
+    else if (lengths[x + 1][y] >= lengths[x][y + 1]) x++
+    else y++
+  }
+  return pairs
+}
+
+/** The same child in both renders, maybe changed inside: an equal node, or an element of the same tag and id. */
+function stays(a, b) {
+  return sameNode(a, b) || (sameTag(a, b) && a.id === b.id)
 }
 
 /** The live element at `path` (child indexes from <body>). */
@@ -142,7 +180,7 @@ function locate(patch) {
     throw new Error('client code changed what the edit changes')
   // Nodes only inserted are placed before the live node that followed them in the base.
   const next = childrenOf(parent)[patch.start + patch.base.length]
-  if (patch.base.length === 0 && patch.after && !(next && sameShell(next, patch.after)))
+  if (patch.base.length === 0 && patch.after && !(next && stays(next, patch.after)))
     throw new Error('client code changed where the edit inserts')
   if ([...patch.base, ...patch.fresh].some(hasScript)) throw new Error('a script is part of the change')
   const apply = () => {
@@ -182,11 +220,6 @@ function sameTag(a, b) {
     a.nodeName !== 'SCRIPT' &&
     !a.hasAttribute(VOLATILE)
   )
-}
-
-/** Same tag and attributes: what is inside may differ. */
-function sameShell(a, b) {
-  return sameTag(a, b) && sameAttributes(a, b)
 }
 
 /** Equal as renders go: what the fingerprint does not count (volatile elements, nonces, `?t=`) is left out. */

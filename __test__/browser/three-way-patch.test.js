@@ -24,11 +24,11 @@ describe("'auto' without a framework part: the three-way patch", () => {
 
   let version = 1
   /** Edits /patch's server-only data to a new version; returns its text. */
-  function editData(items = ['one'], script = '') {
+  function editData(items = ['one'], script = '', banner = '') {
     version++
     dev.write(
       'src/data/patch.js',
-      `export const patch = 'patch v${version}'\nexport const items = ${JSON.stringify(items)}\nexport const script = ${JSON.stringify(script)}\n`,
+      `export const patch = 'patch v${version}'\nexport const items = ${JSON.stringify(items)}\nexport const script = ${JSON.stringify(script)}\nexport const banner = ${JSON.stringify(banner)}\n`,
     )
     return `patch v${version}`
   }
@@ -94,6 +94,19 @@ describe("'auto' without a framework part: the three-way patch", () => {
     expect(
       await tab.evaluate(() => Array.from(document.querySelectorAll('#items li'), (li) => li.textContent)),
     ).toEqual(['zero', 'one', 'two'])
+
+    expect(await clientState(tab)).toEqual(kept)
+    expect(tab.record.documents).toHaveLength(1)
+    expect(tab.record.errors).toEqual([])
+  })
+
+  test('an element added and removed beside what the client rendered: patched in place, the rest kept', async () => {
+    const tab = await openWithClientState()
+
+    await tab.waitForText('#data', editData(['one'], '', 'a banner'))
+    expect(await tab.text('#banner')).toBe('a banner')
+    await tab.waitForText('#data', editData())
+    expect(await tab.evaluate(() => document.querySelector('#banner'))).toBeNull()
 
     expect(await clientState(tab)).toEqual(kept)
     expect(tab.record.documents).toHaveLength(1)
