@@ -6,7 +6,8 @@
 //   'morph'   morph the document in place to the page's new HTML (idiomorph), keeping
 //             scroll, focus, typed text, open <details>/<dialog> and permanent subtrees;
 //   'event'   nothing: frameworks re-fetch their own data on the `ssr-hmr:update` event;
-//   'auto'    in place through the page's framework where it has one (in-place.js), else reload.
+//   'auto'    in place: through the page's framework where it has one (in-place.js), else by a
+//             three-way patch of the server-rendered HTML (patch.js); a reload if neither can.
 // The page can override the configured strategy with <meta name="ssr-hmr" content="…">.
 //
 // A change that may have made this page stale first reaches the tab as `ssr-hmr:check`: the
@@ -32,6 +33,7 @@
 //   burst.js     folding bursts            strategy.js which refresh, and doing it
 //   reload.js    reloading                 morph.js    morphing
 //   in-place.js  updating through the page's framework (frameworks/: one file per framework)
+//   patch.js     the three-way patch, for a page without a framework part
 //   overlay.js   the error overlay         log.js      the console line per update
 
 import { onCheck, noteCheckError } from './check.js'

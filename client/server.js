@@ -51,11 +51,13 @@ export function reportPage() {
   const first = state.reportedUrl === undefined
   state.reportedUrl = url
   const strategy = metaStrategy()
-  import.meta.hot.send(PAGE_EVENT, first ? { url, render: documentStamp(), strategy } : { url, strategy })
+  state.shownRender = first ? documentStamp() : undefined
+  import.meta.hot.send(PAGE_EVENT, first ? { url, render: state.shownRender, strategy } : { url, strategy })
 }
 
 /** The tab now shows render `render` of its page (after a morph, or the app's own update). */
 export function reportRender(render) {
+  state.shownRender = render
   if (render !== undefined) import.meta.hot.send(PAGE_EVENT, { url: currentUrl(), render, strategy: metaStrategy() })
 }
 

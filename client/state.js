@@ -16,6 +16,11 @@ export const state = {
   burst: loadBurst(),
   /** Timers of what waits for a burst to settle: a check to answer, the trailing refresh. */
   waitingForSettle: { check: null, refresh: null },
+  /**
+   * The stamp of the server render this document shows whole (its own, or one it was updated
+   * to in place), the base of a three-way patch; undefined after a client-side navigation.
+   */
+  shownRender: undefined,
   /** The check in flight: `{ token, url, controller, response, timer, errorShown }`. */
   check: null,
   /** The running morph, if any, and whether another update arrived while it ran. */

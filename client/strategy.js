@@ -8,6 +8,7 @@ import { CONFIG } from './config.js'
 import { inPlaceFramework, updateInPlace } from './in-place.js'
 import { log } from './log.js'
 import { morphSoon } from './morph.js'
+import { htmlPatch } from './patch.js'
 import { clearShownError } from './overlay.js'
 import { reload, reloadUnlessFailing } from './reload.js'
 import { metaStrategy } from './page-strategy.js'
@@ -28,9 +29,10 @@ export function refresh(strategy, page) {
 }
 
 /**
- * 'auto': through the page's framework, in place, when it has one and the server checked the
- * page (`page`, the check's response); a reload otherwise, or when the framework's update does
- * not end on the fresh render. Updates that arrive meanwhile wait for the running one.
+ * 'auto': in place when the server checked the page (`page`, the check's response): through
+ * the page's framework when it has one, else by a three-way patch of the HTML (patch.js); a
+ * reload otherwise, or when the update does not end on the fresh render. Updates that arrive
+ * meanwhile wait for the running one.
  */
 export function refreshAuto(payload, page, differently) {
   state.burst.activeAt = Date.now()
@@ -41,11 +43,11 @@ export function refreshAuto(payload, page, differently) {
   state.updatingInPlace = previous.then(async () => {
     // A newer update came before this one could start: it brings a newer render.
     if (superseded() || state.reloading) return
-    const framework = page && (await inPlaceFramework())
+    const framework = page && ((await inPlaceFramework()) ?? htmlPatch(page))
     const result = framework ? await updateInPlace(framework, payload, superseded) : 'failed'
     if (result === 'superseded') return log(payload, `${differently}, a newer update follows`)
     if (result === 'shown') {
-      log(payload, `${differently}, updated in place (${framework.name})`)
+      log(payload, `${differently}, ${framework.shownAs ?? `updated in place (${framework.name})`}`)
       reportRefreshed('in-place', framework.name)
       clearShownError()
       // The tab now shows the render the check fetched.

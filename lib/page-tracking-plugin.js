@@ -17,6 +17,7 @@ import { CONTRACT, EVENTS } from './contract.js'
 import { isRunnable } from './invalidate.js'
 import { debug, refreshedLine } from './logger.js'
 import { MAX_URL_LENGTH, pageMessageOf, refreshedMessageOf, validPageUrl } from './page-messages.js'
+import { answerRenderRequest } from './render-html.js'
 import { watchResponse } from './response-fingerprint.js'
 
 export const PAGE_EVENT = EVENTS.page
@@ -36,7 +37,11 @@ export function pageTrackingPlugin(state) {
       handler(server) {
         const session = state.sessionOfServer(server)
         if (!session) return
-        prependMiddleware(server.middlewares, (req, res, next) => trackRequest(session, req, res, next))
+        prependMiddleware(server.middlewares, (req, res, next) => {
+          // A tab's request for the base of its three-way patch is no page: answered apart.
+          if (req.method === 'GET' && answerRenderRequest(session, req, res, server.config.base)) return
+          trackRequest(session, req, res, next)
+        })
         const restoreFetchers = Object.values(server.environments)
           .filter((environment) => session.consumerOf(environment) === 'server')
           .map((environment) => recordFetchedModules(session, environment))

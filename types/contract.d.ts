@@ -232,7 +232,7 @@ export type SsrHmrContract = { browser: SsrHmrBrowserContract, ignorableQueryPar
  * What the browser runtime is given when it is served (with the app's
  * options: `refresh`, `settleMs`, `overlay`).
  */
-export type SsrHmrBrowserContract = { events: SsrHmrEvents, strategies: RefreshStrategy[], pageFetchHeader: string, refreshFetch: string, serverTimingName: string, verdictTimeoutMs: number, };
+export type SsrHmrBrowserContract = { events: SsrHmrEvents, strategies: RefreshStrategy[], pageFetchHeader: string, refreshFetch: string, serverTimingName: string, renderPath: string, verdictTimeoutMs: number, };
 
 /**
  * The events between the dev server and the runtime, by what they carry.

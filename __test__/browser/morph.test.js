@@ -161,11 +161,12 @@ describe("'morph' in Chromium", () => {
     expect(tab.record.documents).toHaveLength(1)
   })
 
-  test('a tab whose page does not ask for morph still reloads, after checking its page', async () => {
+  test('a tab whose page does not ask for morph takes the default (a three-way patch), after checking its page', async () => {
     const tab = await browser.open(dev, '/about')
     dev.edit('src/data/about.js', (code) => code.replace(/about v\d+/, 'about v2'))
     await tab.waitForText('#data', 'about v2')
-    expect(tab.record.documents).toHaveLength(2)
+    expect(tab.record.documents).toHaveLength(1)
+    expect(tab.record.console.some((line) => line.includes('patched in place'))).toBe(true)
     // The check, and one more to learn what differs between renders of /about anyway.
     expect(tab.record.pageFetches).toEqual([`${dev.origin}/about`, `${dev.origin}/about`])
   })

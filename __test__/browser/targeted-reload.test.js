@@ -1,5 +1,6 @@
-// The default strategy in a real browser: a server-only edit reloads exactly the tabs whose
-// page depends on it, and leaves every other tab alone (not even a message reaches it).
+// The 'reload' strategy in a real browser: a server-only edit reloads exactly the tabs whose
+// page depends on it, and leaves every other tab alone (not even a message reaches it). (The
+// default, 'auto', patches these plain pages in place instead: three-way-patch.test.js.)
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
@@ -12,7 +13,10 @@ describe("'reload' in Chromium", () => {
   let dev
   let browser
   beforeAll(async () => {
-    ;[dev, browser] = await Promise.all([startViteDevServer('browser-app', { plugins: [ssrHmr()] }), launchBrowser()])
+    ;[dev, browser] = await Promise.all([
+      startViteDevServer('browser-app', { plugins: [ssrHmr({ refresh: 'reload' })] }),
+      launchBrowser(),
+    ])
   })
   afterAll(async () => {
     await browser?.close()
@@ -81,7 +85,7 @@ describe("'reload' in Chromium", () => {
     const seen = await about.evaluate(() => JSON.parse(sessionStorage.getItem('ssrHmrEvents')))
     expect(seen).toEqual([
       expect.objectContaining({
-        strategy: 'auto',
+        strategy: 'reload',
         files: expect.objectContaining({ serverOnly: ['src/data/about.js'] }),
         pages: [expect.objectContaining({ url: '/about' })],
         reloadAll: false,

@@ -78,9 +78,10 @@ function describeApp({
     componentHmr,
     /**
      * The part of the plugin's 'auto' strategy (client/frameworks/) that updates this app's
-     * pages in place: with the plugin (default options), a server-only edit, a burst and the
-     * fix of an error reach tab A with no document load and its own state kept. Undefined: no
-     * such part (tab A reloads, unless the framework updates it in place itself).
+     * pages in place, or 'three-way-patch' for server-rendered HTML the three-way patch updates
+     * (client/patch.js): with the plugin (default options), a server-only edit, a burst and
+     * the fix of an error reach tab A with no document load and its own state kept.
+     * Undefined: no such part (tab A reloads, unless the framework updates it in place itself).
      */
     inPlace,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
@@ -106,6 +107,7 @@ function describeApp({
 export const APPS = {
   hono: describeApp({
     name: 'hono',
+    inPlace: 'three-way-patch',
     label: 'Hono (@hono/vite-dev-server 0.26.1)',
     vite: '8.3.8',
     command: viteCli,
@@ -162,6 +164,7 @@ export const APPS = {
   }),
   astro5: describeApp({
     name: 'astro5',
+    inPlace: 'three-way-patch',
     label: 'Astro 5.18.2 + @astrojs/node 9.5.5 + @astrojs/preact 4.1.3',
     vite: '6.4.6',
     command: astroCli('astro.js'),

@@ -358,6 +358,13 @@ impl SsrHmrCore {
     self.engine.write_render(render, chunk);
   }
 
+  /// The HTML of render `render` while the core keeps it (the base of a tab's three-way
+  /// patch), else `null`.
+  #[napi(catch_unwind)]
+  pub fn render_html(&mut self, render: u32) -> Option<Buffer> {
+    self.engine.render_html(render).map(|html| Buffer::from(html.to_vec()))
+  }
+
   /// A render ended; its effects (a check's verdict) as a JSON string, `null` when none.
   /// `wallClockMs`: `Date.now()`, the updates' `timestamp`.
   #[napi(catch_unwind)]

@@ -51,6 +51,10 @@ pub const PAGE_FETCH_HEADER: &str = "x-ssr-hmr-page-fetch";
 pub const REFRESH_FETCH: &str = "refresh";
 /// The `Server-Timing` entry that carries a render's stamp: `ssr-hmr;desc="12"`.
 pub const SERVER_TIMING_NAME: &str = "ssr-hmr";
+/// Where, under the app's `base`, a tab fetches the HTML of a render it was
+/// served (`<base>@id/__ssr-hmr/render/<stamp>`): the base of its three-way
+/// patch. Under Vite's `/@id/`, which no app route uses.
+pub const RENDER_PATH: &str = "@id/__ssr-hmr/render/";
 
 /// Query parameters that never change what a module is: Vite's `?t=` and
 /// `?import` on urls in client code, `?v=` of optimized dependencies,
@@ -115,6 +119,7 @@ pub struct BrowserContract {
   pub page_fetch_header: &'static str,
   pub refresh_fetch: &'static str,
   pub server_timing_name: &'static str,
+  pub render_path: &'static str,
   pub verdict_timeout_ms: f64,
 }
 
@@ -158,6 +163,7 @@ pub const CONTRACT: Contract = Contract {
     page_fetch_header: PAGE_FETCH_HEADER,
     refresh_fetch: REFRESH_FETCH,
     server_timing_name: SERVER_TIMING_NAME,
+    render_path: RENDER_PATH,
     verdict_timeout_ms: VERDICT_TIMEOUT_MS,
   },
   ignorable_query_params: IGNORABLE_QUERY_PARAMS,

@@ -28,6 +28,7 @@ use crate::output_masks::{Judgement, OutputMasks};
 use crate::page_roots::{FetchedModule, PageRoots};
 use crate::pickup::Pickup;
 use crate::refetch::{Refetches, REFETCH_WAIT_MS};
+use crate::render_bodies::RenderBodies;
 use crate::render_epochs::RenderEpochs;
 use crate::renders::{RenderId, Renders};
 use crate::tabs::{TabId, Tabs, NO_TAB};
@@ -162,6 +163,8 @@ pub struct Engine {
   tabs: Tabs,
   roots: PageRoots,
   renders: Renders,
+  /// The HTML of recent renders, for a tab's three-way patch.
+  bodies: RenderBodies,
   /// What differs between renders of a page anyway, per page.
   masks: OutputMasks,
   verification: Verification,
@@ -184,6 +187,7 @@ impl Engine {
       tabs: Tabs::new(options.max_tabs),
       roots: PageRoots::new(options.max_pages, options.max_roots_per_page),
       renders: Renders::default(),
+      bodies: RenderBodies::default(),
       masks: OutputMasks::default(),
       verification: Verification::default(),
       batcher: ChangeBatcher::new(options.quiet_ms, options.max_wait_ms),
@@ -306,6 +310,7 @@ impl Engine {
     self.mirror.reset();
     self.roots.reset();
     self.renders.clear();
+    self.bodies.clear();
     self.masks.clear();
     self.verification.clear();
     self.verification.take_outcomes();
@@ -484,6 +489,7 @@ impl Engine {
     let token = page_fetch.and_then(parse_token);
     // A check render keeps its text: what its tab must show if updated in place.
     let render = self.renders.begin(url, epoch, status, location, token.is_some());
+    self.bodies.begin(render);
     if let Some(token) = token {
       self.verification.begin_render(token, render);
     }
@@ -493,12 +499,20 @@ impl Engine {
   /// The next bytes of render `render`'s body.
   pub fn write_render(&mut self, render: RenderId, bytes: &[u8]) {
     self.renders.write(render, bytes);
+    self.bodies.write(render, bytes);
+  }
+
+  /// Render `render`'s HTML, while it is kept (`render_bodies.rs`): the base
+  /// of a tab's three-way patch.
+  pub fn render_html(&mut self, render: RenderId) -> Option<&[u8]> {
+    self.bodies.get(render)
   }
 
   /// Render `render` ended (`complete`: its whole body was sent). If it
   /// answered a check, the tab's verdict goes out.
   pub fn end_render(&mut self, render: RenderId, complete: bool) -> Effects {
     let mut effects = Effects::default();
+    self.bodies.end(render, complete);
     let Some(finished) = self.renders.end(render, complete) else { return effects };
     let (page, fingerprint) = (finished.page.clone(), finished.fingerprint);
     let (renders, masks) = (&self.renders, &mut self.masks);
@@ -820,6 +834,24 @@ mod tests {
     add(&mut e, "client", "/app/page.tsx", &["/app/button.tsx"]);
     add(&mut e, "client", "/app/button.tsx?v=1", &[]);
     e
+  }
+
+  #[test]
+  fn a_served_render_and_a_check_render_keep_their_html_for_a_patch() {
+    let mut e = engine();
+    let served = e.begin_render("/about", 200, None, None);
+    e.write_render(served, b"<p>old</p>");
+    e.end_render(served, true);
+    let aborted = e.begin_render("/about", 200, None, None);
+    e.write_render(aborted, b"<p>");
+    e.end_render(aborted, false);
+    let check = e.begin_render("/about", 200, None, Some("refresh"));
+    e.write_render(check, b"<p>new</p>");
+    e.end_render(check, true);
+    assert_eq!(e.render_html(served), Some(&b"<p>old</p>"[..]));
+    assert_eq!(e.render_html(check), Some(&b"<p>new</p>"[..]));
+    assert_eq!(e.render_html(aborted), None);
+    assert_eq!(e.render_html(check + 1), None, "a stamp never issued");
   }
 
   #[test]

@@ -89,6 +89,7 @@ pub mod output_masks;
 pub mod page_roots;
 pub mod pickup;
 pub mod refetch;
+pub mod render_bodies;
 pub mod render_epochs;
 pub mod renders;
 pub mod server_hooks;
