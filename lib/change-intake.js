@@ -18,7 +18,7 @@ export class ChangeIntake {
     this.#session = session
     // A write chokidar's throttle dropped was dropped by every server's watcher (they all
     // watch the root, on the same events): it is reported to each.
-    this.lateWrites = new LateWrites({
+    this.lateWrites = new LateWrites(session, {
       emit: (event, file) => {
         for (const server of session.members.servers()) server.watcher?.emit?.(event, file)
       },

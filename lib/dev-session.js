@@ -261,7 +261,6 @@ export class DevSession {
     }
     for (const cleanup of this.#disposers.splice(0)) cleanup()
     this.driver.dispose()
-    this.changes.lateWrites.dispose()
     this.payloads.clear()
     this.waitingSockets.clear()
     this.tabs.clear()

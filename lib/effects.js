@@ -26,10 +26,20 @@ export class EffectsRunner {
     this.work.firstChangeAt ??= performance.now()
   }
 
-  apply({ decision, unreported, messages = [], outcomes = [], payloads = [], reloadSockets = [], replaced }) {
+  apply({
+    decision,
+    unreported,
+    messages = [],
+    outcomes = [],
+    payloads = [],
+    reloadSockets = [],
+    recheckWrites = [],
+    replaced,
+  }) {
     const session = this.#session
     session.payloads.apply(payloads, (channel) => session.members.channelById(channel))
     session.waitingSockets.reload(reloadSockets)
+    session.changes.lateWrites.recheck(recheckWrites)
     if (decision) {
       const work = this.work
       this.work = { ms: 0, firstChangeAt: undefined }

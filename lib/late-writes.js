@@ -1,98 +1,62 @@
-// Chokidar, Vite's watcher, reports at most one `change` per file every 50 ms and drops the
-// rest (paulmillr/chokidar#1455, #1084): an editor's second write (format on save) or the
-// second half of a file written in two steps can go unreported, and Vite, the browser and
-// this plugin would keep what the first write left (the compilation even caches it). So
-// each reported file's modification time is noted when it is reported, which is when Vite
-// and the compilation read it; once the throttle window is over, a file that changed
-// since without being reported again is reported to Vite, as the watcher would have.
-// Size and change time count too: a file system with coarse modification times can give
-// both writes the same one.
+// Reading files again for a write the watcher dropped. Chokidar, Vite's watcher, reports at
+// most one `change` per file every 50 ms and drops the rest (paulmillr/chokidar#1455, #1084),
+// so an editor's second write can go unreported. When to read a file again, and whether a
+// report of ours is still on its way, is the core's (`late_writes.rs`); what is here is what
+// only the shim can do: read a file's version (modification time, change time and size: a
+// file system with coarse modification times can give both writes the same one) and report a
+// changed file to Vite as the watcher would have.
 
 import { statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { debug } from './logger.js'
 
-/** Chokidar's throttle for `change` events of one file, plus a margin. */
-const RECHECK_AFTER_MS = 50 + 20
-/** How long a file reported again may take to reach the plugin's hooks before it stops counting as pending. */
-const REPORT_PENDING_MS = 1000
-
-/** What tells one write of `file` from the next, or `undefined` if it is gone. */
+/** What tells one write of `file` from the next, or `null` if it is gone. */
 function versionOf(file) {
   try {
     const { mtimeMs, ctimeMs, size } = statSync(file)
     return `${mtimeMs}:${ctimeMs}:${size}`
   } catch {
-    return undefined
+    return null
   }
 }
 
 export class LateWrites {
-  /** @type {{ emit(event: string, file: string): unknown } | undefined} */ #watcher
-  /** @type {Map<string, { version: string, since: number }>} each file's state when last seen */
-  #seen = new Map()
-  /** @type {Map<string, number>} files reported to Vite again → when, until their hooks run */
-  #reported = new Map()
-  #timer = null
+  /** @type {import('./dev-session.js').DevSession} */
+  #session
+  /** @type {{ emit(event: string, file: string): unknown } | undefined} */
+  #watcher
 
-  constructor(watcher) {
+  constructor(session, watcher) {
+    this.#session = session
     this.#watcher = typeof watcher?.emit === 'function' ? watcher : undefined
   }
 
-  /** The watcher reported `file` (a hot update reached the plugin). */
+  /** The watcher reported `file` (a hot update reached the plugin): Vite reads it now. */
   noteReported(file) {
-    this.#reported.delete(file)
-    this.#note(file)
+    this.#session.guard('noting a write', (core) => core.noteFileReported(file))
+    this.noteRead(file)
   }
 
-  /** `file`'s content is read now (by a compilation). */
+  /** `file`'s content is read now (by Vite, or a compilation). */
   noteRead(file) {
-    this.#note(file)
-  }
-
-  /** A write may still be reported: a recheck is due, or a file reported again has not reached the hooks yet. */
-  get pending() {
-    const now = performance.now()
-    for (const [file, at] of this.#reported) if (now - at > REPORT_PENDING_MS) this.#reported.delete(file)
-    return this.#timer !== null || this.#reported.size > 0
-  }
-
-  #note(file) {
     if (!this.#watcher) return
     const version = versionOf(file)
-    if (version === undefined) return void this.#seen.delete(file)
-    this.#seen.set(file, { version, since: performance.now() })
-    this.#timer ??= setTimeout(() => this.#recheck(), RECHECK_AFTER_MS)
-    this.#timer.unref?.()
+    this.#session.guard('noting a write', (core) => core.noteFileRead(file, version, performance.now()))
   }
 
-  #recheck() {
-    this.#timer = null
-    const now = performance.now()
-    let soonest = Infinity
-    for (const [file, { version, since }] of this.#seen) {
-      const age = now - since
-      if (age < RECHECK_AFTER_MS) {
-        soonest = Math.min(soonest, RECHECK_AFTER_MS - age)
-        continue
-      }
-      this.#seen.delete(file)
+  /** The core's `recheckWrites`: each file whose version is not the one read is reported to Vite. */
+  recheck(rechecks) {
+    for (const { file, version } of rechecks) {
       const current = versionOf(file)
-      if (current === undefined || current === version) continue
+      if (current === null || current === version) continue
       debug(`${file} was written again without a watcher event: reporting it to Vite`)
-      this.#reported.set(file, now)
-      this.#watcher.emit('change', file)
-    }
-    if (soonest !== Infinity) {
-      this.#timer = setTimeout(() => this.#recheck(), soonest)
-      this.#timer.unref?.()
+      this.#session.guard('noting a write', (core) => core.noteWriteReportedAgain(file, performance.now()))
+      this.#watcher?.emit('change', file)
     }
   }
 
-  dispose() {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
-    this.#seen.clear()
-    this.#reported.clear()
+  /** A write may still be reported (for tests' `whenIdle`). */
+  get pending() {
+    return !!this.#session.guard('noting a write', (core) => core.lateWritesPending(performance.now()))
   }
 }

@@ -383,6 +383,32 @@ impl SsrHmrCore {
     self.engine.next_deadline()
   }
 
+  /// The shim read `file` with `version` (its modification time, change time and size;
+  /// `null`: gone): it is told to read it again after the watcher's throttle window.
+  #[napi(catch_unwind)]
+  pub fn note_file_read(&mut self, file: String, version: Option<String>, now_ms: f64) {
+    self.engine.note_file_read(&file, version, now_ms);
+  }
+
+  /// A change of `file` reached the hooks.
+  #[napi(catch_unwind)]
+  pub fn note_file_reported(&mut self, file: String) {
+    self.engine.note_file_reported(&file);
+  }
+
+  /// The shim reported `file` to Vite again: it was written since it was read.
+  #[napi(catch_unwind)]
+  pub fn note_write_reported_again(&mut self, file: String, now_ms: f64) {
+    self.engine.note_write_reported_again(&file, now_ms);
+  }
+
+  /// A write may still be reported: a file waits to be read again, or one reported again has
+  /// not reached the hooks yet.
+  #[napi(catch_unwind)]
+  pub fn late_writes_pending(&mut self, now_ms: f64) -> bool {
+    self.engine.late_writes_pending(now_ms)
+  }
+
   /// What is due now (a decision, timed-out checks) as a JSON string, `null` when nothing.
   /// `wallClockMs` as for `endRender`.
   #[napi(catch_unwind)]

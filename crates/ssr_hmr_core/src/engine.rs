@@ -18,6 +18,7 @@ use crate::held_payloads::PayloadEffect;
 use crate::html_fingerprint::TextRun;
 use crate::in_place::client_update_carries;
 use crate::invalidation::{InvalidationScratch, InvalidationSet};
+use crate::late_writes::{LateWrites, WriteRecheck};
 use crate::messages::{
   parse_token, Message, TabMessage, TabUpdate, UpdatePayload, UpdateTemplate, Verdict,
 };
@@ -129,6 +130,8 @@ pub struct Effects {
   pub reload_sockets: Vec<SocketId>,
   /// With a decision: the full-reloads of other plugins it replaced.
   pub replaced: u32,
+  /// Files to read again: reported to Vite if their version changed.
+  pub recheck_writes: Vec<WriteRecheck>,
 }
 
 impl Effects {
@@ -138,6 +141,7 @@ impl Effects {
       && self.outcomes.is_empty()
       && self.payloads.is_empty()
       && self.reload_sockets.is_empty()
+      && self.recheck_writes.is_empty()
   }
 
   /// Dates every update with the shim's wall clock as it goes out (the
@@ -178,6 +182,8 @@ pub struct Engine {
   epochs: RenderEpochs,
   /// The browser channels' windows and replays, the sockets waiting to report.
   pub(crate) channels: Channels,
+  /// Files to read again for a write their watcher dropped.
+  late_writes: LateWrites,
 }
 
 impl Engine {
@@ -198,6 +204,7 @@ impl Engine {
       refetches: Refetches::default(),
       epochs: RenderEpochs::default(),
       channels: Channels::new(options.replay_settle_ms, options.keep_framework_reloads),
+      late_writes: LateWrites::default(),
       options,
     }
   }
@@ -317,6 +324,7 @@ impl Engine {
     self.batcher.clear();
     self.broken.clear();
     self.channels.clear();
+    self.late_writes.clear();
   }
 
   /// Classifies an edit for server environment `env`, computes what to
@@ -618,10 +626,15 @@ impl Engine {
   /// timers (`channel_events`) is due.
   pub fn next_deadline(&self) -> Option<f64> {
     let batch = if self.busy() { None } else { self.decision_deadline() };
-    [batch, self.verification.next_deadline(), self.channel_deadline()]
-      .into_iter()
-      .flatten()
-      .reduce(f64::min)
+    [
+      batch,
+      self.verification.next_deadline(),
+      self.channel_deadline(),
+      self.late_writes.next_deadline(),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(f64::min)
   }
 
   /// When the pending batch is due, in progress or not.
@@ -664,7 +677,31 @@ impl Engine {
     }
     effects.outcomes = self.verification.take_outcomes();
     self.take_channel_effects(&mut effects);
+    effects.recheck_writes = self.late_writes.due(now_ms);
     effects
+  }
+
+  /// The shim read `file` at `now_ms` (it was reported, or compiled) with
+  /// `version` (`None`: it is gone): it is read again once the watcher's
+  /// throttle window is over (`late_writes.rs`).
+  pub fn note_file_read(&mut self, file: &str, version: Option<String>, now_ms: f64) {
+    self.late_writes.note(file, version, now_ms);
+  }
+
+  /// A change of `file` reached the hooks.
+  pub fn note_file_reported(&mut self, file: &str) {
+    self.late_writes.reached_hooks(file);
+  }
+
+  /// The shim reported `file` to Vite again: it had been written since it was
+  /// read.
+  pub fn note_write_reported_again(&mut self, file: &str, now_ms: f64) {
+    self.late_writes.reported_again(file, now_ms);
+  }
+
+  /// A write may still be reported (`late_writes.rs`).
+  pub fn late_writes_pending(&mut self, now_ms: f64) -> bool {
+    self.late_writes.pending(now_ms)
   }
 
   /// The decision for the pending batch, if it is due at `now_ms`. `poll`

@@ -81,6 +81,7 @@ pub mod importer_walk;
 pub mod in_place;
 pub mod in_place_replay;
 pub mod invalidation;
+pub mod late_writes;
 pub mod messages;
 pub mod mirror;
 pub mod module_key;
