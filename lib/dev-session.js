@@ -22,9 +22,6 @@ import { SessionMembers } from './session-members.js'
 import { TabRegistry } from './tab-registry.js'
 import { WaitingSockets } from './waiting-sockets.js'
 
-export { UPDATE_EVENT } from './waiting-sockets.js'
-export { ERROR_EVENT } from './error-overlay.js'
-
 export class DevSession {
   /** @type {import('./options.js').ResolvedOptions} */ options
   tabs = new TabRegistry()

@@ -11,7 +11,7 @@ import { colors, plural } from './logger.js'
  * server module is still broken, and reloads a page that shows one on its first update, into
  * the page's failing render.
  */
-export const ERROR_EVENT = EVENTS.error
+const ERROR_EVENT = EVENTS.error
 
 /** Sends `client` the compile error of the first of `brokenFiles` that has one. */
 export function sendCompileError(session, client, brokenFiles) {

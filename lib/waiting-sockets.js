@@ -8,7 +8,7 @@ import { EVENTS } from './contract.js'
 import { sendCompileError } from './error-overlay.js'
 import { NO_TAB } from './tab-registry.js'
 
-export const UPDATE_EVENT = EVENTS.update
+const UPDATE_EVENT = EVENTS.update
 
 export class WaitingSockets {
   /** @type {import('./dev-session.js').DevSession} */
