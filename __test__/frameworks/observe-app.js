@@ -1,5 +1,5 @@
 // One app at one plugin position, observed: a fresh copy of the installed app, its dev server
-// (the framework's CLI), every scenario in two Chromium tabs; the results also written as JSON.
+// (the framework's CLI), every scenario in two Chromium tabs; `saveObserved` writes it as JSON.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -12,10 +12,7 @@ import { runScenarios } from './scenarios.js'
 export const POSITIONS = ['none', 'after', 'before']
 export const RESULTS_DIR = path.join(WORK_DIR, 'results')
 
-/**
- * Everything for one app at one plugin position: a fresh copy, its dev server, every scenario.
- * The results are also written (JSON) under RESULTS_DIR for the observed table.
- */
+/** Everything for one app at one plugin position: a fresh copy, its dev server, every scenario (or `scenarios`). */
 export async function observeApp(appName, position, { browser, scenarios } = {}) {
   const app = APPS[appName]
   const copy = await copyApp(appName)
@@ -25,13 +22,16 @@ export async function observeApp(appName, position, { browser, scenarios } = {})
   try {
     dev = await startFrameworkDevServer(copy, position)
     const results = await runScenarios({ app, copy, dev, browser, position, scenarios })
-    const observed = { app: appName, label: app.label, position, install: copy.install, results, logFile: dev.logFile }
-    mkdirSync(RESULTS_DIR, { recursive: true })
-    writeFileSync(path.join(RESULTS_DIR, `${appName}-${position}.json`), JSON.stringify(observed, null, 2))
-    return observed
+    return { app: appName, label: app.label, position, install: copy.install, results, logFile: dev.logFile }
   } finally {
     await dev?.close()
     if (ownBrowser) await browser.close()
     copy.remove()
   }
+}
+
+/** Writes what was observed (JSON) under RESULTS_DIR, for the observed table (table.js). */
+export function saveObserved(observed) {
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  writeFileSync(path.join(RESULTS_DIR, `${observed.app}-${observed.position}.json`), JSON.stringify(observed, null, 2))
 }

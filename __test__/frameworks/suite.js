@@ -3,12 +3,17 @@
 // and its own dev server, every scenario in two Chromium tabs. The tests then check what was
 // observed against issue #11's rules; a failing test lists every rule broken and what the tabs
 // did. Observations are also written to RESULTS_DIR (see table.js).
+//
+// A scenario that breaks a rule is observed once more, on a new copy and dev server, and the
+// second observation is the one checked: the frameworks' own HMR misses now and then on a
+// loaded machine, with or without the plugin. The first attempt is kept in the results
+// (`firstAttempts`) and said on stderr; a rule broken twice fails.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium } from '../helpers/browser.js'
 import { APPS } from './apps.js'
 import { logProblemsOf, problemsOf, regressionsOf } from './expectations.js'
-import { observeApp } from './observe-app.js'
+import { observeApp, saveObserved } from './observe-app.js'
 
 const RUN_TIMEOUT_MS = 300_000
 
@@ -40,6 +45,34 @@ export function runsHere(app) {
   return NODE_MAJOR >= app.node && app.node >= passMinimum
 }
 
+/** The scenarios of `observed` that break a rule, or are worse than `baseline`. */
+function brokenScenarios(scenarios, observed, baseline, app) {
+  return scenarios.filter(
+    (scenario) =>
+      problemsOf(scenario, observed, baseline, app).length > 0 ||
+      regressionsOf(scenario, observed, baseline, app).length > 0,
+  )
+}
+
+/** Observes the app at `position`; a scenario that broke a rule is observed once more (see the top). */
+async function observeChecked(appName, position, { browser, baseline, checked }) {
+  const app = APPS[appName]
+  const observed = await observeApp(appName, position, { browser })
+  const broken = brokenScenarios(checked, observed, baseline, app)
+  if (broken.length > 0) {
+    console.warn(
+      `${app.label}, ${position}: ${broken.join(', ')} broke a rule; observing again on a new dev server (first log: ${observed.logFile})`,
+    )
+    const again = await observeApp(appName, position, { browser, scenarios: broken })
+    observed.firstAttempts = Object.fromEntries(broken.map((scenario) => [scenario, observed.results[scenario]]))
+    Object.assign(observed.results, again.results)
+    observed.firstAttemptLogFile = observed.logFile
+    observed.logFile = again.logFile
+  }
+  saveObserved(observed)
+  return observed
+}
+
 /**
  * @param {keyof typeof APPS} appName
  * @param {object} options
@@ -57,6 +90,7 @@ export function describeFramework(appName, { plugins, positions = ['after', 'bef
     beforeAll(async () => {
       browser = await launchChromium()
       baseline = await observeApp(appName, 'none', { browser })
+      saveObserved(baseline)
     }, RUN_TIMEOUT_MS)
     afterAll(async () => {
       await browser?.close()
@@ -66,7 +100,7 @@ export function describeFramework(appName, { plugins, positions = ['after', 'bef
       describe(POSITION_TITLES[position]({ plugins }), () => {
         let observed
         beforeAll(async () => {
-          observed = await observeApp(appName, position, { browser })
+          observed = await observeChecked(appName, position, { browser, baseline, checked })
         }, RUN_TIMEOUT_MS)
 
         for (const [scenario, title] of Object.entries(TITLES)) {

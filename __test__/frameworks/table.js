@@ -1,11 +1,14 @@
 // Prints the observed table (markdown) from the results the framework tests last wrote:
 //   node __test__/frameworks/table.js
-// Each cell: what tab A (/about) and tab B (/) did: `in place` (no document replaced) or the\n// number of document loads, error pages and overlays, and whether A shows the edit in the end.
+// Each cell: what tab A (/about) and tab B (/) did: `in place` (no document replaced) or the
+// number of document loads, error pages and overlays, and whether A shows the edit in the end;
+// `(2nd attempt)` where the first observation broke a rule (suite.js).
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { APPS } from './apps.js'
 import { POSITIONS, RESULTS_DIR } from './observe-app.js'
+import { SCENARIOS } from './scenarios.js'
 import { isErrorDocument } from './tabs.js'
 
 const POSITION_LABELS = { none: 'without the plugin', after: 'ssrHmr() after', before: 'ssrHmr() before' }
@@ -64,10 +67,11 @@ export function table() {
     for (const position of POSITIONS) {
       const observed = results.get(`${app}/${position}`)
       if (!observed) continue
-      const r = observed.results
-      lines.push(
-        `| ${APPS[app].label} | ${POSITION_LABELS[position]} | ${cell('serverOnly', r.serverOnly)} | ${cell('shared', r.shared)} | ${cell('syntaxError', r.syntaxError)} | ${cell('runtimeError', r.runtimeError)} | ${cell('burst', r.burst)} |`,
-      )
+      const cells = SCENARIOS.map((scenario) => {
+        const again = observed.firstAttempts?.[scenario] ? ' (2nd attempt)' : ''
+        return cell(scenario, observed.results[scenario]) + again
+      })
+      lines.push(`| ${APPS[app].label} | ${POSITION_LABELS[position]} | ${cells.join(' | ')} |`)
     }
   }
   return lines.join('\n')

@@ -15,6 +15,11 @@ const QUIET_MS = 1500
 const MIN_WAIT_MS = 1500
 /** A scenario that never goes quiet is cut here (and says so in its observations). */
 const MAX_WAIT_MS = 30_000
+/**
+ * A request still in flight this long is a stream the page keeps open (an event source, a
+ * long poll), not work the page waits for: it no longer keeps the tabs from being quiet.
+ */
+const STREAM_MS = 10_000
 /** A tab that has not connected to the HMR websocket (or reported its page) by now never will. */
 const TAB_READY_MS = 30_000
 const MARKER = '__ssrHmrFrameworksMarker'
@@ -23,20 +28,33 @@ const TYPED = 'typed before the edit'
 const VITE_CLIENT_PATH = /^(?:\/[^?#]*)?\/@vite\/client(?:[?#]|$)/
 
 /**
- * One ordering of everything both tabs saw, when anything last happened, and the data requests
- * still in flight (a page updating in place waits for one: it is not quiet yet).
+ * One ordering of everything both tabs saw, when anything last happened, and the requests still
+ * in flight, by when each started. A tab with one in flight is not quiet: a page updating in
+ * place waits for its data, and Vite's update waits for the modules it re-imports, which a
+ * loaded machine can take longer than QUIET_MS to transform.
  */
 function createClock() {
   let seq = 0
+  const inFlight = new Map()
   return {
     lastActivity: Date.now(),
-    inFlight: 0,
     next() {
       this.lastActivity = Date.now()
       return ++seq
     },
     get seq() {
       return seq
+    },
+    started(request) {
+      inFlight.set(request, Date.now())
+    },
+    ended(request) {
+      inFlight.delete(request)
+    },
+    /** Whether a request the page waits for is in flight (see STREAM_MS). */
+    busy(now) {
+      for (const startedAt of inFlight.values()) if (now - startedAt < STREAM_MS) return true
+      return false
     },
   }
 }
@@ -109,6 +127,7 @@ function createTabRecord(page, name, route, origin, clock) {
     const seq = clock.next()
     const url = request.url()
     if (!url.startsWith(origin)) return
+    clock.started(request)
     if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
       const doc = {
         seq,
@@ -138,14 +157,11 @@ function createTabRecord(page, name, route, origin, clock) {
     }
     tab.requests.push(entry)
     requestOf.set(request, entry)
-    if (isDataRequest(entry)) clock.inFlight++
   })
   for (const event of ['requestfinished', 'requestfailed']) {
     page.on(event, (request) => {
-      const entry = requestOf.get(request)
-      if (!entry || !isDataRequest(entry)) return
       clock.next()
-      clock.inFlight--
+      clock.ended(request)
     })
   }
   page.on('response', (response) => {
@@ -244,7 +260,7 @@ export async function settle(clock, { since = Date.now() } = {}) {
   for (;;) {
     await sleep(100)
     const now = Date.now()
-    if (now - since >= MIN_WAIT_MS && now - clock.lastActivity >= QUIET_MS && clock.inFlight === 0) return true
+    if (now - since >= MIN_WAIT_MS && now - clock.lastActivity >= QUIET_MS && !clock.busy(now)) return true
     if (now - since > MAX_WAIT_MS) return false
   }
 }
@@ -309,7 +325,7 @@ export async function observeTab(tab, since, { selectors = ['#data', '#shared'] 
       .map(({ payload }) => payload.data),
     requests: tab.requests
       .filter(after)
-      .filter((request) => request.resourceType === 'fetch' || request.resourceType === 'xhr')
+      .filter(isDataRequest)
       .map(({ path, status, contentType }) => ({ path, status, contentType })),
     errors: tab.errors.slice(),
   }
