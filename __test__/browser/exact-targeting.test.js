@@ -2,7 +2,8 @@
 // differs from what it shows. The app imports every route statically (so every page's
 // closure reaches every edit) and has the shapes that defeat a cheaper rule: a file read with
 // fs, a memoized value, a module two pages take with import(), a cookie-dependent page, and
-// pages that differ on every render. Each case runs with every refresh strategy.
+// pages that differ on every render. Each case runs with every refresh strategy; 'auto' (the
+// default) patches these pages in place (no framework part applies).
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
@@ -11,7 +12,7 @@ import { waitUntil } from '../helpers/wait.js'
 import { startViteDevServer } from '../helpers/dev-server.js'
 import { logsSince } from '../helpers/logs.js'
 
-describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'", (strategy) => {
+describe.each(['auto', 'reload', 'morph', 'event'])("exact targeting with refresh: '%s'", (strategy) => {
   let dev
   let browser
   const contexts = []
@@ -112,22 +113,30 @@ describe.each(['reload', 'morph', 'event'])("exact targeting with refresh: '%s'"
       },
     ])
     expect(update.pages.map((page) => page.url)).toEqual(['/', '/about'])
-    const doing = { reload: 'reloading', morph: 'morphing', event: 'ssr-hmr:update left to the app' }[strategy]
+    const doing = {
+      auto: 'patched in place (1 element)',
+      reload: 'reloading',
+      morph: 'morphing',
+      event: 'ssr-hmr:update left to the app',
+    }[strategy]
     expect(about.record.console).toContain(
       `[ssr-hmr] src/server/about-data.js changed: /about re-rendered differently, ${doing}`,
     )
-    const verb = { reload: 'reload', morph: 'morph', event: 'event to' }[strategy]
-    await waitUntil(() => logsSince(dev, logsBefore).some((log) => log.message.includes('ssr-hmr ')), 'the log line')
-    expect(
+    const verb = { auto: 'refresh', reload: 'reload', morph: 'morph', event: 'event to' }[strategy]
+    // 'auto' tabs then say which way they refreshed.
+    const lines = strategy === 'auto' ? 2 : 1
+    const logLines = () =>
       logsSince(dev, logsBefore)
         .map((log) => log.message)
-        .filter((message) => message.includes('ssr-hmr ')),
-    ).toEqual([
+        .filter((message) => message.includes('ssr-hmr '))
+    await waitUntil(() => logLines().length >= lines, 'the log lines')
+    expect(logLines()).toEqual([
       expect.stringMatching(
         new RegExp(
           `^ssr-hmr ${verb} 1 of 2 tabs \\(/about\\) ← src/server/about-data\\.js, output unchanged in 1 tab \\(/\\), \\d+ modules invalidated, \\d+\\.\\d\\d ms$`,
         ),
       ),
+      ...(strategy === 'auto' ? ['ssr-hmr in place /about (three-way-patch)'] : []),
     ])
   })
 

@@ -42,6 +42,7 @@ function describeApp({
   componentHmr = true,
   startupMs = 0,
   inPlace,
+  loaderRuns = false,
 }) {
   return {
     name,
@@ -84,6 +85,12 @@ function describeApp({
      * Undefined: no such part (tab A reloads, unless the framework updates it in place itself).
      */
     inPlace,
+    /**
+     * The app counts its loaders' runs in the browser (`window.__loaderRuns`, by route: `root`,
+     * `about`): updated in place, tab A re-ran /about's loader, which the edit reaches, and not
+     * the root's, which it does not (only the loaders on the update's `roots` chains re-run).
+     */
+    loaderRuns,
     /** Files and contents for tab A's route (/about) and tab B's (/). */
     data: {
       A: {
@@ -261,6 +268,7 @@ export const APPS = {
   'tanstack-start': describeApp({
     name: 'tanstack-start',
     inPlace: 'tanstack-router',
+    loaderRuns: true,
     label: 'TanStack Start 1.169.5 (createServerFn loaders, React 19)',
     vite: '8.3.8',
     // Its engines say node >= 22.12, but it installs (npm warns) and passes every scenario on

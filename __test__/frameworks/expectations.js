@@ -47,6 +47,13 @@ function checkStateKept(problems, label, tab) {
     problems.push(`${label} lost its own state: ${JSON.stringify(before)} before, ${JSON.stringify(after)} after`)
 }
 
+/** Updated in place, tab A re-ran /about's loader (the edit reaches it) and not the root's (see `app.loaderRuns`). */
+function checkLoaderRuns(problems, A) {
+  const runs = JSON.stringify(A.loaderRuns ?? {})
+  if (!A.loaderRuns?.about) problems.push(`tab A did not re-run /about's loader, which the edit reaches: ${runs}`)
+  if (A.loaderRuns?.root) problems.push(`tab A re-ran the root's loader, which the edit does not reach: ${runs}`)
+}
+
 function checkUntouched(problems, label, tab, { baselineOverlay = false } = {}) {
   if (tab.loads > 0 || !tab.marker)
     problems.push(
@@ -112,6 +119,7 @@ export function problemsOf(scenario, observed, baseline, app) {
         )
       if (A.loads > 1) problems.push(`tab A loaded ${A.loads} documents for one edit: ${seen(A)}`)
       if (inPlace) checkStateKept(problems, 'tab A', A)
+      if (app?.loaderRuns && observed.position !== 'none' && A.loads === 0) checkLoaderRuns(problems, A)
       checkLandings(problems, 'tab A', A)
       checkUntouched(problems, 'tab B (/)', B)
       break

@@ -315,6 +315,8 @@ export async function observeTab(tab, since, { selectors = ['#data', '#shared'] 
     })),
     texts,
     marker: (await tab.evaluate((marker) => window[marker] ?? null, MARKER)) === 'kept',
+    /** The loaders the page ran in the browser, by route, where the app counts them (`app.loaderRuns`). */
+    loaderRuns: (await tab.evaluate(() => window.__loaderRuns ?? null)) ?? null,
     overlayShownNow:
       (await tab.evaluate(() => !!document.querySelector('vite-error-overlay, ssr-hmr-error-overlay'))) === true,
     overlays: tab.overlays.filter(after).map(({ message }) => message),

@@ -3,12 +3,16 @@ import { useState } from 'react'
 import { createServerFn } from '@tanstack/react-start'
 import { Shared } from '../components/Shared'
 import { about } from '../data/about.js'
+import { countLoaderRun } from '../loader-runs'
 
 // Runs on the server only: the browser gets an RPC stub, and the data module stays out of its graph.
 const getAbout = createServerFn({ method: 'GET' }).handler(() => ({ data: about }))
 
 export const Route = createFileRoute('/about')({
-  loader: () => getAbout(),
+  loader: () => {
+    countLoaderRun('about')
+    return getAbout()
+  },
   component: About,
 })
 
