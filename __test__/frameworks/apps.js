@@ -180,6 +180,7 @@ export const APPS = {
   }),
   astro: describeApp({
     name: 'astro',
+    inPlace: 'three-way-patch',
     label: 'Astro 7.4.8 + @astrojs/node 11.1.6 + @astrojs/preact 6.0.5',
     vite: '8.4.1',
     // astro 7.4.8's engines: node >=22.23.4 (Astro 6 and 7 need at least 22.12).
