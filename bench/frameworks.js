@@ -24,11 +24,14 @@ const RECIPE_FILE = fileURLToPath(new URL('./docs-recipe.js', import.meta.url))
 
 /**
  * The apps the bench drives, and how each reloads without the plugin: Vike ships the docs
- * recipe itself; SvelteKit reloads nothing on a server-only edit, so the recipe is added.
+ * recipe itself; SvelteKit, TanStack Start and Hono reload nothing on a server-only edit, so
+ * the recipe is added. Hono's pages have no framework part: in place is the three-way patch.
  */
 export const BENCH_FRAMEWORKS = {
   sveltekit2: { withoutPlugin: 'recipe' },
   vike: { withoutPlugin: 'own' },
+  'tanstack-start': { withoutPlugin: 'recipe' },
+  hono: { withoutPlugin: 'recipe' },
 }
 export const QUICK_FRAMEWORKS = ['sveltekit2']
 
