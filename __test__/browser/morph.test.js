@@ -2,31 +2,21 @@
 // document in place. What the user did to the page survives; what the server changed shows.
 // /form asks for it with <meta name="ssr-hmr" content="morph"> (the option stays 'reload').
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startViteDevServer } from '../helpers/dev-server.js'
-import { launchBrowser } from '../helpers/browser.js'
+import { useDevServerAndBrowser } from '../helpers/browser-app.js'
 import { untilSteady, waitUntil } from '../helpers/wait.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 
 describe("'morph' in Chromium", () => {
-  let dev
-  let browser
-  beforeAll(async () => {
-    ;[dev, browser] = await Promise.all([startViteDevServer('browser-app', { plugins: [ssrHmr()] }), launchBrowser()])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await dev?.close()
-  })
-  afterEach(() => browser.closeTabs())
+  const app = useDevServerAndBrowser('browser-app', { plugins: [ssrHmr()] })
 
   let version = 1
   /** Edits the page's server-only data module to a new version and returns that text. */
   function editForm(change = {}) {
     version++
     const { head = '', title = `Form v${version}`, body = `form v${version}` } = change
-    dev.write(
+    app.dev.write(
       'src/data/form.js',
       `export const form = ${JSON.stringify(body)}\nexport const title = ${JSON.stringify(title)}\nexport const head = ${JSON.stringify(head)}\n`,
     )
@@ -34,7 +24,7 @@ describe("'morph' in Chromium", () => {
   }
 
   test('keeps typed text, focus, selection, scroll, toggles and window state; shows the new content; no navigation', async () => {
-    const tab = await browser.open(dev, '/form')
+    const tab = await app.browser.open(app.dev, '/form')
     const { page } = tab
     await tab.evaluate(() => (window.marker = 'kept'))
     expect(await tab.text('#island')).toBe('mounted by the client')
@@ -91,13 +81,13 @@ describe("'morph' in Chromium", () => {
     expect(tab.record.documents).toHaveLength(1)
     // The check, and one more to learn what differs between renders of /form anyway (the
     // first time it differs); the morph uses the last.
-    expect(tab.record.pageFetches).toEqual([`${dev.origin}/form`, `${dev.origin}/form`])
+    expect(tab.record.pageFetches).toEqual([`${app.dev.origin}/form`, `${app.dev.origin}/form`])
     expect(tab.record.errors).toEqual([])
   })
 
   test('fields the user did not touch take the server values', async () => {
-    const tab = await browser.open(dev, '/form')
-    dev.edit('src/routes/form.js', (code) =>
+    const tab = await app.browser.open(app.dev, '/form')
+    app.dev.edit('src/routes/form.js', (code) =>
       code.replace('value="server name"', 'value="server name v2"').replace('>server notes<', '>server notes v2<'),
     )
     await waitUntil(
@@ -109,7 +99,7 @@ describe("'morph' in Chromium", () => {
   })
 
   test('head changes apply: title, and a new stylesheet is loaded and used', async () => {
-    const tab = await browser.open(dev, '/form')
+    const tab = await app.browser.open(app.dev, '/form')
     const expected = editForm({ title: 'Styled form', head: '<link rel="stylesheet" href="/src/extra.css" />' })
     await tab.waitForText('#data', expected)
     await waitUntil(
@@ -126,9 +116,9 @@ describe("'morph' in Chromium", () => {
   })
 
   test('the error overlay of a broken edit is removed by the morph that follows the fix', async () => {
-    const tab = await browser.open(dev, '/form')
-    const good = dev.read('src/data/form.js')
-    dev.write('src/data/form.js', `${good}\nexport const broken = (\n`)
+    const tab = await app.browser.open(app.dev, '/form')
+    const good = app.dev.read('src/data/form.js')
+    app.dev.write('src/data/form.js', `${good}\nexport const broken = (\n`)
     await waitUntil(
       () => tab.evaluate(() => document.querySelectorAll('ssr-hmr-error-overlay').length === 1),
       'the error overlay',
@@ -144,7 +134,7 @@ describe("'morph' in Chromium", () => {
   })
 
   test('50 server-only edits 30 ms apart: at most 2 morphs, the final content, no reload', async () => {
-    const tab = await browser.open(dev, '/form')
+    const tab = await app.browser.open(app.dev, '/form')
     await tab.page.fill('#notes', 'typed during a burst')
     let last
     const written = await writeBurst(50, 30, () => (last = editForm()))
@@ -162,36 +152,36 @@ describe("'morph' in Chromium", () => {
   })
 
   test('a tab whose page does not ask for morph takes the default (a three-way patch), after checking its page', async () => {
-    const tab = await browser.open(dev, '/about')
-    dev.edit('src/data/about.js', (code) => code.replace(/about v\d+/, 'about v2'))
+    const tab = await app.browser.open(app.dev, '/about')
+    app.dev.edit('src/data/about.js', (code) => code.replace(/about v\d+/, 'about v2'))
     await tab.waitForText('#data', 'about v2')
     expect(tab.record.documents).toHaveLength(1)
     expect(tab.record.console.some((line) => line.includes('patched in place'))).toBe(true)
     // The check, and one more to learn what differs between renders of /about anyway.
-    expect(tab.record.pageFetches).toEqual([`${dev.origin}/about`, `${dev.origin}/about`])
+    expect(tab.record.pageFetches).toEqual([`${app.dev.origin}/about`, `${app.dev.origin}/about`])
   })
 
   test('a morph whose page now redirects falls back to a reload, and the browser follows it', async () => {
-    const tab = await browser.open(dev, '/moved')
-    dev.write('src/data/moved.js', "export const movedTo = '/about'\n")
+    const tab = await app.browser.open(app.dev, '/moved')
+    app.dev.write('src/data/moved.js', "export const movedTo = '/about'\n")
 
     // The morph's fetch of /moved gets the redirect and gives up; the reload is a document
     // request for /moved again, which the browser itself follows to /about.
-    await waitUntil(() => tab.page.url() === `${dev.origin}/about`, 'the fallback reload')
-    expect(tab.record.pageFetches[0]).toBe(`${dev.origin}/moved`)
+    await waitUntil(() => tab.page.url() === `${app.dev.origin}/about`, 'the fallback reload')
+    expect(tab.record.pageFetches[0]).toBe(`${app.dev.origin}/moved`)
     expect(tab.record.documents.slice(0, 3)).toEqual([
-      `${dev.origin}/moved`,
-      `${dev.origin}/moved`,
-      `${dev.origin}/about`,
+      `${app.dev.origin}/moved`,
+      `${app.dev.origin}/moved`,
+      `${app.dev.origin}/about`,
     ])
     expect(await tab.text('#title')).toContain('About')
   })
 
   test('a render that fails at run time (the page answers 500) shows the error over the page, never reloads into it', async () => {
-    const tab = await browser.open(dev, '/form')
+    const tab = await app.browser.open(app.dev, '/form')
     await tab.evaluate(() => (window.marker = 'kept'))
-    const good = dev.read('src/data/form.js')
-    dev.write('src/data/form.js', `${good}\nthrow new Error('render failed on purpose')\n`)
+    const good = app.dev.read('src/data/form.js')
+    app.dev.write('src/data/form.js', `${good}\nthrow new Error('render failed on purpose')\n`)
 
     await waitUntil(
       () =>
@@ -200,7 +190,7 @@ describe("'morph' in Chromium", () => {
         ),
       'the overlay with the error',
     )
-    expect(tab.record.pageFetches).toEqual([`${dev.origin}/form`])
+    expect(tab.record.pageFetches).toEqual([`${app.dev.origin}/form`])
     expect(tab.record.documents).toHaveLength(1)
     expect(await tab.evaluate(() => window.marker)).toBe('kept')
 

@@ -3,30 +3,20 @@
 // what changed between it and the fresh render to its live DOM, where the live DOM still shows
 // the served render. What client code changed beside it survives; a conflict reloads.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ssrHmr } from 'vite-plugin-ssr-hmr'
-import { startViteDevServer } from '../helpers/dev-server.js'
-import { launchBrowser } from '../helpers/browser.js'
+import { useDevServerAndBrowser } from '../helpers/browser-app.js'
 import { untilSteady, waitUntil } from '../helpers/wait.js'
 import { burstsSeenBy, writeBurst } from '../helpers/burst.js'
 
 describe("'auto' without a framework part: the three-way patch", () => {
-  let dev
-  let browser
-  beforeAll(async () => {
-    ;[dev, browser] = await Promise.all([startViteDevServer('browser-app', { plugins: [ssrHmr()] }), launchBrowser()])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await dev?.close()
-  })
-  afterEach(() => browser.closeTabs())
+  const app = useDevServerAndBrowser('browser-app', { plugins: [ssrHmr()] })
 
   let version = 1
   /** Edits /patch's server-only data to a new version; returns its text. */
   function editData(items = ['one'], script = '', banner = '') {
     version++
-    dev.write(
+    app.dev.write(
       'src/data/patch.js',
       `export const patch = 'patch v${version}'\nexport const items = ${JSON.stringify(items)}\nexport const script = ${JSON.stringify(script)}\nexport const banner = ${JSON.stringify(banner)}\n`,
     )
@@ -35,7 +25,7 @@ describe("'auto' without a framework part: the three-way patch", () => {
 
   /** The tab's page as client code left it: typed text, a client-rendered element, an open <details>. */
   async function openWithClientState() {
-    const tab = await browser.open(dev, '/patch')
+    const tab = await app.browser.open(app.dev, '/patch')
     await tab.evaluate(() => (window.marker = 'kept'))
     expect(await tab.text('#client-rendered')).toBe('rendered by the client')
     await tab.page.fill('#name', 'typed name')
@@ -65,7 +55,7 @@ describe("'auto' without a framework part: the three-way patch", () => {
 
   test('a server-only edit shows the new data with no document load; what the client changed survives', async () => {
     const tab = await openWithClientState()
-    const other = await browser.open(dev, '/')
+    const other = await app.browser.open(app.dev, '/')
 
     const expected = editData()
     await tab.waitForText('#data', expected)
@@ -158,11 +148,12 @@ describe("'auto' without a framework part: the three-way patch", () => {
   })
 
   test("a render's HTML goes to the app's own pages only, for a stamp the server issued", async () => {
-    const tab = await browser.open(dev, '/patch')
+    const tab = await app.browser.open(app.dev, '/patch')
     const stamp = await tab.evaluate(
       () => performance.getEntriesByType('navigation')[0].serverTiming.find((t) => t.name === 'ssr-hmr').description,
     )
-    const render = (path, site) => fetch(`${dev.origin}${path}`, { headers: site ? { 'sec-fetch-site': site } : {} })
+    const render = (path, site) =>
+      fetch(`${app.dev.origin}${path}`, { headers: site ? { 'sec-fetch-site': site } : {} })
 
     const own = await render(`/@id/__ssr-hmr/render/${stamp}`, 'same-origin')
     expect(own.status).toBe(200)
