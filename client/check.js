@@ -4,6 +4,7 @@
 
 import { cancelWhenSettled, noteBurstActivity, whenSettled } from './burst.js'
 import { CONFIG } from './config.js'
+import { prefetchBase } from './patch.js'
 import { reload } from './reload.js'
 import { fetchPage } from './server.js'
 import { state } from './state.js'
@@ -42,6 +43,7 @@ function startCheck(token) {
     }, CONFIG.verdictTimeoutMs)
   })
   state.check = current
+  prefetchBase()
 }
 
 /** The error a check's render failed with comes before its verdict: it is what to show. */

@@ -13,6 +13,8 @@
 // fresh render's texts afterwards (in-place.js).
 
 import { CONFIG } from './config.js'
+import { inPlaceFramework } from './in-place.js'
+import { metaStrategy } from './page-strategy.js'
 import { state } from './state.js'
 
 const VOLATILE = 'data-ssr-hmr-volatile'
@@ -36,26 +38,57 @@ export function htmlPatch(page) {
     name: 'three-way-patch',
     shownAs: undefined,
     async update() {
-      const elements = await patchDocument(base, page.text)
+      const elements = await patchDocument(base, page)
       part.shownAs = `patched in place (${elements} ${elements === 1 ? 'element' : 'elements'})`
     },
   }
   return part
 }
 
-/** Patches the live document from render `base` to `freshHtml`; resolves with the elements changed. */
-async function patchDocument(base, freshHtml) {
-  const url = location.href
-  const response = await fetch(`${BASE_URL}${CONFIG.renderPath}${base}`, {
+/**
+ * Starts fetching the base of a patch, the render this tab shows, unless it is here already:
+ * a check calls it as it starts, so that the fetch runs while the server renders the check
+ * instead of after its verdict. Only a page that may be patched asks: on 'auto', with no
+ * framework part to update it.
+ */
+export async function prefetchBase() {
+  const render = state.shownRender
+  if (render === undefined || (metaStrategy() ?? CONFIG.refresh) !== 'auto') return
+  if (!(await inPlaceFramework()) && render === state.shownRender) baseDocument(render)
+}
+
+/** Render `render`'s HTML, parsed: fetched once, or the fresh render the last patch applied. */
+function baseDocument(render) {
+  if (state.baseDocument?.render !== render) {
+    const entry = { render, document: fetchBaseDocument(render) }
+    // A failed fetch is not kept: the next check asks again.
+    entry.document.catch(() => {
+      if (state.baseDocument === entry) state.baseDocument = undefined
+    })
+    state.baseDocument = entry
+  }
+  return state.baseDocument.document
+}
+
+async function fetchBaseDocument(render) {
+  const response = await fetch(`${BASE_URL}${CONFIG.renderPath}${render}`, {
     credentials: 'same-origin',
     cache: 'no-store',
   })
   if (!response.ok) throw new Error(`the dev server no longer has the render this tab shows (${response.status})`)
-  const baseHtml = await response.text()
+  return new DOMParser().parseFromString(await response.text(), 'text/html')
+}
+
+/**
+ * Patches the live document from render `base` to `page` (the check's fresh render); resolves
+ * with the elements changed. Neither parsed document is changed (fresh nodes are imported), so
+ * the fresh one is the base of the next patch.
+ */
+async function patchDocument(base, page) {
+  const url = location.href
+  const before = await baseDocument(base)
   if (location.href !== url) throw new Error('the tab moved to another page meanwhile')
-  const parser = new DOMParser()
-  const before = parser.parseFromString(baseHtml, 'text/html')
-  const after = parser.parseFromString(freshHtml, 'text/html')
+  const after = new DOMParser().parseFromString(page.text, 'text/html')
   if (!sameAttributes(before.documentElement, after.documentElement)) throw new Error('the <html> attributes changed')
   if (!sameNodes(withoutTitle(before.head), withoutTitle(after.head))) throw new Error('the <head> changed')
 
@@ -65,6 +98,7 @@ async function patchDocument(base, freshHtml) {
   const targets = patches.map((patch) => (patch.attributes ? locateAttributes(patch) : locate(patch)))
   for (const target of targets) target.apply()
   if (before.title !== after.title) document.title = after.title
+  if (page.render !== undefined) state.baseDocument = { render: page.render, document: Promise.resolve(after) }
   return new Set(targets.map((target) => target.element)).size
 }
 

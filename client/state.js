@@ -21,6 +21,11 @@ export const state = {
    * to in place), the base of a three-way patch; undefined after a client-side navigation.
    */
   shownRender: undefined,
+  /**
+   * The base of the next three-way patch, parsed (patch.js): `{ render, document }`, the
+   * document a promise; fetched as a check starts, or the fresh render the last patch applied.
+   */
+  baseDocument: undefined,
   /** The check in flight: `{ token, url, controller, response, timer, errorShown }`. */
   check: null,
   /** The running morph, if any, and whether another update arrived while it ran. */

@@ -75,6 +75,10 @@ describe("'auto' without a framework part: the three-way patch", () => {
 
   test('edits in a row patch from the render the tab shows now; an inserted element lands in place', async () => {
     const tab = await openWithClientState()
+    const baseFetches = []
+    tab.page.on('request', (request) => {
+      if (request.url().includes('/@id/__ssr-hmr/render/')) baseFetches.push(request.url())
+    })
 
     await tab.waitForText('#data', editData(['one', 'two']))
     expect(
@@ -88,6 +92,8 @@ describe("'auto' without a framework part: the three-way patch", () => {
     expect(await clientState(tab)).toEqual(kept)
     expect(tab.record.documents).toHaveLength(1)
     expect(tab.record.errors).toEqual([])
+    // The served render is fetched once; the second edit patches from the first one's fresh render.
+    expect(baseFetches).toHaveLength(1)
   })
 
   test('an element added and removed beside what the client rendered: patched in place, the rest kept', async () => {
