@@ -32,6 +32,7 @@ function describeApp({
   name,
   label,
   command,
+  env,
   data,
   shared,
   vite,
@@ -48,6 +49,11 @@ function describeApp({
     name,
     label,
     command,
+    /**
+     * The environment the dev server needs besides the user's, given its free ports (`port`,
+     * and `hmrPort` for an app whose HMR websocket cannot share the server's port), if any.
+     */
+    env,
     vite,
     notes,
     /**
@@ -277,6 +283,34 @@ export const APPS = {
     command: viteCli,
     data: { home: 'src/data/home.js', about: 'src/data/about.js' },
     shared: 'src/components/Shared.tsx',
+  }),
+  // create-vite-extra's `ssr-vue` template (`npm create vite-extra -- --template ssr-vue`): an
+  // Express server running Vite in middleware mode, rendering with `vite.ssrLoadModule`. The
+  // route's server-only data is filled into the page around the hydrated Vue app (index.html).
+  'vite-extra-vue': describeApp({
+    name: 'vite-extra-vue',
+    inPlace: 'three-way-patch',
+    label: 'create-vite-extra 5.0.3 ssr-vue (Express 5.3.0, Vue 3.5.47)',
+    vite: '8.3.8',
+    command: () => ['server.js'],
+    // Its server reads PORT; in middleware mode Vite's HMR websocket takes a port of its own.
+    env: ({ port, hmrPort }) => ({ PORT: String(port), HMR_PORT: String(hmrPort) }),
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.vue',
+    // The server entry imports both routes' data.
+    staticRoutes: true,
+  }),
+  // The same template for React (`--template ssr-react`).
+  'vite-extra-react': describeApp({
+    name: 'vite-extra-react',
+    inPlace: 'three-way-patch',
+    label: 'create-vite-extra 5.0.3 ssr-react (Express 5.3.0, React 19.3.1)',
+    vite: '8.3.8',
+    command: () => ['server.js'],
+    env: ({ port, hmrPort }) => ({ PORT: String(port), HMR_PORT: String(hmrPort) }),
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared: 'src/components/Shared.jsx',
+    staticRoutes: true,
   }),
   rsc: describeApp({
     name: 'rsc',

@@ -44,12 +44,13 @@ function userEnvironment(position) {
 export async function startFrameworkDevServer(copy, position) {
   const app = APPS[copy.app]
   const port = await freePort()
+  const env = app.env?.({ port, hmrPort: await freePort() })
   mkdirSync(path.join(WORK_DIR, 'logs'), { recursive: true })
   const logFile = path.join(WORK_DIR, 'logs', `${path.basename(copy.root)}-${position}.log`)
   const logStream = createWriteStream(logFile)
   const child = spawn(process.execPath, app.command(port), {
     cwd: copy.root,
-    env: userEnvironment(position),
+    env: { ...userEnvironment(position), ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -81,7 +82,8 @@ export async function startFrameworkDevServer(copy, position) {
       90_000,
     )
     const check = (line) => {
-      const match = /Local:?\s+(http:\/\/[^\s/]+)/.exec(line)
+      // Vite's and the frameworks' banners (`Local: http://…`), or create-vite-extra's server's line.
+      const match = /(?:Local:?|Server started at)\s+(http:\/\/[^\s/]+)/.exec(line)
       if (!match) return
       clearTimeout(timer)
       resolve(match[1])

@@ -1,0 +1,1 @@
+export const about = 'about v1'

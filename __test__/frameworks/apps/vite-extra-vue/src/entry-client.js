@@ -1,0 +1,5 @@
+import { createApp } from './main'
+
+const { app } = createApp()
+
+app.mount('#app')

@@ -1,0 +1,23 @@
+import { renderToString } from 'vue/server-renderer'
+import { about } from './data/about.js'
+import { home } from './data/home.js'
+import { createApp } from './main'
+
+// Each route's server-only data, rendered into the page around the Vue app (server.js fills
+// the template's placeholders): the browser never imports these modules.
+const routes = {
+  '': { title: 'Home', data: () => home },
+  about: { title: 'About', data: () => about },
+}
+
+/**
+ * @param {string} url the URL without the app's base, as server.js passes it
+ */
+export async function render(url) {
+  const route = routes[url.split(/[?#]/)[0].replace(/\/$/, '')]
+  if (!route) return { status: 404, title: 'Not found', data: '', html: '' }
+  const { app } = createApp()
+  const ctx = {}
+  const html = await renderToString(app, ctx)
+  return { title: route.title, data: route.data(), html }
+}
