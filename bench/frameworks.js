@@ -101,6 +101,10 @@ async function measureVariant(browser, copy, name, { edits, warmUp, settleMs, re
     })
     await page.goto(dev.origin + ROUTES.A)
     await until(() => seen.some((s) => s.text === `about v0`), { timeout: 30_000, what: `${app.name}: first load` })
+    // Hydrated, as a developer's tab is before the first save: on a cold dev server the client's
+    // modules take seconds to load, and a page whose framework has not started yet cannot be
+    // updated through it (TanStack's router appears ~2 s after the first load here).
+    await page.waitForLoadState('networkidle')
     await sleep(settleMs)
     const samples = []
     const loadsBefore = documentLoads
@@ -131,7 +135,13 @@ async function measureVariant(browser, copy, name, { edits, warmUp, settleMs, re
       if (i >= first) samples.push(seen.find((s) => s.at >= startedAt && s.text === expected).at - startedAt)
       if (i < edits + first - 1) await sleep(EDIT_GAP_MS)
     }
-    return { text: summarize(samples), documentLoadsPerEdit: (documentLoads - loadsBefore) / (edits + first) }
+    return {
+      text: summarize(samples),
+      documentLoads: documentLoads - loadsBefore,
+      editsMade: edits + first,
+      // Why the runtime reloaded, where it did (an in-place variant should not).
+      reloadLines: runtimeLines.filter((line) => line.includes('reloading')),
+    }
   } finally {
     await context.close()
     await dev.close()
