@@ -117,6 +117,28 @@ function describeApp({
   }
 }
 
+/**
+ * A create-vite-extra template (`npm create vite-extra -- --template ssr-vue`): an Express
+ * server running Vite in middleware mode, rendering with `vite.ssrLoadModule`. The route's
+ * server-only data is filled into the page around the hydrated app (its index.html).
+ */
+function viteExtraApp(template, framework, shared) {
+  const name = `vite-extra-${template.replace(/^ssr-/, '')}`
+  return describeApp({
+    name,
+    inPlace: 'three-way-patch',
+    label: `create-vite-extra 5.0.3 ${template} (Express 5.3.0, ${framework})`,
+    vite: '8.3.8',
+    command: () => ['server.js'],
+    // Its server reads PORT; in middleware mode Vite's HMR websocket takes a port of its own.
+    env: ({ port, hmrPort }) => ({ PORT: String(port), HMR_PORT: String(hmrPort) }),
+    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
+    shared,
+    // The server entry imports both routes' data.
+    staticRoutes: true,
+  })
+}
+
 export const APPS = {
   hono: describeApp({
     name: 'hono',
@@ -284,34 +306,8 @@ export const APPS = {
     data: { home: 'src/data/home.js', about: 'src/data/about.js' },
     shared: 'src/components/Shared.tsx',
   }),
-  // create-vite-extra's `ssr-vue` template (`npm create vite-extra -- --template ssr-vue`): an
-  // Express server running Vite in middleware mode, rendering with `vite.ssrLoadModule`. The
-  // route's server-only data is filled into the page around the hydrated Vue app (index.html).
-  'vite-extra-vue': describeApp({
-    name: 'vite-extra-vue',
-    inPlace: 'three-way-patch',
-    label: 'create-vite-extra 5.0.3 ssr-vue (Express 5.3.0, Vue 3.5.47)',
-    vite: '8.3.8',
-    command: () => ['server.js'],
-    // Its server reads PORT; in middleware mode Vite's HMR websocket takes a port of its own.
-    env: ({ port, hmrPort }) => ({ PORT: String(port), HMR_PORT: String(hmrPort) }),
-    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
-    shared: 'src/components/Shared.vue',
-    // The server entry imports both routes' data.
-    staticRoutes: true,
-  }),
-  // The same template for React (`--template ssr-react`).
-  'vite-extra-react': describeApp({
-    name: 'vite-extra-react',
-    inPlace: 'three-way-patch',
-    label: 'create-vite-extra 5.0.3 ssr-react (Express 5.3.0, React 19.3.1)',
-    vite: '8.3.8',
-    command: () => ['server.js'],
-    env: ({ port, hmrPort }) => ({ PORT: String(port), HMR_PORT: String(hmrPort) }),
-    data: { home: 'src/data/home.js', about: 'src/data/about.js' },
-    shared: 'src/components/Shared.jsx',
-    staticRoutes: true,
-  }),
+  'vite-extra-vue': viteExtraApp('ssr-vue', 'Vue 3.5.47', 'src/components/Shared.vue'),
+  'vite-extra-react': viteExtraApp('ssr-react', 'React 19.3.1', 'src/components/Shared.jsx'),
   rsc: describeApp({
     name: 'rsc',
     label: 'React Server Components (@vitejs/plugin-rsc 0.5.39)',
