@@ -94,6 +94,21 @@ describe("'auto' without a framework part: the three-way patch", () => {
     expect(tab.record.errors).toEqual([])
     // The served render is fetched once; the second edit patches from the first one's fresh render.
     expect(baseFetches).toHaveLength(1)
+    // And it was asked for while the check's render ran, not after its verdict.
+    const timing = await tab.evaluate(() => {
+      const entries = performance.getEntriesByType('resource')
+      const base = entries.find((entry) => entry.name.includes('/@id/__ssr-hmr/render/'))
+      const check = entries
+        .filter(
+          (entry) =>
+            entry.initiatorType === 'fetch' &&
+            new URL(entry.name).pathname === '/patch' &&
+            entry.startTime <= base.startTime,
+        )
+        .at(-1)
+      return { baseStart: base.startTime, checkEnd: check.responseEnd }
+    })
+    expect(timing.baseStart, JSON.stringify(timing)).toBeLessThan(timing.checkEnd)
   })
 
   test('an element added and removed beside what the client rendered: patched in place, the rest kept', async () => {

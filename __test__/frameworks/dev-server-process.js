@@ -35,6 +35,14 @@ function userEnvironment(position) {
   }
 }
 
+/** A free port that is not `taken` (a port just released may be handed out again). */
+async function freePortOtherThan(taken) {
+  for (;;) {
+    const port = await freePort()
+    if (port !== taken) return port
+  }
+}
+
 /**
  * Starts the dev server of a copy of an app (from copyApp) with the plugin at `position`, as a
  * user starts it: the framework's own CLI, in its own process (group), on a free port.
@@ -44,7 +52,7 @@ function userEnvironment(position) {
 export async function startFrameworkDevServer(copy, position) {
   const app = APPS[copy.app]
   const port = await freePort()
-  const env = app.env?.({ port, hmrPort: await freePort() })
+  const env = app.env?.({ port, hmrPort: await freePortOtherThan(port) })
   mkdirSync(path.join(WORK_DIR, 'logs'), { recursive: true })
   const logFile = path.join(WORK_DIR, 'logs', `${path.basename(copy.root)}-${position}.log`)
   const logStream = createWriteStream(logFile)
